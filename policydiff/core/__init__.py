@@ -1,0 +1,1 @@
+"""The pure core: clause model, tokens, diff, alignment, anchors. No I/O, no XML."""

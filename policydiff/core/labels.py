@@ -1,0 +1,61 @@
+"""Clause labels of Thai policy documents: หมวด, ส่วน, ข้อ, (๑), (ก); Thai and Arabic digits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
+
+# Rank in the clause tree: a label closes every open label of equal or deeper rank.
+RANKS = {"chapter": 1, "part": 2, "clause": 3, "item": 4, "subitem": 5}
+
+_D = "[0-9๐-๙]"
+_PATTERNS = (
+    ("chapter", re.compile(rf"^(หมวด(?:ที่)?\s*({_D}+))")),
+    ("part", re.compile(rf"^(ส่วน(?:ที่)?\s*({_D}+))")),
+    ("clause", re.compile(rf"^(ข้อ\s*({_D}+(?:\s*/\s*{_D}+)?))(?=$|[\s.:)])")),
+    ("item", re.compile(rf"^(\(({_D}+(?:/{_D}+)?)\))")),
+    ("subitem", re.compile(r"^(\(([ก-ฮ])\))")),
+)
+
+# The word a path uses for each kind ("หมวด 2/ข้อ 7/(3)").
+_PATH_WORD = {"chapter": "หมวด {}", "part": "ส่วน {}", "clause": "ข้อ {}", "item": "({})", "subitem": "({})"}
+
+
+def to_arabic(text: str) -> str:
+    """Return ``text`` with Thai digits replaced by Arabic digits."""
+    return text.translate(_TO_ARABIC)
+
+
+def to_thai(text: str) -> str:
+    """Return ``text`` with Arabic digits replaced by Thai digits."""
+    return text.translate(_TO_THAI)
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str
+    label: str  # as shown, e.g. "ข้อ ๕/๑"
+    number: str  # normalized, e.g. "5/1"
+    rest: str  # the text after the label, leading blanks removed
+
+
+def parse_label(text: str) -> Optional[Label]:
+    """Return the structural label that starts ``text``, or None for an unnumbered paragraph."""
+    stripped = text.lstrip()
+    for kind, pattern in _PATTERNS:
+        m = pattern.match(stripped)
+        if m:
+            number = re.sub(r"\s+", "", to_arabic(m.group(2)))
+            rest = stripped[m.end():].lstrip(" \t\u00a0.:")
+            return Label(kind, m.group(1), number, rest)
+    return None
+
+
+def path_word(kind: str, number: str) -> str:
+    """Return the path segment for a clause of ``kind`` numbered ``number``."""
+    return _PATH_WORD[kind].format(number)

@@ -1,0 +1,256 @@
+"""The pure document model between reader and writer: frozen records, no XML.
+
+A ``Document`` is a sequence of blocks (``Paragraph`` or ``Table``) exactly as the .docx
+has them, with tracked changes already in the file kept as ``Change`` values on runs and
+paragraph marks (pandoc's ``--track-changes=all``). ``Document.view("accept"|"reject")``
+gives the plain text view a person would see after accepting or rejecting them.
+Clauses (``Clause``) are computed from the blocks by ``core.structure``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional, Tuple, Union
+
+INSERT = "ins"
+DELETE = "del"
+MOVE_FROM = "moveFrom"
+MOVE_TO = "moveTo"
+_REMOVED_ON_ACCEPT = (DELETE, MOVE_FROM)
+_REMOVED_ON_REJECT = (INSERT, MOVE_TO)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A revision already present in a file: who, when, and what kind."""
+
+    kind: str  # INSERT, DELETE, MOVE_FROM, MOVE_TO
+    author: str = ""
+    date: str = ""  # ISO 8601 as written in the file, or ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Format:
+    """The run formatting a redline compares (w:rPrChange is written when it differs)."""
+
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    strike: bool = False
+    size: Optional[int] = None  # half-points, from w:szCs (Thai) or w:sz
+
+
+PLAIN = Format()
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one formatting; ``props`` is the opaque w:rPr the writer reuses."""
+
+    text: str
+    fmt: Format = PLAIN
+    props: str = ""
+    change: Optional[Change] = None
+    old_fmt: Optional[Format] = None  # set when the file has a w:rPrChange
+    old_props: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CommentMark:
+    """Where a Word comment's range starts or ends, between runs (zero width)."""
+
+    kind: str  # "start" | "end"
+    id: str
+
+
+Inline = Union[Run, CommentMark]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One w:p: its runs and comment marks, style, automatic-numbering label, opaque w:pPr."""
+
+    runs: Tuple[Inline, ...] = ()
+    style: str = ""
+    label: str = ""  # label rendered from numbering.xml ("ข้อ ๕"); "" when none
+    props: str = ""
+    mark_change: Optional[Change] = None  # inserted/deleted paragraph mark
+    num: Optional[Tuple[str, int]] = None  # (numId, ilvl) when automatically numbered
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text in the file's current state (all runs, deleted ones too)."""
+        return "".join(r.text for r in self.runs if isinstance(r, Run))
+
+    @property
+    def text_runs(self) -> Tuple[Run, ...]:
+        return tuple(r for r in self.runs if isinstance(r, Run))
+
+    @property
+    def shown(self) -> str:
+        """Text as a reader sees it: automatic label, a space, then the text."""
+        return f"{self.label} {self.text}" if self.label else self.text
+
+
+@dataclass(frozen=True)
+class Cell:
+    blocks: Tuple["Block", ...] = ()
+    props: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: Tuple[Cell, ...] = ()
+    props: str = ""
+    change: Optional[Change] = None  # inserted/deleted table row
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: Tuple[Row, ...] = ()
+    props: str = ""  # opaque w:tblPr + w:tblGrid
+
+    def paragraphs(self) -> Tuple[Paragraph, ...]:
+        """The cells' paragraphs in row order (nested tables flattened)."""
+        out = []
+        for row in self.rows:
+            for cell in row.cells:
+                out.extend(iter_paragraphs(cell.blocks))
+        return tuple(out)
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A Word comment as stored in comments.xml."""
+
+    id: str
+    author: str = ""
+    initials: str = ""
+    date: str = ""
+    text: str = ""
+    parent_id: str = ""  # a reply's parent comment id
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str = ""
+    author: str = ""
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: Tuple[Block, ...] = ()
+    comments: Tuple[Comment, ...] = ()
+    meta: Meta = field(default_factory=Meta)
+    warnings: Tuple[str, ...] = ()
+    source: str = ""
+
+    def paragraphs(self) -> Tuple[Paragraph, ...]:
+        return tuple(iter_paragraphs(self.blocks))
+
+    def view(self, which: str = "accept") -> "Document":
+        """The document with tracked changes accepted ("accept") or rejected ("reject")."""
+        if which not in ("accept", "reject"):
+            raise ValueError(f"unknown view {which!r}")
+        return replace(self, blocks=_view_blocks(self.blocks, which))
+
+    @property
+    def has_changes(self) -> bool:
+        return any(
+            p.mark_change or any(r.change or r.old_fmt for r in p.text_runs)
+            for p in self.paragraphs()
+        ) or any(_rows_changed(b) for b in self.blocks if isinstance(b, Table))
+
+
+def iter_paragraphs(blocks):
+    """Yield every paragraph in ``blocks``, descending into table cells in row order."""
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            yield b
+        else:
+            yield from b.paragraphs()
+
+
+def _rows_changed(table: Table) -> bool:
+    return any(r.change for r in table.rows)
+
+
+def _drop(change: Optional[Change], which: str) -> bool:
+    if change is None:
+        return False
+    return change.kind in (_REMOVED_ON_ACCEPT if which == "accept" else _REMOVED_ON_REJECT)
+
+
+def _view_run(run: Run, which: str) -> Run:
+    if which == "reject" and run.old_fmt is not None:
+        return Run(run.text, run.old_fmt, run.old_props or "")
+    return Run(run.text, run.fmt, run.props)
+
+
+def _view_paragraph(p: Paragraph, which: str) -> Paragraph:
+    runs = tuple(
+        _view_run(r, which) if isinstance(r, Run) else r
+        for r in p.runs
+        if not (isinstance(r, Run) and _drop(r.change, which))
+    )
+    return replace(p, runs=runs, mark_change=None)
+
+
+def _join(a: Paragraph, b: Paragraph) -> Paragraph:
+    # A removed paragraph mark joins the paragraph with the next; paragraph properties live in
+    # the mark, so the joined paragraph has the next paragraph's properties (as in Word).
+    return replace(b, runs=a.runs + b.runs)
+
+
+def _view_blocks(blocks, which):
+    out = []
+    pending = None  # paragraph whose mark was removed, waiting to be joined with the next
+    for b in blocks:
+        if isinstance(b, Table):
+            if pending is not None:
+                out.append(_view_paragraph(pending, which))
+                pending = None
+            rows = tuple(
+                replace(r, cells=tuple(replace(c, blocks=_view_blocks(c.blocks, which)) for c in r.cells), change=None)
+                for r in b.rows
+                if not _drop(r.change, which)
+            )
+            if rows:
+                out.append(replace(b, rows=rows))
+            continue
+        cur = b if pending is None else _join(pending, b)
+        pending = None
+        if _drop(cur.mark_change, which):
+            pending = cur
+        else:
+            out.append(_view_paragraph(cur, which))
+    if pending is not None:
+        out.append(_view_paragraph(pending, which))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A structural unit of a policy: title, preamble, chapter, part, clause, item, sub-item, table.
+
+    ``blocks`` are indices into ``Document.blocks``; unnumbered paragraphs (วรรค) that follow
+    a numbered one belong to it. ``number`` is normalized (Thai digits → Arabic, "5/1" for an
+    inserted ข้อ ๕/๑). ``path`` joins the ancestors' kind words and numbers ("หมวด 2/ข้อ 7/(3)").
+    """
+
+    kind: str
+    label: str
+    number: str
+    path: str
+    blocks: Tuple[int, ...]
+    text: str  # the clause's own paragraphs as shown, joined by "\n"
+    body: str = ""  # ``text`` without the leading label
+    level: int = 0  # depth in the tree (0 = top)
+    parent: Optional[int] = None  # index of the parent clause in the outline

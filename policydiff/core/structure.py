@@ -1,0 +1,116 @@
+"""Clause tree of a policy document: which paragraphs form which หมวด, ส่วน, ข้อ, (๑), (ก)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from .labels import RANKS, parse_label, path_word
+from .model import Clause, Document, Paragraph, Table
+
+_CLOSING_OPENERS = ("ประกาศ ณ วันที่", "สั่ง ณ วันที่", "ให้ไว้ ณ วันที่")
+_TOP = {"title": "ชื่อเรื่อง", "preamble": "อารัมภบท", "closing": "ท้ายประกาศ"}
+
+
+@dataclass
+class _Open:
+    kind: str
+    label: str
+    number: str
+    path: str
+    level: int
+    parent: Optional[int]
+    blocks: List[int] = field(default_factory=list)
+    texts: List[str] = field(default_factory=list)
+    body: List[str] = field(default_factory=list)
+
+
+def outline(doc: Document) -> tuple:
+    """Return the document's clauses in document order."""
+    return _Builder().build(doc)
+
+
+class _Builder:
+    def __init__(self):
+        self.clauses: List[_Open] = []
+        self.stack: List[int] = []  # indices of open labelled clauses, outermost first
+        self.tables = 0
+        self.closing = False
+        self.paths = set()
+
+    def build(self, doc: Document) -> tuple:
+        for i, block in enumerate(doc.blocks):
+            if isinstance(block, Table):
+                self._table(i, block)
+            else:
+                self._paragraph(i, block)
+        return tuple(self._freeze(c) for c in self.clauses)
+
+    def _paragraph(self, i: int, p: Paragraph) -> None:
+        shown = p.shown.strip()
+        if not shown:
+            if self.clauses:
+                self.clauses[-1].blocks.append(i)
+            return
+        label = None if self.closing else parse_label(shown)
+        if label is not None:
+            self._open_labelled(i, shown, label)
+        elif not self.clauses:
+            self._open_top(i, "title", shown)
+        elif shown.startswith(_CLOSING_OPENERS):
+            self.closing = True
+            self.stack = []
+            self._open_top(i, "closing", shown)
+        elif self.clauses[-1].kind == "title" and not self.stack:
+            self._open_top(i, "preamble", shown)
+        else:
+            self._append(self._current(), i, shown, shown)
+
+    def _current(self) -> _Open:
+        # Unnumbered paragraphs (วรรค) belong to the innermost open clause, else the last block.
+        return self.clauses[self.stack[-1]] if self.stack else self.clauses[-1]
+
+    def _append(self, c: _Open, i: int, shown: str, body: str) -> None:
+        c.blocks.append(i)
+        c.texts.append(shown)
+        c.body.append(body)
+
+    def _open_top(self, i: int, kind: str, shown: str) -> None:
+        self.clauses.append(_Open(kind, "", "", self._unique(_TOP[kind]), 0, None))
+        self._append(self.clauses[-1], i, shown, shown)
+
+    def _open_labelled(self, i: int, shown: str, label) -> None:
+        rank = RANKS[label.kind]
+        while self.stack and RANKS[self.clauses[self.stack[-1]].kind] >= rank:
+            self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        word = path_word(label.kind, label.number)
+        path = f"{self.clauses[parent].path}/{word}" if parent is not None else word
+        self.clauses.append(_Open(label.kind, label.label, label.number, self._unique(path), len(self.stack), parent))
+        self.stack.append(len(self.clauses) - 1)
+        self._append(self.clauses[-1], i, shown, label.rest)
+
+    def _table(self, i: int, t: Table) -> None:
+        self.tables += 1
+        parent = self.stack[-1] if self.stack else None
+        word = f"ตาราง {self.tables}"
+        path = f"{self.clauses[parent].path}/{word}" if parent is not None else word
+        lines = [p.shown.strip() for p in t.paragraphs() if p.shown.strip()]
+        c = _Open("table", "", str(self.tables), self._unique(path), len(self.stack), parent, [i], lines, list(lines))
+        self.clauses.append(c)
+
+    def _unique(self, path: str) -> str:
+        # Malformed drafts repeat numbers; keep paths unique so they can serve as identities.
+        candidate, n = path, 1
+        while candidate in self.paths:
+            n += 1
+            candidate = f"{path}#{n}"
+        self.paths.add(candidate)
+        return candidate
+
+    @staticmethod
+    def _freeze(c: _Open) -> Clause:
+        return Clause(
+            kind=c.kind, label=c.label, number=c.number, path=c.path, blocks=tuple(c.blocks),
+            text="\n".join(c.texts), body="\n".join(c.body), level=c.level, parent=c.parent,
+        )

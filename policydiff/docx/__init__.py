@@ -1,0 +1,1 @@
+"""The only package that imports lxml or python-docx: reading and writing .docx."""

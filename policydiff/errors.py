@@ -1,0 +1,34 @@
+"""The one exception tree of policydiff; only the CLI turns these into messages and exit codes."""
+
+
+class PolicydiffError(Exception):
+    """Base of every error policydiff raises on purpose."""
+
+
+class InputError(PolicydiffError):
+    """An input file is missing, unreadable, of the wrong kind, or hostile."""
+
+    def __init__(self, path, problem):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class NotADocxError(InputError):
+    """The file is not an Office Open XML word-processing package."""
+
+
+class EncryptedDocumentError(InputError):
+    """The file is a password-protected (encrypted) Office document."""
+
+
+class UnsafeDocumentError(InputError):
+    """The file exceeds a safety limit or contains forbidden XML constructs."""
+
+
+class FormError(InputError):
+    """A comment form (CSV/XLSX) cannot be used."""
+
+
+class ArchiveError(PolicydiffError):
+    """The version archive is missing, locked, or inconsistent."""
