@@ -1,0 +1,449 @@
+"""The redline as domain values: which words of which paragraph were inserted, deleted, moved.
+
+``build_redline(old, new)`` pairs the blocks of two documents and diffs paired paragraphs word
+by word. The result is a ``Redline``: paragraphs of ``Piece``s (kept, inserted, deleted, moved
+text, each with the run properties it came from) and tables of rows, with tracked paragraph
+marks placed so that accepting every change gives ``new`` and rejecting every change gives
+``old``. The docx writer turns it into w:ins / w:del / w:moveFrom / w:moveTo markup.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from typing import List, Optional, Sequence, Tuple
+
+from .labels import parse_label
+from .model import Document, Paragraph, Row, Run, Table
+
+KEEP, INS, DEL, MOVE_FROM, MOVE_TO = "=", "+", "-", "moveFrom", "moveTo"
+REMOVALS = (DEL, MOVE_FROM)  # gone when changes are accepted
+ADDITIONS = (INS, MOVE_TO)  # gone when changes are rejected
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of text in one run formatting with one revision status."""
+
+    op: str
+    text: str
+    props: str = ""  # run properties (opaque w:rPr) the text is shown in
+    old_props: Optional[str] = None  # the run properties before a formatting-only change
+    author: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class CommentSpan:
+    """A comment on a paragraph: offsets in the concatenated text of all its pieces."""
+
+    comment: int  # index into Redline.comments
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RPara:
+    pieces: Tuple[Piece, ...]
+    props: str = ""  # paragraph properties as in the new version (opaque w:pPr)
+    old_props: Optional[str] = None  # paragraph properties before, when they changed
+    mark: str = KEEP  # revision status of the paragraph mark
+    author: str = ""
+    date: str = ""
+    move: Optional[Tuple[str, bool, bool]] = None  # (move name, starts range, ends range)
+    comments: Tuple[CommentSpan, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass(frozen=True)
+class RCell:
+    blocks: Tuple["RBlock", ...]
+    props: str = ""
+
+
+@dataclass(frozen=True)
+class RRow:
+    cells: Tuple[RCell, ...]
+    props: str = ""
+    op: str = KEEP
+    author: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class RTable:
+    rows: Tuple[RRow, ...]
+    props: str = ""
+
+
+RBlock = object  # RPara | RTable
+
+
+@dataclass(frozen=True)
+class Redline:
+    blocks: Tuple[RBlock, ...]
+    comments: tuple = ()  # model.Comment values referenced by CommentSpan.comment
+    warnings: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who and when, for the changes a redline attributes to the editor."""
+
+    author: str = "policydiff"
+    date: str = ""
+
+
+# ---------------------------------------------------------------- block pairing
+
+def block_key(block) -> str:
+    """What two blocks must share to count as the same block: kind and wording without the label."""
+    if isinstance(block, Table):
+        return "table:" + "\x1f".join(p.text for p in block.paragraphs())
+    shown = block.shown
+    label = parse_label(shown)
+    return f"{label.kind}:{label.rest}" if label else "p:" + shown
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two short texts in 0..1 (difflib ratio, cheap bounds first)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if m.real_quick_ratio() < 0.4 or m.quick_ratio() < 0.4:
+        return 0.0
+    return m.ratio()
+
+
+PAIR_THRESHOLD = 0.45
+_MAX_GAP_CELLS = 40000  # similarity matrix size above which a gap is paired by position
+
+
+def pair_blocks(old: Sequence, new: Sequence) -> List[Tuple[Optional[int], Optional[int]]]:
+    """Pair old and new blocks: (i, j) matched, (i, None) deleted, (None, j) inserted, in output order."""
+    okeys = [block_key(b) for b in old]
+    nkeys = [block_key(b) for b in new]
+    out: List[Tuple[Optional[int], Optional[int]]] = []
+    matcher = difflib.SequenceMatcher(None, okeys, nkeys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(zip(range(i1, i2), range(j1, j2)))
+        else:
+            out.extend(_pair_gap(old, new, okeys, nkeys, range(i1, i2), range(j1, j2)))
+    return out
+
+
+def _kind(block) -> str:
+    return "table" if isinstance(block, Table) else "p"
+
+
+def _pair_gap(old, new, okeys, nkeys, irange, jrange):
+    # Monotone pairing of similar blocks in a gap (a small LCS on similarity), so an edited
+    # paragraph is shown as word edits rather than as a deleted and an inserted paragraph.
+    ii, jj = list(irange), list(jrange)
+    if not ii or not jj:
+        return [(i, None) for i in ii] + [(None, j) for j in jj]
+    if len(ii) * len(jj) > _MAX_GAP_CELLS:
+        return _pair_by_position(old, new, ii, jj)
+    sim = [[similarity(okeys[i], nkeys[j]) if _kind(old[i]) == _kind(new[j]) else 0.0 for j in jj] for i in ii]
+    n, m = len(ii), len(jj)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for a in range(n - 1, -1, -1):
+        for b in range(m - 1, -1, -1):
+            take = best[a + 1][b + 1] + sim[a][b] if sim[a][b] >= PAIR_THRESHOLD else -1.0
+            best[a][b] = max(take, best[a + 1][b], best[a][b + 1])
+    out, a, b = [], 0, 0
+    while a < n and b < m:
+        if sim[a][b] >= PAIR_THRESHOLD and best[a][b] == best[a + 1][b + 1] + sim[a][b]:
+            out.append((ii[a], jj[b]))
+            a, b = a + 1, b + 1
+        elif best[a][b] == best[a + 1][b]:
+            out.append((ii[a], None))
+            a += 1
+        else:
+            out.append((None, jj[b]))
+            b += 1
+    out.extend((ii[k], None) for k in range(a, n))
+    out.extend((None, jj[k]) for k in range(b, m))
+    return out
+
+
+def _pair_by_position(old, new, ii, jj):
+    out = []
+    for k in range(max(len(ii), len(jj))):
+        i = ii[k] if k < len(ii) else None
+        j = jj[k] if k < len(jj) else None
+        if i is not None and j is not None and _kind(old[i]) != _kind(new[j]):
+            out.extend([(i, None), (None, j)])
+        else:
+            out.append((i, j))
+    return out
+
+
+MIN_MOVE_CHARS = 12
+
+
+def find_moves(pairs, old, new) -> dict:
+    """Return {old index: new index} for deleted paragraphs inserted word for word elsewhere."""
+    deleted = {}
+    for i, j in pairs:
+        if j is None and isinstance(old[i], Paragraph):
+            key = block_key(old[i])
+            if len(key) >= MIN_MOVE_CHARS:
+                deleted.setdefault(key, []).append(i)
+    moves = {}
+    for i, j in pairs:
+        if i is None and isinstance(new[j], Paragraph):
+            candidates = deleted.get(block_key(new[j]))
+            if candidates:
+                moves[candidates.pop(0)] = j
+    return moves
+
+
+# ---------------------------------------------------------------- paragraph diff
+
+def _spans(runs: Sequence[Run]):
+    """(start, end, run) for each run, in paragraph text offsets."""
+    out, pos = [], 0
+    for r in runs:
+        out.append((pos, pos + len(r.text), r))
+        pos += len(r.text)
+    return out
+
+
+def _slice(spans, start: int, end: int):
+    """The (text, run) pieces of [start, end) split at run boundaries."""
+    out = []
+    for s, e, run in spans:
+        if e <= start or s >= end:
+            continue
+        a, b = max(s, start), min(e, end)
+        if a < b:
+            out.append((run.text[a - s:b - s], run, a))
+    return out
+
+
+def whole(p: Paragraph, op: str, rev: Revision) -> Tuple[Piece, ...]:
+    """Every run of ``p`` as one piece each, with revision status ``op``."""
+    author, date = (rev.author, rev.date) if op != KEEP else ("", "")
+    return tuple(Piece(op, r.text, r.props, author=author, date=date) for r in p.text_runs if r.text)
+
+
+def _kept(old_spans, new_spans, a: int, b: int, c: int, rev: Revision) -> List[Piece]:
+    # Equal text: shown in the new formatting; where the formatting changed, w:rPrChange.
+    out = []
+    for text, nrun, pos in _slice(new_spans, c, c + (b - a)):
+        offset = pos - c
+        for otext, orun, _ in _slice(old_spans, a + offset, a + offset + len(text)):
+            olen = len(otext)
+            chunk, text = text[:olen], text[olen:]
+            if orun.fmt != nrun.fmt:
+                out.append(Piece(KEEP, chunk, nrun.props, orun.props, rev.author, rev.date))
+            else:
+                out.append(Piece(KEEP, chunk, nrun.props))
+    return out
+
+
+def diff_paragraph(old: Paragraph, new: Paragraph, rev: Revision, ops=None) -> Tuple[Piece, ...]:
+    """Pieces showing the word edits that turn ``old``'s text into ``new``'s."""
+    from .diff import word_diff
+
+    if ops is None:
+        ops = word_diff(old.text, new.text)
+    ospans, nspans = _spans(old.text_runs), _spans(new.text_runs)
+    pieces: List[Piece] = []
+    a = c = 0
+    for op, text in ops:
+        n = len(text)
+        if op == "=":
+            pieces.extend(_kept(ospans, nspans, a, a + n, c, rev))
+            a, c = a + n, c + n
+        elif op == "-":
+            pieces.extend(Piece(DEL, t, r.props, author=rev.author, date=rev.date) for t, r, _ in _slice(ospans, a, a + n))
+            a += n
+        else:
+            pieces.extend(Piece(INS, t, r.props, author=rev.author, date=rev.date) for t, r, _ in _slice(nspans, c, c + n))
+            c += n
+    return _merge_pieces(pieces)
+
+
+def _merge_pieces(pieces: Sequence[Piece]) -> Tuple[Piece, ...]:
+    out: List[Piece] = []
+    for p in pieces:
+        if not p.text:
+            continue
+        if out and out[-1].op == p.op and out[-1].props == p.props and out[-1].old_props == p.old_props:
+            out[-1] = replace(out[-1], text=out[-1].text + p.text)
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def _para_props(old: Paragraph, new: Paragraph) -> Optional[str]:
+    return old.props if old.props != new.props else None
+
+
+# ---------------------------------------------------------------- tables
+
+def diff_table(old: Table, new: Table, rev: Revision) -> RTable:
+    """Rows paired like blocks; paired rows with the same cells diff cell by cell."""
+    okeys = ["\x1e".join("\x1f".join(p.text for p in c_paras(c)) for c in r.cells) for r in old.rows]
+    nkeys = ["\x1e".join("\x1f".join(p.text for p in c_paras(c)) for c in r.cells) for r in new.rows]
+    rows: List[RRow] = []
+    matcher = difflib.SequenceMatcher(None, okeys, nkeys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            rows.extend(_row_pair(old.rows[i], new.rows[j], rev) for i, j in zip(range(i1, i2), range(j1, j2)))
+            continue
+        pairs = _pair_gap(old.rows, new.rows, okeys, nkeys, range(i1, i2), range(j1, j2))
+        for i, j in pairs:
+            if i is not None and j is not None and len(old.rows[i].cells) == len(new.rows[j].cells):
+                rows.append(_row_pair(old.rows[i], new.rows[j], rev))
+            else:
+                if i is not None:
+                    rows.append(_whole_row(old.rows[i], DEL, rev))
+                if j is not None:
+                    rows.append(_whole_row(new.rows[j], INS, rev))
+    return RTable(tuple(rows), new.props)
+
+
+def c_paras(cell):
+    from .model import iter_paragraphs
+
+    return list(iter_paragraphs(cell.blocks))
+
+
+def _row_pair(old: Row, new: Row, rev: Revision) -> RRow:
+    cells = tuple(RCell(diff_blocks(oc.blocks, nc.blocks, rev), nc.props) for oc, nc in zip(old.cells, new.cells))
+    return RRow(cells, new.props)
+
+
+def _whole_row(row: Row, op: str, rev: Revision) -> RRow:
+    cells = tuple(RCell(tuple(_whole_block(b, op, rev, mark=False) for b in c.blocks), c.props) for c in row.cells)
+    return RRow(cells, row.props, op, rev.author, rev.date)
+
+
+def _whole_block(block, op: str, rev: Revision, mark: bool = True):
+    if isinstance(block, Table):
+        return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props)
+    m = op if mark else KEEP
+    return RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "", date=rev.date if mark else "")
+
+
+# ---------------------------------------------------------------- documents
+
+def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False) -> Tuple[RBlock, ...]:
+    """The redline blocks of one container (the body or a table cell)."""
+    pairs = pair_blocks(old, new)
+    moved = find_moves(pairs, old, new) if moves else {}
+    names = _move_names(pairs, moved)
+    out: List[RBlock] = []
+    for i, j in pairs:
+        if i is not None and j is not None:
+            out.append(_pair(old[i], new[j], rev))
+        elif i is not None:
+            out.append(_moved_from(old[i], names[i], rev) if i in moved else _whole_block(old[i], DEL, rev))
+        elif j in names.get("to", {}):
+            out.append(_moved_to(old[names["to"][j][0]], new[j], names["to"][j][1], rev))
+        else:
+            out.append(_whole_block(new[j], INS, rev))
+    return fix_marks(out)
+
+
+def _move_names(pairs, moved: dict) -> dict:
+    # Each moved paragraph is its own move range; the name links its source and destination.
+    names, to = {}, {}
+    for i, _ in pairs:
+        if i is not None and i in moved:
+            names[i] = f"move{len(to) + 1}"
+            to[moved[i]] = (i, names[i])
+    names["to"] = to
+    return names
+
+
+def _pair(old, new, rev: Revision):
+    if isinstance(old, Table) and isinstance(new, Table):
+        return diff_table(old, new, rev)
+    if old == new:
+        return RPara(whole(new, KEEP, rev), new.props)
+    return RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new))
+
+
+def _moved_from(old: Paragraph, name: str, rev: Revision) -> RPara:
+    pieces = tuple(replace(p, op=MOVE_FROM) for p in whole(old, DEL, rev))
+    return RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True))
+
+
+def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara:
+    # At the destination, rejecting must remove everything: old-only words (a changed label)
+    # are simply not shown there; kept words are moved text, new words inserted text.
+    pieces = []
+    for p in diff_paragraph(old, new, rev):
+        if p.op == KEEP:
+            pieces.append(Piece(MOVE_TO, p.text, p.props, author=rev.author, date=rev.date))
+        elif p.op == INS:
+            pieces.append(p)
+    return RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
+                 move=(name, True, True))
+
+
+def fix_marks(blocks: List[RBlock]) -> Tuple[RBlock, ...]:
+    """Place tracked paragraph marks so accept-all and reject-all give each side exactly.
+
+    A tracked mark joins its paragraph with the next paragraph; before a table or at the end
+    of a container there is no next paragraph, so the last changed paragraph there must keep
+    a plain mark: the status moves to the paragraph before, or a deleted and an inserted
+    paragraph are shown as one edited paragraph.
+    """
+    blocks = list(blocks)
+    k = 0
+    while k < len(blocks):
+        if not _tracked(blocks[k]):
+            k += 1
+            continue
+        s = k
+        while k < len(blocks) and _tracked(blocks[k]):
+            k += 1
+        if k < len(blocks) and isinstance(blocks[k], RPara):
+            continue
+        k = _settle_run(blocks, s, k)
+    return tuple(blocks)
+
+
+def _tracked(b) -> bool:
+    return isinstance(b, RPara) and b.mark != KEEP
+
+
+def _settle_run(blocks: List, s: int, e: int) -> int:
+    run = blocks[s:e]
+    gone = [i for i, b in enumerate(run) if b.mark in REMOVALS]
+    came = [i for i, b in enumerate(run) if b.mark in ADDITIONS]
+    if gone and came:
+        d, a = run[gone[-1]], run[came[-1]]
+        joined = RPara(d.pieces + a.pieces, a.props, d.props if d.props != a.props else None,
+                       move=None, comments=d.comments + a.comments)
+        rest = [b for i, b in enumerate(run) if i not in (gone[-1], came[-1])]
+        blocks[s:e] = rest + [joined]
+        return s + len(rest) + 1
+    last = run[-1]
+    prev = blocks[s - 1] if s > 0 else None
+    if isinstance(prev, RPara) and prev.mark == KEEP:
+        blocks[s - 1] = replace(prev, mark=last.mark, author=last.author, date=last.date)
+        if last.mark in REMOVALS:
+            # Accepting joins everything into the last mark: it must carry prev's properties.
+            blocks[e - 1] = replace(last, mark=KEEP, props=prev.props, old_props=last.props)
+        else:
+            blocks[e - 1] = replace(last, mark=KEEP, old_props=prev.old_props or prev.props)
+    else:
+        blocks[e - 1] = replace(last, mark=KEEP)
+    return e
+
+
+def build_redline(old: Document, new: Document, rev: Revision = Revision(), moves: bool = True) -> Redline:
+    """The redline from ``old`` to ``new`` (both in their accepted view)."""
+    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves))

@@ -1,0 +1,420 @@
+"""Write a Redline as a .docx with native Word tracked changes and comments.
+
+The new version's package is the template: every part is copied as it is except
+word/document.xml (its body is rebuilt from the redline) and the comment parts. Revision ids
+come from one counter; author and date come from the redline's pieces; the zip is written
+with fixed timestamps, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import zipfile
+from typing import Dict, List, Optional
+
+from lxml import etree
+
+from ..core.redline import DEL, INS, KEEP, MOVE_FROM, MOVE_TO, RPara, RTable, Redline
+from .ns import CONTENT_TYPES, REL_TYPES, nsmap, qn
+
+_WRAPPER = {INS: "w:ins", DEL: "w:del", MOVE_FROM: "w:moveFrom", MOVE_TO: "w:moveTo"}
+_REMOVED = (DEL, MOVE_FROM)
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(xml: str):
+    return etree.fromstring(xml)
+
+
+def _element(xml: str):
+    """A fresh element from an opaque property string ('' → None)."""
+    return copy.deepcopy(_parsed(xml)) if xml else None
+
+
+def _elements(xml: str) -> list:
+    """Several sibling elements from one string (a table's w:tblPr + w:tblGrid)."""
+    if not xml:
+        return []
+    wrapper = _parsed(f'<x xmlns:w="{nsmap["w"]}">{xml}</x>')
+    return [copy.deepcopy(e) for e in wrapper]
+
+
+class _Ids:
+    def __init__(self):
+        self.n = 0
+
+    def next(self) -> str:
+        self.n += 1
+        return str(self.n)
+
+
+class BodyWriter:
+    """Turns redline blocks into w:p / w:tbl elements."""
+
+    def __init__(self, comment_ids: Optional[Dict[int, str]] = None):
+        self.ids = _Ids()
+        self.comment_ids = comment_ids or {}
+
+    def _stamp(self, el, author: str, date: str):
+        el.set(qn("w:id"), self.ids.next())
+        el.set(qn("w:author"), author or "policydiff")
+        if date:
+            el.set(qn("w:date"), date)
+        return el
+
+    # -- runs
+    def run(self, text: str, props: str, removed: bool, old_props: Optional[str] = None, author="", date=""):
+        r = etree.Element(qn("w:r"))
+        rpr = _element(props)
+        if old_props is not None:
+            if rpr is None:
+                rpr = etree.Element(qn("w:rPr"))
+            change = self._stamp(etree.SubElement(rpr, qn("w:rPrChange")), author, date)
+            change.append(_element(old_props) if old_props else etree.Element(qn("w:rPr")))
+        if rpr is not None:
+            r.append(rpr)
+        self._text(r, text, removed)
+        return r
+
+    @staticmethod
+    def _text(r, text: str, removed: bool) -> None:
+        tag = qn("w:delText") if removed else qn("w:t")
+        buf = []
+
+        def flush():
+            if buf:
+                t = etree.SubElement(r, tag)
+                t.set(_XML_SPACE, "preserve")
+                t.text = "".join(buf)
+                buf.clear()
+
+        for ch in text:
+            if ch == "\t":
+                flush()
+                etree.SubElement(r, qn("w:tab"))
+            elif ch == "\n":
+                flush()
+                etree.SubElement(r, qn("w:br"))
+            else:
+                buf.append(ch)
+        flush()
+
+    # -- paragraphs
+    def paragraph(self, para: RPara):
+        p = etree.Element(qn("w:p"))
+        ppr = self._ppr(para)
+        if ppr is not None:
+            p.append(ppr)
+        if para.move:
+            self._move_range(p, para, start=True)
+        marks = self._comment_marks(para)
+        pos = 0
+        for piece in para.pieces:
+            for a, b in _cut(pos, pos + len(piece.text), marks):
+                self._marks_at(p, a, marks)
+                self._piece(p, piece, piece.text[a - pos:b - pos])
+            pos += len(piece.text)
+        self._marks_at(p, pos, marks, final=True)
+        if para.move:
+            self._move_range(p, para, start=False)
+        return p
+
+    def _piece(self, p, piece, text: str) -> None:
+        if not text:
+            return
+        removed = piece.op in _REMOVED
+        if piece.op == KEEP:
+            p.append(self.run(text, piece.props, False, piece.old_props, piece.author, piece.date))
+            return
+        wrapper = self._stamp(etree.SubElement(p, qn(_WRAPPER[piece.op])), piece.author, piece.date)
+        wrapper.append(self.run(text, piece.props, removed))
+
+    def _ppr(self, para: RPara):
+        ppr = _element(para.props)
+        if para.mark == KEEP and para.old_props is None:
+            return ppr
+        if ppr is None:
+            ppr = etree.Element(qn("w:pPr"))
+        if para.mark != KEEP:
+            rpr = ppr.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = etree.Element(qn("w:rPr"))
+                anchor = ppr.find(qn("w:sectPr"))
+                if anchor is None:
+                    anchor = ppr.find(qn("w:pPrChange"))
+                if anchor is not None:
+                    anchor.addprevious(rpr)
+                else:
+                    ppr.append(rpr)
+            rpr.insert(0, self._stamp(etree.Element(qn(_WRAPPER[para.mark])), para.author, para.date))
+        if para.old_props is not None:
+            change = self._stamp(etree.SubElement(ppr, qn("w:pPrChange")), para.author or _first_author(para),
+                                 para.date or _first_date(para))
+            change.append(_base_ppr(para.old_props))
+        return ppr
+
+    def _move_range(self, p, para: RPara, start: bool) -> None:
+        name, _, _ = para.move
+        side = "moveFrom" if para.mark == MOVE_FROM else "moveTo"
+        if start:
+            el = etree.SubElement(p, qn(f"w:{side}RangeStart"))
+            self._stamp(el, para.author, para.date)
+            el.set(qn("w:name"), name)
+            self._open_range = el.get(qn("w:id"))
+        else:
+            el = etree.SubElement(p, qn(f"w:{side}RangeEnd"))
+            el.set(qn("w:id"), self._open_range)
+
+    # -- comments
+    def _comment_marks(self, para: RPara) -> List:
+        marks = []
+        for span in para.comments:
+            cid = self.comment_ids.get(span.comment)
+            if cid is None:
+                continue
+            marks.append((span.start, 0, cid))
+            marks.append((span.end, 1, cid))
+        marks.sort(key=lambda m: (m[0], m[1]))
+        return marks
+
+    @staticmethod
+    def _marks_at(p, pos: int, marks: List, final: bool = False) -> None:
+        while marks and (marks[0][0] <= pos or final):
+            at, kind, cid = marks.pop(0)
+            if kind == 0:
+                etree.SubElement(p, qn("w:commentRangeStart")).set(qn("w:id"), cid)
+            else:
+                etree.SubElement(p, qn("w:commentRangeEnd")).set(qn("w:id"), cid)
+                ref = etree.SubElement(p, qn("w:r"))
+                rpr = etree.SubElement(ref, qn("w:rPr"))
+                etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), "CommentReference")
+                etree.SubElement(ref, qn("w:commentReference")).set(qn("w:id"), cid)
+
+    # -- tables
+    def table(self, table: RTable):
+        tbl = etree.Element(qn("w:tbl"))
+        for el in _elements(table.props):
+            tbl.append(el)
+        if tbl.find(qn("w:tblPr")) is None:
+            tbl.insert(0, etree.Element(qn("w:tblPr")))
+        for row in table.rows:
+            tr = etree.SubElement(tbl, qn("w:tr"))
+            trpr = _element(row.props)
+            if row.op != KEEP:
+                if trpr is None:
+                    trpr = etree.Element(qn("w:trPr"))
+                trpr.append(self._stamp(etree.Element(qn(_WRAPPER[row.op])), row.author, row.date))
+            if trpr is not None:
+                tr.append(trpr)
+            for cell in row.cells:
+                tc = etree.SubElement(tr, qn("w:tc"))
+                tcpr = _element(cell.props)
+                if tcpr is not None:
+                    tc.append(tcpr)
+                self.blocks(tc, cell.blocks)
+                if len(tc) == 0 or tc[-1].tag != qn("w:p"):
+                    etree.SubElement(tc, qn("w:p"))
+        return tbl
+
+    def blocks(self, parent, blocks) -> None:
+        for b in blocks:
+            parent.append(self.table(b) if isinstance(b, RTable) else self.paragraph(b))
+
+
+def _first_author(para: RPara) -> str:
+    return next((p.author for p in para.pieces if p.author), "policydiff")
+
+
+def _first_date(para: RPara) -> str:
+    return next((p.date for p in para.pieces if p.date), "")
+
+
+def _base_ppr(props: str):
+    """The old paragraph properties as w:pPrChange holds them: no run, section or change children."""
+    ppr = _element(props) if props else etree.Element(qn("w:pPr"))
+    for tag in ("w:rPr", "w:sectPr", "w:pPrChange"):
+        for el in ppr.findall(qn(tag)):
+            ppr.remove(el)
+    return ppr
+
+
+def _cut(start: int, end: int, marks: List):
+    """Split [start, end) at the comment mark offsets inside it."""
+    points = sorted({m[0] for m in marks if start < m[0] < end})
+    edges = [start] + points + [end]
+    return list(zip(edges, edges[1:]))
+
+
+# ---------------------------------------------------------------- comments part
+
+def comments_part(comments, ids: Dict[int, str]) -> bytes:
+    """word/comments.xml for the given model.Comment values."""
+    root = etree.Element(qn("w:comments"), nsmap={"w": nsmap["w"], "w14": nsmap["w14"]})
+    for index, c in enumerate(comments):
+        el = etree.SubElement(root, qn("w:comment"))
+        el.set(qn("w:id"), ids[index])
+        el.set(qn("w:author"), c.author or "policydiff")
+        if c.date:
+            el.set(qn("w:date"), c.date)
+        if c.initials:
+            el.set(qn("w:initials"), c.initials)
+        for n, line in enumerate((c.text or "").split("\n")):
+            p = etree.SubElement(el, qn("w:p"))
+            p.set(qn("w14:paraId"), _para_id(index, n))
+            ppr = etree.SubElement(p, qn("w:pPr"))
+            etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), "CommentText")
+            if n == 0:
+                ref = etree.SubElement(p, qn("w:r"))
+                rpr = etree.SubElement(ref, qn("w:rPr"))
+                etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), "CommentReference")
+                etree.SubElement(ref, qn("w:annotationRef"))
+            r = etree.SubElement(p, qn("w:r"))
+            BodyWriter._text(r, line, False)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _para_id(index: int, n: int) -> str:
+    # w14:paraId must be below 0x80000000; derive it from the comment's position.
+    return "%08X" % (0x10000000 + index * 64 + n)
+
+
+def comments_extended_part(comments, ids: Dict[int, str]) -> Optional[bytes]:
+    """word/commentsExtended.xml with replies and resolved state, or None when not needed."""
+    by_id = {c.id: i for i, c in enumerate(comments) if c.id}
+    if not any(c.parent_id or c.done for c in comments):
+        return None
+    root = etree.Element(qn("w15:commentsEx"), nsmap={"w15": nsmap["w15"]})
+    for index, c in enumerate(comments):
+        last = len((c.text or "").split("\n")) - 1
+        ex = etree.SubElement(root, qn("w15:commentEx"))
+        ex.set(qn("w15:paraId"), _para_id(index, last))
+        parent = by_id.get(c.parent_id) if c.parent_id else None
+        if parent is not None:
+            plast = len((comments[parent].text or "").split("\n")) - 1
+            ex.set(qn("w15:paraIdParent"), _para_id(parent, plast))
+        ex.set(qn("w15:done"), "1" if c.done else "0")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# ---------------------------------------------------------------- the package
+
+_COMMENT_STYLES = {
+    "CommentText": ("paragraph", "annotation text", '<w:sz w:val="20"/><w:szCs w:val="28"/>'),
+    "CommentReference": ("character", "annotation reference", '<w:sz w:val="16"/><w:szCs w:val="16"/>'),
+}
+
+
+def _ensure_comment_styles(styles: bytes) -> bytes:
+    root = etree.fromstring(styles)
+    have = {s.get(qn("w:styleId")) for s in root.iter(qn("w:style"))}
+    changed = False
+    for sid, (kind, name, rpr) in _COMMENT_STYLES.items():
+        if sid in have:
+            continue
+        el = etree.fromstring(
+            f'<w:style xmlns:w="{nsmap["w"]}" w:type="{kind}" w:styleId="{sid}"><w:name w:val="{name}"/>'
+            f'<w:basedOn w:val="{"Normal" if kind == "paragraph" else "DefaultParagraphFont"}"/>'
+            f'<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:rPr>{rpr}</w:rPr></w:style>'
+        )
+        root.append(el)
+        changed = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else styles
+
+
+def _rels_name(part: str) -> str:
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _add_relationship(rels: Optional[bytes], rel_type: str, target: str) -> bytes:
+    if rels:
+        root = etree.fromstring(rels)
+    else:
+        root = etree.Element(qn("pr:Relationships"), nsmap={None: nsmap["pr"]})
+    existing = [r for r in root if r.get("Type") == rel_type]
+    if existing:
+        existing[0].set("Target", target)
+    else:
+        used = {r.get("Id") for r in root}
+        n = 1
+        while f"rId{n}" in used:
+            n += 1
+        rel = etree.SubElement(root, qn("pr:Relationship"))
+        rel.set("Id", f"rId{n}")
+        rel.set("Type", rel_type)
+        rel.set("Target", target)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_override(types: bytes, partname: str, content_type: str) -> bytes:
+    root = etree.fromstring(types)
+    for o in root.findall(qn("ct:Override")):
+        if o.get("PartName") == "/" + partname:
+            o.set("ContentType", content_type)
+            break
+    else:
+        o = etree.SubElement(root, qn("ct:Override"))
+        o.set("PartName", "/" + partname)
+        o.set("ContentType", content_type)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def render_document(template_document: bytes, redline: Redline, comment_ids: Dict[int, str]) -> bytes:
+    """word/document.xml: the template's root and section properties around the redline's body."""
+    root = etree.fromstring(template_document)
+    body = root.find(qn("w:body"))
+    sect = body.find(qn("w:sectPr")) if body is not None else None
+    if body is None:
+        body = etree.SubElement(root, qn("w:body"))
+    for child in list(body):
+        body.remove(child)
+    BodyWriter(comment_ids).blocks(body, redline.blocks)
+    if sect is not None:
+        body.append(sect)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def write_package(template, redline: Redline) -> bytes:
+    """The whole .docx as bytes, using ``template`` (an opened Package) for every other part."""
+    main = template.main_part
+    parts: Dict[str, bytes] = {name: template.read(name) for name in template.names}
+    comment_ids = {i: str(i) for i in range(len(redline.comments))}
+    parts[main] = render_document(parts[main], redline, comment_ids)
+    if redline.comments:
+        folder = main.rpartition("/")[0]
+        cpart = f"{folder}/comments.xml" if folder else "comments.xml"
+        parts[cpart] = comments_part(redline.comments, comment_ids)
+        rels = _rels_name(main)
+        parts[rels] = _add_relationship(parts.get(rels), REL_TYPES["comments"], "comments.xml")
+        types = _add_override(parts["[Content_Types].xml"], cpart, CONTENT_TYPES["comments"])
+        extended = comments_extended_part(redline.comments, comment_ids)
+        if extended is not None:
+            xpart = f"{folder}/commentsExtended.xml" if folder else "commentsExtended.xml"
+            parts[xpart] = extended
+            parts[rels] = _add_relationship(parts[rels], REL_TYPES["commentsExtended"], "commentsExtended.xml")
+            types = _add_override(types, xpart, CONTENT_TYPES["commentsExtended"])
+        parts["[Content_Types].xml"] = types
+        styles = template.part_by_type(main, "styles")
+        if styles in parts:
+            parts[styles] = _ensure_comment_styles(parts[styles])
+    return zip_parts(parts, order=list(template.names))
+
+
+def zip_parts(parts: Dict[str, bytes], order: Optional[List[str]] = None) -> bytes:
+    """A deterministic zip: [Content_Types].xml first, then the given order, then the rest sorted."""
+    names = ["[Content_Types].xml"] if "[Content_Types].xml" in parts else []
+    for name in (order or []) + sorted(parts):
+        if name in parts and name not in names:
+            names.append(name)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, parts[name])
+    return buf.getvalue()
