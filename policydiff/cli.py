@@ -1,0 +1,202 @@
+"""The command line: each command parses its options, calls the library, prints.
+
+Errors become one-line messages and exit codes here and only here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+import sys
+
+import click
+
+from . import __version__
+from .errors import PolicydiffError
+
+EXIT_BAD_INPUT = 2
+
+
+class _Group(click.Group):
+    """A click group that turns PolicydiffError (and any unexpected error) into one line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PolicydiffError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except RecursionError:
+            click.echo("error: the document is nested too deeply to read", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except MemoryError:
+            click.echo("error: out of memory reading the input", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="policydiff")
+def main():
+    """policydiff: Thai policy drafts as clauses; redlines, division comments, merge, archive."""
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+VIEW_OPTION = click.option(
+    "--view", type=click.Choice(["accept", "reject"]), default="accept", show_default=True,
+    help="How to read tracked changes already in the file: accept them or reject them.",
+)
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=True, path_type=str))
+@VIEW_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clauses in document order.")
+def outline(draft, view, as_json):
+    """Show the clause tree of DRAFT.docx (หมวด / ส่วน / ข้อ / (๑) / (ก), tables)."""
+    from .core.structure import outline as build_outline
+    from .docx.reader import read_docx
+
+    doc = read_docx(draft, view=view)
+    clauses = build_outline(doc)
+    if as_json:
+        _emit_json([_clause_json(c) for c in clauses])
+        return
+    for w in doc.warnings:
+        click.echo(f"warning: {draft}: {w}", err=True)
+    for c in clauses:
+        click.echo("  " * c.level + _clause_line(c))
+
+
+def _clause_json(c) -> dict:
+    return {"label": c.label, "number": c.number, "kind": c.kind, "path": c.path, "level": c.level,
+            "text": c.text, "body": c.body}
+
+
+def _clause_line(c, width: int = 70) -> str:
+    first = c.body.split("\n", 1)[0]
+    if len(first) > width:
+        first = first[: width - 1] + "…"
+    head = c.label or {"title": "[ชื่อเรื่อง]", "preamble": "[อารัมภบท]", "closing": "[ท้ายประกาศ]",
+                       "table": f"[ตาราง {c.number}]"}.get(c.kind, "")
+    return f"{head} {first}".strip()
+
+
+DATE_HELP = "Revision date (ISO 8601). Default: the new file's modified date, else now."
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="The .docx to write.")
+@click.option("--author", default="policydiff", show_default=True, help="Author of the tracked changes.")
+@click.option("--date", "date", default=None, help=DATE_HELP)
+@click.option("--no-moves", is_flag=True, help="Write moved clauses as a deletion and an insertion.")
+def redline(old, new, out, author, date, no_moves):
+    """Write NEW.docx with native tracked changes against OLD.docx."""
+    from . import api
+
+    a, b = api.load(old), api.load(new)
+    red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
+    api.write_redline(red, b, out)
+    counts = _count_pieces(red.blocks)
+    click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
+               f"{counts['fmt']} formatting changes")
+
+
+def _iso(value):
+    if value is None:
+        return None
+    from .thaidate import parse_date
+
+    try:
+        return parse_date(value) if "T" not in value else value
+    except ValueError:
+        raise click.BadParameter(f"not a date: {value!r}", param_hint="--date")
+
+
+def _count_pieces(blocks) -> dict:
+    from .core.redline import RTable
+
+    counts = {"+": 0, "-": 0, "moves": 0, "fmt": 0}
+    for b in blocks:
+        if isinstance(b, RTable):
+            for row in b.rows:
+                for cell in row.cells:
+                    sub = _count_pieces(cell.blocks)
+                    for k in counts:
+                        counts[k] += sub[k]
+            continue
+        for p in b.pieces:
+            if p.op in ("+", "-"):
+                counts[p.op] += 1
+            if p.old_props is not None:
+                counts["fmt"] += 1
+        if b.move and b.mark == "moveTo":
+            counts["moves"] += 1
+    return counts
+
+
+_STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "unchanged": "#"}
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clause changes.")
+def diff(old, new, as_json):
+    """Summarize, clause by clause, what changed from OLD.docx to NEW.docx."""
+    from . import api
+
+    changes = [c for c in api.clause_changes(api.load(old), api.load(new))
+               if c["status"] != "unchanged" or c["renumbered"]]
+    if as_json:
+        _emit_json(changes)
+        return
+    for c in changes:
+        click.echo(_change_line(c))
+        if c["edits"] or c["status"] in ("edited",):
+            click.echo("    " + _inline(c))
+    tally = {}
+    for c in changes:
+        key = "renumbered" if c["status"] == "unchanged" else c["status"]
+        tally[key] = tally.get(key, 0) + 1
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or "no changes")
+
+
+def _change_line(c: dict) -> str:
+    old, new = c["old_label"] or c["old_path"], c["new_label"] or c["new_path"]
+    status = c["status"]
+    if status == "unchanged":
+        return click.style(f"# {old} → {new}: renumbered only (wording unchanged)", fg="cyan")
+    if status == "inserted":
+        return click.style(f"+ {new}: inserted — {_short(c['new_text'])}", fg="green")
+    if status == "deleted":
+        return click.style(f"- {old}: deleted — {_short(c['old_text'])}", fg="red")
+    where = f"{old} → {new}" if c["renumbered"] or status == "moved" else new
+    what = "moved" + (" and edited" if c["edits"] else "") if status == "moved" else "edited"
+    return f"{_STATUS_MARK[status]} {where}: {what}"
+
+
+def _short(text: Optional[str], width: int = 60) -> str:
+    first = (text or "").split("\n", 1)[0]
+    return first if len(first) <= width else first[: width - 1] + "…"
+
+
+def _inline(c: dict) -> str:
+    from .core.diff import word_diff
+
+    out = []
+    for op, text in word_diff(c["old_text"] or "", c["new_text"] or ""):
+        text = text.replace("\n", " ¶ ")
+        if op == "=":
+            out.append(text if len(text) < 40 else text[:18] + " … " + text[-18:])
+        elif op == "-":
+            out.append(click.style(f"[-{text}-]", fg="red"))
+        else:
+            out.append(click.style(f"{{+{text}+}}", fg="green"))
+    return "".join(out)
