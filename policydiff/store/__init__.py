@@ -1,0 +1,37 @@
+"""The version archive behind one small interface; ``Store.init``/``Store.open`` pick the backend.
+
+Usage::
+
+    with Store.open(workdir) as store:
+        version, created = store.add_version(data, "v2", "2009-08-19", added_at=now)
+
+Every write is one transaction; versions, rounds and dispositions are append-only.
+"""
+
+from .base import (
+    ARCHIVE_DIRNAME,
+    DEFAULT_BUSY_TIMEOUT,
+    Dispositions,
+    Round,
+    RoundSource,
+    Store,
+    Version,
+    find_archive,
+    outline_key,
+)
+from .sqlite import ARCHIVE_FILENAME, BUSY_MESSAGE, SqliteStore
+
+__all__ = [
+    "ARCHIVE_DIRNAME",
+    "ARCHIVE_FILENAME",
+    "BUSY_MESSAGE",
+    "DEFAULT_BUSY_TIMEOUT",
+    "Dispositions",
+    "Round",
+    "RoundSource",
+    "SqliteStore",
+    "Store",
+    "Version",
+    "find_archive",
+    "outline_key",
+]

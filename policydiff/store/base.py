@@ -1,0 +1,199 @@
+"""The archive's records and the one interface every archive backend implements."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence, Tuple, Union
+
+ARCHIVE_DIRNAME = ".policydiff"
+DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer before giving up
+
+VersionRef = Union[str, int]  # a label ("v1", "ร่าง ๑"), or a seq (2, "2", "๒")
+CacheKey = Union[str, Tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One archived draft: its bytes are addressed by ``sha256``; ``seq`` counts 1, 2, 3 in order added."""
+
+    seq: int
+    label: str
+    sha256: str
+    date: str  # ISO date of the draft (C.E.)
+    note: str
+    filename: str  # the file name it was added from, for people; never used to find it
+    added_at: str  # ISO datetime the caller passed in
+    size: int  # bytes
+
+
+@dataclass(frozen=True)
+class RoundSource:
+    """One file a division sent back in a round (a review copy or a comment form)."""
+
+    filename: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Round:
+    """A comment round: who could comment on which version, when, and what came back."""
+
+    seq: int
+    name: str
+    date_from: str  # ISO date
+    date_to: str  # ISO date
+    base_label: str
+    base_seq: int
+    sources: Tuple[RoundSource, ...]
+    annotations_json: str
+    added_at: str
+
+
+@dataclass(frozen=True)
+class Dispositions:
+    """One revision of a round's disposition table; the highest ``revision`` is the current one."""
+
+    round_name: str
+    revision: int  # 1, 2, 3 per round
+    rows_json: str
+    added_at: str
+
+
+def find_archive(start) -> Optional[Path]:
+    """Return the nearest folder at or above ``start`` that holds ``.policydiff/``, or None (as git finds .git)."""
+    here = Path(start).resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / ARCHIVE_DIRNAME).is_dir():
+            return folder
+    return None
+
+
+def outline_key(sha256: str) -> Tuple[str, str]:
+    """Return the cache key under which ``add_version`` keeps a version's outline."""
+    return ("outline", sha256)
+
+
+class Store(abc.ABC):
+    """The version archive: append-only versions, rounds and dispositions, plus a derived-data cache."""
+
+    root: Path  # the policy's working folder, the one holding .policydiff/
+
+    @classmethod
+    def init(cls, workdir, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Store":
+        """Create a new archive in ``workdir``; ArchiveError if one is already there."""
+        from .sqlite import SqliteStore
+
+        return SqliteStore.create(workdir, busy_timeout=busy_timeout)
+
+    @classmethod
+    def open(
+        cls, workdir, create: bool = False, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    ) -> "Store":
+        """Open the archive in ``workdir`` or its nearest parent (creating it in ``workdir`` if ``create``)."""
+        from .sqlite import SqliteStore
+
+        return SqliteStore.connect(workdir, create=create, busy_timeout=busy_timeout)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the archive."""
+
+    # -- versions --------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_version(
+        self,
+        data: bytes,
+        label: str,
+        date: str,
+        note: str = "",
+        filename: str = "",
+        outline_json: Optional[str] = None,
+        *,
+        added_at: str,
+    ) -> Tuple[Version, bool]:
+        """Archive ``data``; return (version, True), or (the existing version, False) for known bytes."""
+
+    @abc.abstractmethod
+    def get_version(self, ref: VersionRef) -> Version:
+        """Return the version with this label or seq; ArchiveError if there is none."""
+
+    @abc.abstractmethod
+    def find_sha(self, sha256: str) -> Optional[Version]:
+        """Return the version whose bytes have this sha256, or None."""
+
+    @abc.abstractmethod
+    def version_bytes(self, ref: VersionRef) -> bytes:
+        """Return a version's bytes, checked against its sha256."""
+
+    @abc.abstractmethod
+    def list_versions(self) -> list[Version]:
+        """Return every version in the order added."""
+
+    @abc.abstractmethod
+    def previous(self, ref: VersionRef) -> Optional[Version]:
+        """Return the version added just before this one, or None for the first."""
+
+    @abc.abstractmethod
+    def outline_json(self, ref: VersionRef) -> Optional[str]:
+        """Return the outline JSON stored with a version, or None."""
+
+    # -- rounds ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_round(
+        self,
+        name: str,
+        date_from: str,
+        date_to: str,
+        base_label: VersionRef,
+        sources: Sequence[Tuple[str, bytes]],
+        annotations_json: str,
+        *,
+        added_at: str,
+    ) -> Round:
+        """Record a comment round with its returned files; ArchiveError if the name is taken."""
+
+    @abc.abstractmethod
+    def get_round(self, name: str) -> Round:
+        """Return the round with this name; ArchiveError if there is none."""
+
+    @abc.abstractmethod
+    def list_rounds(self) -> list[Round]:
+        """Return every round in the order recorded."""
+
+    @abc.abstractmethod
+    def round_source_bytes(self, round_name: str, filename: str) -> bytes:
+        """Return the bytes of one file a round received, checked against its sha256."""
+
+    @abc.abstractmethod
+    def set_dispositions(
+        self, round_name: str, rows_json: str, *, added_at: str
+    ) -> Tuple[Dispositions, bool]:
+        """Store a new revision of a round's disposition table; (latest, False) if identical to it."""
+
+    @abc.abstractmethod
+    def get_dispositions(self, round_name: str) -> Optional[Dispositions]:
+        """Return the latest disposition revision of a round, or None if none was set."""
+
+    @abc.abstractmethod
+    def dispositions_history(self, round_name: str) -> list[Dispositions]:
+        """Return every disposition revision of a round, oldest first."""
+
+    # -- derived-data cache ----------------------------------------------------------
+    @abc.abstractmethod
+    def put_cache(self, key: CacheKey, value_json: str) -> None:
+        """Store derived data (replacing any older value under ``key``)."""
+
+    @abc.abstractmethod
+    def get_cache(self, key: CacheKey) -> Optional[str]:
+        """Return derived data stored under ``key``, or None."""
