@@ -1,0 +1,1 @@
+"""policydiff's tests; a package so helpers import as ``tests.docxgen``, ``tests.libreoffice``."""
