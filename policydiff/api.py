@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import List, Optional
+from pathlib import Path
+from typing import List, Optional, Sequence
 
 from .core.align import align
 from .core.diff import word_diff
@@ -52,9 +53,9 @@ def redline(old: Version, new: Version, *, author: str = "policydiff", date: Opt
     return build_redline(old.doc, new.doc, rev, moves=moves)
 
 
-def write_redline(red: Redline, template: Version, out) -> None:
-    """Write a redline as .docx to ``out`` atomically, with ``template``'s parts."""
-    atomic_write(out, write_package(template.package, red))
+def write_redline(red: Redline, template: Version, out, old: Optional[Version] = None) -> None:
+    """Write a redline as .docx to ``out`` atomically, with ``template``'s parts (and ``old``'s numbering)."""
+    atomic_write(out, write_package(template.package, red, old.package if old is not None else None))
 
 
 def clause_changes(old: Version, new: Version) -> List[dict]:
@@ -74,3 +75,213 @@ def clause_changes(old: Version, new: Version) -> List[dict]:
             "similarity": round(m.similarity, 4), "edits": edits,
         })
     return out
+
+
+# ---------------------------------------------------------------- merge
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What merge wrote, for the summary line and the tests."""
+
+    out: str
+    annotations: tuple
+    comments_written: int
+    proposals_tracked: int
+    conflicts: tuple
+    duplicates: tuple
+    orphans: tuple  # annotations with no place (ids)
+    dispositions: tuple = ()
+    placements: tuple = ()
+    problems: tuple = ()
+    warnings: tuple = ()
+    counts: dict = None
+
+
+def _comment_values(a, extra: str = ""):
+    """Word comments (model.Comment) for an annotation: the comment, then its replies."""
+    from .core.model import Comment
+
+    head = Comment(id=a.id, author=a.division or a.author, initials=a.initials, date=a.date,
+                   text=(extra + a.text) if extra else a.text, done=a.done)
+    replies = tuple(Comment(id=f"{a.id}/r{n}", author=r.author, date=r.date, text=r.text, parent_id=a.id)
+                    for n, r in enumerate(a.replies, 1))
+    return (head,) + replies
+
+
+def _conflict_note(a, first) -> str:
+    return (f"[ข้อเสนอที่ขัดกัน] {a.division} เสนอให้ใช้ถ้อยคำว่า “{a.text}” "
+            f"(ต่างจากข้อเสนอของ {first.division} ที่แสดงเป็นการแก้ไข): ")
+
+
+def consolidate(base: Version, imported, *, progress=None):
+    """The base draft with every division's proposals as its tracked changes and every comment."""
+    from .core.annotations import COMMENT, conflicts, duplicates
+    from .core.overlay import Edit, Locator, Note, overlay
+    from .core.structure import outline_places
+
+    _, places = outline_places(base.doc)
+    loc = Locator(base.clauses, places)
+    anns = imported.annotations
+    groups = conflicts(anns)
+    by_id = {a.id: a for a in anns}
+    losers = {m: by_id[g.members[0]] for g in groups for m in g.members[1:]}
+    edits, notes, comments, taken, orphans = [], [], [], [], []
+    for a in (progress(anns) if progress else anns):
+        where = loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end) if a.anchor.clause else None
+        if where is None:
+            orphans.append(a.id)
+            continue
+        k, s, e = where
+        if a.kind == COMMENT or a.id in losers or _overlaps(taken, k, s, e, a):
+            note = _conflict_note(a, losers.get(a.id) or _overlaps(taken, k, s, e, a)) if a.kind != COMMENT else ""
+            first = len(comments)
+            comments.extend(_comment_values(a, note))
+            notes.append(Note(k, s, e, first))
+            continue
+        edits.append(Edit(k, s, e, a.text, a.division or a.author, a.date, a.new_paragraph))
+        taken.append((k, s, e, a))
+    red = overlay(base.doc, edits, notes, tuple(comments))
+    return red, {"edits": len(edits), "comments": sum(1 for c in comments if not c.parent_id),
+                 "orphans": tuple(orphans), "conflicts": groups, "duplicates": duplicates(anns)}
+
+
+def _overlaps(taken, k, s, e, a):
+    """The proposal already tracked on overlapping words of the same paragraph, if any."""
+    for tk, ts, te, ta in taken:
+        if tk != k or a.new_paragraph or ta.new_paragraph:
+            continue
+        if (s < te and ts < e) or (s == e == ts) or (ts == te == s):
+            return ta
+    return None
+
+
+def _be(date: str) -> str:
+    from .thaidate import to_be_long
+
+    try:
+        return to_be_long(date[:10]) if date else "ไม่ระบุ"
+    except ValueError:
+        return date
+
+
+def committee(base: Version, new: Version, imported, *, author: str = "policydiff", date: Optional[str] = None,
+              editor_dispositions: Sequence = (), round_from: str = "", round_to: str = "", progress=None):
+    """The committee package: redline BASE → NEW, comments on NEW's words, disposition table."""
+    from .core import disposition as disp
+    from .core.annotations import COMMENT, PROPOSAL, reanchor_all
+    from .core.overlay import Credit, Locator, add_comments, attribute
+    from .core.structure import outline_places
+
+    red = redline(base, new, author=author, date=date)
+    anns = imported.annotations
+    placed = reanchor_all(anns, base.clauses, new.clauses)
+    base_loc = Locator(*outline_places(base.doc))
+    new_loc = Locator(*outline_places(new.doc))
+    decided = {d.key: d for d in editor_dispositions if d.key}
+    rows, credits, comments, spans, orphans = [], [], [], [], []
+    for n, p in enumerate(progress(placed) if progress else placed, 1):
+        a = p.annotation
+        result, reason = disp.suggest(p, new.clauses[p.clause].text if p.clause is not None else None)
+        if a.id in decided and decided[a.id].result:
+            result, reason = decided[a.id].result, decided[a.id].reason or reason
+        rows.append((n, a, result, reason, p.status))
+        if a.kind == PROPOSAL and result in (disp.ACCEPTED, disp.PARTLY):
+            where = base_loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end) if a.anchor.clause else None
+            if where:
+                credits.append(Credit(where[0], where[1], where[2], a.text, a.division, a.date, a.new_paragraph))
+        if a.kind != COMMENT:
+            continue
+        where = _comment_place(p, base_loc, new_loc, new)
+        if where is None:
+            orphans.append(a)
+            continue
+        first = len(comments)
+        comments.extend(_comment_values(a))
+        spans.append(where + (first,))
+    red = attribute(red, credits)
+    red = add_comments(red, spans, tuple(comments))
+    return red, rows, placed, orphans
+
+
+def _comment_place(p, base_loc, new_loc, new):
+    """("new"|"old", paragraph, start, end) where a re-anchored comment goes in the redline."""
+    a = p.annotation
+    if p.status in ("anchored", "moved", "fuzzy") and p.clause is not None:
+        where = new_loc.locate_index(p.clause, p.start, p.end)
+        return ("new",) + where if where else None
+    if p.status == "deleted" and a.anchor.clause:
+        where = base_loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end)
+        return ("old",) + where if where else None
+    return None
+
+
+RESULT_TH = {"accepted": "รับ", "partly accepted": "รับบางส่วน", "not accepted": "ไม่รับ", "noted": "รับทราบ", "": ""}
+KIND_TH = {"comment": "ความเห็น", "proposal": "ข้อเสนอแก้ไข"}
+
+
+def change_counts(base: Version, new: Version) -> dict:
+    """Clauses changed / added / deleted / moved / renumbered between two versions."""
+    from .core.align import align
+
+    counts = {"edited": 0, "inserted": 0, "deleted": 0, "moved": 0, "renumbered": 0}
+    for m in align(base.clauses, new.clauses):
+        if m.status in counts:
+            counts[m.status] += 1
+        if m.renumbered:
+            counts["renumbered"] += 1
+    return counts
+
+
+def _quote(text: str, width: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def package_blocks(red, base: Version, new: Version, rows, orphans, *, round_from: str, round_to: str,
+                   counts: dict):
+    """The redline with the cover page before it and the disposition table after it."""
+    from dataclasses import replace as _replace
+
+    from .docx import committee as pages
+
+    sect = pages.section_break(pages.body_section(new.package))
+    per_division = {}
+    for _, a, _, _, _ in rows:
+        per_division[a.division] = per_division.get(a.division, 0) + 1
+    results = {}
+    for _, _, result, _, _ in rows:
+        results[result] = results.get(result, 0) + 1
+    title = new.doc.meta.title or (new.clauses[0].text if new.clauses else "ร่างนโยบาย")
+    lines = [
+        ("ร่างเดิม", f"{Path(base.path).name} ({_be(base.doc.meta.modified or base.doc.meta.created)})"),
+        ("ร่างที่แก้ไข", f"{Path(new.path).name} ({_be(new.doc.meta.modified or new.doc.meta.created)})"),
+        ("ช่วงเวลารับฟังความเห็น", f"{_be(round_from)} ถึง {_be(round_to)}" if round_from or round_to else "ไม่ระบุ"),
+    ]
+    summary = [
+        f"ข้อที่แก้ไขถ้อยคำ {counts['edited']} ข้อ, เพิ่มใหม่ {counts['inserted']} ข้อ, ตัดออก {counts['deleted']} ข้อ, "
+        f"ย้ายตำแหน่ง {counts['moved']} ข้อ, เปลี่ยนเลขข้อ {counts['renumbered']} ข้อ",
+        "ความเห็นและข้อเสนอแยกตามหน่วยงาน: " + (", ".join(f"{d} {n} รายการ" for d, n in sorted(per_division.items()))
+                                              or "ไม่มี"),
+        "ผลการพิจารณา: " + (", ".join(f"{RESULT_TH.get(r, r)} {n}" for r, n in sorted(results.items())) or "ไม่มี"),
+    ]
+    table_rows = [
+        (str(n), a.division, a.clause or "-", f"{KIND_TH[a.kind]}: {_quote(a.text)}"
+         + (f" (ข้อความเดิม: “{_quote(a.quote, 40)}”)" if a.quote and a.kind == "proposal" else ""),
+         RESULT_TH.get(result, result), reason)
+        for n, a, result, reason, _ in rows
+    ]
+    table = pages.table(("ลำดับ", "หน่วยงาน", "ข้อ", "ความเห็น / ข้อเสนอ", "ผลการพิจารณา", "เหตุผล"), table_rows,
+                        (700, 1900, 1000, 3600, 1200, 2200))
+    orphan_lines = [f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}" for a in orphans]
+    cover = pages.cover(title, lines, summary, sect)
+    appendix = [pages.para("", sect=sect)] + pages.appendix("ตารางสรุปผลการพิจารณาความเห็น", table, orphan_lines,
+                                                            sect_first=True)
+    return _replace(red, blocks=tuple(cover) + tuple(red.blocks) + tuple(appendix))
+
+
+def disposition_rows(rows) -> list:
+    """The table's rows as forms.dispositions.Disposition values (for --write-dispositions)."""
+    from .forms.dispositions import Disposition
+
+    return [Disposition(number=n, division=a.division, clause=a.clause, kind=a.kind, text=a.text, result=result,
+                        reason=reason, key=a.id) for n, a, result, reason, _ in rows]

@@ -102,7 +102,7 @@ def redline(old, new, out, author, date, no_moves):
 
     a, b = api.load(old), api.load(new)
     red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
-    api.write_redline(red, b, out)
+    api.write_redline(red, b, out, old=a)
     counts = _count_pieces(red.blocks)
     click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
                f"{counts['fmt']} formatting changes")
@@ -200,3 +200,103 @@ def _inline(c: dict) -> str:
         else:
             out.append(click.style(f"{{+{text}+}}", fg="green"))
     return "".join(out)
+
+
+def _progress(label: str):
+    """A progress bar on a terminal; nothing when output is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def wrap(items):
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
+
+
+def _report_import(imported) -> None:
+    for w in imported.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for p in imported.problems:
+        click.echo(f"error: {p.message}", err=True)
+
+
+@main.command()
+@click.argument("base", type=click.Path(path_type=str))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="The .docx to write.")
+@click.option("--revised", type=click.Path(path_type=str), default=None,
+              help="The revised draft: write the committee package (redline BASE → REVISED) instead of the "
+                   "consolidated copy.")
+@click.option("--dispositions", "dispositions_in", type=click.Path(path_type=str), default=None,
+              help="The editor's dispositions (CSV/XLSX): results and reasons that override the suggestions.")
+@click.option("--write-dispositions", "dispositions_out", type=click.Path(path_type=str), default=None,
+              help="Also write the (suggested) disposition table to this CSV/XLSX for the editor.")
+@click.option("--author", default="ฝ่ายเลขานุการ", show_default=True, help="Author of the editor's own changes.")
+@click.option("--date", "date", default=None, help=DATE_HELP)
+@click.option("--round-from", default="", help="First day of the comment round (ISO or Thai date).")
+@click.option("--round-to", default="", help="Last day of the comment round (ISO or Thai date).")
+def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to):
+    """Merge the divisions' reviewed copies and forms (SOURCES: files or folders) onto BASE.docx.
+
+    Without --revised: the consolidated copy — BASE with every division's proposals as tracked
+    changes in its name and every comment on its words. With --revised NEW.docx: the committee
+    package — a cover page, the redline BASE → NEW with the comments re-anchored on NEW, and the
+    disposition table.
+    """
+    from . import api
+    from .sources import import_sources
+
+    rf, rt = _day(round_from, "--round-from"), _day(round_to, "--round-to")
+    b = api.load(base)
+    imported = import_sources(b, sources, round_from=rf, round_to=rt)
+    _report_import(imported)
+    if not imported.annotations and imported.problems:
+        raise click.ClickException("no usable comments or proposals in the sources")
+    if revised is None:
+        red, info = api.consolidate(b, imported, progress=_progress("placing"))
+        api.write_redline(red, b, out)
+        click.echo(f"wrote {out}: {len(imported.annotations)} annotations from {_n_sources(imported)} divisions; "
+                   f"{info['edits']} proposals as tracked changes, {info['comments']} comments; "
+                   f"{len(info['conflicts'])} conflicts, {len(info['duplicates'])} duplicates, "
+                   f"{len(info['orphans'])} orphans, {len(imported.problems)} unusable sources")
+        return
+    n = api.load(revised)
+    decided = []
+    if dispositions_in:
+        from .forms.dispositions import read_dispositions
+
+        decided, warned = read_dispositions(dispositions_in)
+        for w in warned:
+            click.echo(f"warning: {dispositions_in}: {w}", err=True)
+    red, rows, placed, orphans = api.committee(b, n, imported, author=author, date=_iso(date),
+                                               editor_dispositions=decided, round_from=rf, round_to=rt,
+                                               progress=_progress("re-anchoring"))
+    counts = api.change_counts(b, n)
+    red = api.package_blocks(red, b, n, rows, orphans, round_from=rf, round_to=rt, counts=counts)
+    api.write_redline(red, n, out, old=b)
+    if dispositions_out:
+        from .forms.dispositions import write_dispositions
+
+        write_dispositions(dispositions_out, api.disposition_rows(rows))
+    statuses = {}
+    for p in placed:
+        statuses[p.status] = statuses.get(p.status, 0) + 1
+    click.echo(f"wrote {out}: {counts['edited']} clauses edited, {counts['inserted']} added, {counts['deleted']} "
+               f"deleted, {counts['moved']} moved; {len(imported.annotations)} annotations ("
+               + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + f"); {len(orphans)} orphan comments")
+
+
+def _n_sources(imported) -> int:
+    return len({a.source for a in imported.annotations})
+
+
+def _day(value: str, name: str) -> str:
+    if not value:
+        return ""
+    from .thaidate import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date: {value!r}", param_hint=name)

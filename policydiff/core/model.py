@@ -77,6 +77,10 @@ class Paragraph:
     props: str = ""
     mark_change: Optional[Change] = None  # inserted/deleted paragraph mark
     num: Optional[Tuple[str, int]] = None  # (numId, ilvl) when automatically numbered
+    # A w:pPrChange in the file: the style and numbering the paragraph had before (reject view).
+    old_style: Optional[str] = None
+    old_num: Optional[Tuple[str, int]] = None
+    has_prop_change: bool = False
 
     @property
     def text(self) -> str:
@@ -200,7 +204,10 @@ def _view_paragraph(p: Paragraph, which: str) -> Paragraph:
         for r in p.runs
         if not (isinstance(r, Run) and _drop(r.change, which))
     )
-    return replace(p, runs=runs, mark_change=None)
+    if which == "reject" and p.has_prop_change:
+        return replace(p, runs=runs, mark_change=None, style=p.old_style or "", num=p.old_num,
+                       has_prop_change=False, old_style=None, old_num=None)
+    return replace(p, runs=runs, mark_change=None, has_prop_change=False, old_style=None, old_num=None)
 
 
 def _join(a: Paragraph, b: Paragraph) -> Paragraph:

@@ -10,7 +10,7 @@ marks placed so that accepting every change gives ``new`` and rejecting every ch
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import List, Optional, Sequence, Tuple
 
 from .labels import parse_label
@@ -52,6 +52,9 @@ class RPara:
     date: str = ""
     move: Optional[Tuple[str, bool, bool]] = None  # (move name, starts range, ends range)
     comments: Tuple[CommentSpan, ...] = ()
+    props_from_old: bool = False  # ``props`` are the old document's (a deleted paragraph's own)
+    old_para: Optional[int] = None  # which paragraph of the old document this shows (flat index)
+    new_para: Optional[int] = None  # which paragraph of the new document this shows (flat index)
 
     @property
     def text(self) -> str:
@@ -95,6 +98,17 @@ class Revision:
 
     author: str = "policydiff"
     date: str = ""
+    # Flat paragraph indices {id(paragraph): k} of both documents, so that each redline
+    # paragraph records which paragraphs it shows (set by build_redline).
+    old_index: Optional[dict] = field(default=None, compare=False, repr=False)
+    new_index: Optional[dict] = field(default=None, compare=False, repr=False)
+
+
+def _src(para: "RPara", rev: Revision, old=None, new=None) -> "RPara":
+    """``para`` with its source paragraphs' flat indices recorded."""
+    o = rev.old_index.get(id(old)) if old is not None and rev.old_index else None
+    n = rev.new_index.get(id(new)) if new is not None and rev.new_index else None
+    return replace(para, old_para=o, new_para=n) if (o is not None or n is not None) else para
 
 
 # ---------------------------------------------------------------- block pairing
@@ -332,7 +346,9 @@ def _whole_block(block, op: str, rev: Revision, mark: bool = True):
     if isinstance(block, Table):
         return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props)
     m = op if mark else KEEP
-    return RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "", date=rev.date if mark else "")
+    para = RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "",
+                 date=rev.date if mark else "", props_from_old=op == DEL)
+    return _src(para, rev, old=block if op == DEL else None, new=block if op == INS else None)
 
 
 # ---------------------------------------------------------------- documents
@@ -370,13 +386,15 @@ def _pair(old, new, rev: Revision):
     if isinstance(old, Table) and isinstance(new, Table):
         return diff_table(old, new, rev)
     if old == new:
-        return RPara(whole(new, KEEP, rev), new.props)
-    return RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new))
+        return _src(RPara(whole(new, KEEP, rev), new.props), rev, old, new)
+    return _src(RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new)), rev, old, new)
 
 
 def _moved_from(old: Paragraph, name: str, rev: Revision) -> RPara:
     pieces = tuple(replace(p, op=MOVE_FROM) for p in whole(old, DEL, rev))
-    return RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True))
+    return _src(RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True),
+                      props_from_old=True),
+                rev, old=old)
 
 
 def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara:
@@ -388,8 +406,8 @@ def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara
             pieces.append(Piece(MOVE_TO, p.text, p.props, author=rev.author, date=rev.date))
         elif p.op == INS:
             pieces.append(p)
-    return RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
-                 move=(name, True, True))
+    return _src(RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
+                      move=(name, True, True)), rev, new=new)
 
 
 def fix_marks(blocks: List[RBlock]) -> Tuple[RBlock, ...]:
@@ -426,7 +444,7 @@ def _settle_run(blocks: List, s: int, e: int) -> int:
     if gone and came:
         d, a = run[gone[-1]], run[came[-1]]
         joined = RPara(d.pieces + a.pieces, a.props, d.props if d.props != a.props else None,
-                       move=None, comments=d.comments + a.comments)
+                       move=None, comments=d.comments + a.comments, old_para=d.old_para, new_para=a.new_para)
         rest = [b for i, b in enumerate(run) if i not in (gone[-1], came[-1])]
         blocks[s:e] = rest + [joined]
         return s + len(rest) + 1
@@ -436,7 +454,8 @@ def _settle_run(blocks: List, s: int, e: int) -> int:
         blocks[s - 1] = replace(prev, mark=last.mark, author=last.author, date=last.date)
         if last.mark in REMOVALS:
             # Accepting joins everything into the last mark: it must carry prev's properties.
-            blocks[e - 1] = replace(last, mark=KEEP, props=prev.props, old_props=last.props)
+            blocks[e - 1] = replace(last, mark=KEEP, props=prev.props, old_props=last.props,
+                                    props_from_old=prev.props_from_old)
         else:
             blocks[e - 1] = replace(last, mark=KEEP, old_props=prev.old_props or prev.props)
     else:
@@ -446,4 +465,9 @@ def _settle_run(blocks: List, s: int, e: int) -> int:
 
 def build_redline(old: Document, new: Document, rev: Revision = Revision(), moves: bool = True) -> Redline:
     """The redline from ``old`` to ``new`` (both in their accepted view)."""
+    rev = replace(rev, old_index=_index(old), new_index=_index(new))
     return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves))
+
+
+def _index(doc: Document) -> dict:
+    return {id(p): k for k, p in enumerate(doc.paragraphs())}

@@ -12,7 +12,7 @@ _CLOSING_OPENERS = ("ประกาศ ณ วันที่", "สั่ง �
 _TOP = {"title": "ชื่อเรื่อง", "preamble": "อารัมภบท", "closing": "ท้ายประกาศ"}
 
 
-@dataclass
+@dataclass(eq=False)
 class _Open:
     kind: str
     label: str
@@ -23,11 +23,33 @@ class _Open:
     blocks: List[int] = field(default_factory=list)
     texts: List[str] = field(default_factory=list)
     body: List[str] = field(default_factory=list)
+    idx: int = -1
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a paragraph's text sits in its clause: clause index and the offset of its text's start.
+
+    A character at offset ``o`` of ``Paragraph.text`` is at ``start + o`` of ``Clause.text``
+    (valid between ``lo`` and ``hi``, the paragraph's stripped extent in the clause text).
+    """
+
+    clause: int
+    start: int
+    lo: int
+    hi: int
 
 
 def outline(doc: Document) -> tuple:
     """Return the document's clauses in document order."""
     return _Builder().build(doc)
+
+
+def outline_places(doc: Document):
+    """Return (clauses, places): places[k] is the Place of the k-th paragraph (tables' included)."""
+    b = _Builder()
+    clauses = b.build(doc)
+    return clauses, tuple(b.places)
 
 
 class _Builder:
@@ -37,6 +59,7 @@ class _Builder:
         self.tables = 0
         self.closing = False
         self.paths = set()
+        self.places: List[Optional[Place]] = []
 
     def build(self, doc: Document) -> tuple:
         for i, block in enumerate(doc.blocks):
@@ -47,8 +70,10 @@ class _Builder:
         return tuple(self._freeze(c) for c in self.clauses)
 
     def _paragraph(self, i: int, p: Paragraph) -> None:
+        self.para = p
         shown = p.shown.strip()
         if not shown:
+            self.places.append(None)
             if self.clauses:
                 self.clauses[-1].blocks.append(i)
             return
@@ -72,11 +97,19 @@ class _Builder:
 
     def _append(self, c: _Open, i: int, shown: str, body: str) -> None:
         c.blocks.append(i)
+        self._place(c, self.para, shown)
         c.texts.append(shown)
         c.body.append(body)
 
+    def _place(self, c: _Open, p: Paragraph, stripped: str) -> None:
+        at = sum(len(t) + 1 for t in c.texts)
+        full = p.shown
+        lead = len(full) - len(full.lstrip())
+        label = len(p.label) + 1 if p.label else 0
+        self.places.append(Place(c.idx, at - lead + label, at, at + len(stripped)))
+
     def _open_top(self, i: int, kind: str, shown: str) -> None:
-        self.clauses.append(_Open(kind, "", "", self._unique(_TOP[kind]), 0, None))
+        self._add(_Open(kind, "", "", self._unique(_TOP[kind]), 0, None))
         self._append(self.clauses[-1], i, shown, shown)
 
     def _open_labelled(self, i: int, shown: str, label) -> None:
@@ -86,7 +119,7 @@ class _Builder:
         parent = self.stack[-1] if self.stack else None
         word = path_word(label.kind, label.number)
         path = f"{self.clauses[parent].path}/{word}" if parent is not None else word
-        self.clauses.append(_Open(label.kind, label.label, label.number, self._unique(path), len(self.stack), parent))
+        self._add(_Open(label.kind, label.label, label.number, self._unique(path), len(self.stack), parent))
         self.stack.append(len(self.clauses) - 1)
         self._append(self.clauses[-1], i, shown, label.rest)
 
@@ -95,9 +128,20 @@ class _Builder:
         parent = self.stack[-1] if self.stack else None
         word = f"ตาราง {self.tables}"
         path = f"{self.clauses[parent].path}/{word}" if parent is not None else word
-        lines = [p.shown.strip() for p in t.paragraphs() if p.shown.strip()]
-        c = _Open("table", "", str(self.tables), self._unique(path), len(self.stack), parent, [i], lines, list(lines))
+        c = self._add(_Open("table", "", str(self.tables), self._unique(path), len(self.stack), parent, [i]))
+        for p in t.paragraphs():
+            shown = p.shown.strip()
+            if not shown:
+                self.places.append(None)
+                continue
+            self._place(c, p, shown)
+            c.texts.append(shown)
+            c.body.append(shown)
+
+    def _add(self, c: _Open) -> _Open:
+        c.idx = len(self.clauses)
         self.clauses.append(c)
+        return c
 
     def _unique(self, path: str) -> str:
         # Malformed drafts repeat numbers; keep paths unique so they can serve as identities.

@@ -133,7 +133,15 @@ class _Reader:
             num = self.style_num[style]
         runs: List = []
         self.inlines(p, None, runs)
-        return Paragraph(runs=tuple(runs), style=style, props=_xml(self._clean_ppr(ppr)), mark_change=mark, num=num)
+        para = Paragraph(runs=tuple(runs), style=style, props=_xml(self._clean_ppr(ppr)), mark_change=mark, num=num)
+        change = ppr.find(f"{qn('w:pPrChange')}/{qn('w:pPr')}") if ppr is not None else None
+        if change is None:
+            return para
+        old_style = self._val(change.find(qn("w:pStyle"))) or ""
+        old_num = self._numpr(change.find(qn("w:numPr")))
+        if old_num is None and old_style in self.style_num:
+            old_num = self.style_num[old_style]
+        return replace(para, has_prop_change=True, old_style=old_style, old_num=old_num)
 
     @staticmethod
     def _clean_ppr(ppr):

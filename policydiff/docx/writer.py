@@ -55,9 +55,19 @@ class _Ids:
 class BodyWriter:
     """Turns redline blocks into w:p / w:tbl elements."""
 
-    def __init__(self, comment_ids: Optional[Dict[int, str]] = None):
+    def __init__(self, comment_ids: Optional[Dict[int, str]] = None, num_map: Optional[Dict[str, str]] = None):
         self.ids = _Ids()
         self.comment_ids = comment_ids or {}
+        self.num_map = num_map or {}
+
+    def _old_ppr(self, ppr):
+        """Old-version paragraph properties with their numbering ids moved to the merged numbering."""
+        if ppr is not None and self.num_map:
+            for el in ppr.iter(qn("w:numId")):
+                val = el.get(qn("w:val"))
+                if val in self.num_map:
+                    el.set(qn("w:val"), self.num_map[val])
+        return ppr
 
     def _stamp(self, el, author: str, date: str):
         el.set(qn("w:id"), self.ids.next())
@@ -135,6 +145,8 @@ class BodyWriter:
 
     def _ppr(self, para: RPara):
         ppr = _element(para.props)
+        if para.props_from_old:
+            ppr = self._old_ppr(ppr)
         if para.mark == KEEP and para.old_props is None:
             return ppr
         if ppr is None:
@@ -154,7 +166,7 @@ class BodyWriter:
         if para.old_props is not None:
             change = self._stamp(etree.SubElement(ppr, qn("w:pPrChange")), para.author or _first_author(para),
                                  para.date or _first_date(para))
-            change.append(_base_ppr(para.old_props))
+            change.append(self._old_ppr(_base_ppr(para.old_props)))
         return ppr
 
     def _move_range(self, p, para: RPara, start: bool) -> None:
@@ -363,7 +375,8 @@ def _add_override(types: bytes, partname: str, content_type: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def render_document(template_document: bytes, redline: Redline, comment_ids: Dict[int, str]) -> bytes:
+def render_document(template_document: bytes, redline: Redline, comment_ids: Dict[int, str],
+                    num_map: Optional[Dict[str, str]] = None) -> bytes:
     """word/document.xml: the template's root and section properties around the redline's body."""
     root = etree.fromstring(template_document)
     body = root.find(qn("w:body"))
@@ -372,18 +385,76 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
         body = etree.SubElement(root, qn("w:body"))
     for child in list(body):
         body.remove(child)
-    BodyWriter(comment_ids).blocks(body, redline.blocks)
+    BodyWriter(comment_ids, num_map).blocks(body, redline.blocks)
     if sect is not None:
         body.append(sect)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def write_package(template, redline: Redline) -> bytes:
-    """The whole .docx as bytes, using ``template`` (an opened Package) for every other part."""
+def _merge_numbering(parts: Dict[str, bytes], template, old) -> Dict[str, str]:
+    """Bring the old version's numbering definitions into the package; return old→new numIds."""
+    main = template.main_part
+    old_name = old.part_by_type(old.main_part, "numbering") if old is not None else None
+    if old_name is None:
+        return {}
+    old_bytes = old.read(old_name)
+    new_name = template.part_by_type(main, "numbering")
+    if new_name is None:
+        folder = main.rpartition("/")[0]
+        name = f"{folder}/numbering.xml" if folder else "numbering.xml"
+        parts[name] = old_bytes
+        rels = _rels_name(main)
+        parts[rels] = _add_relationship(parts.get(rels), REL_TYPES["numbering"], "numbering.xml")
+        parts["[Content_Types].xml"] = _add_override(parts["[Content_Types].xml"], name, CONTENT_TYPES["numbering"])
+        return {}
+    if parts[new_name] == old_bytes:
+        return {}
+    root, src = etree.fromstring(parts[new_name]), etree.fromstring(old_bytes)
+    abstract_ids = [int(a.get(qn("w:abstractNumId"), "0")) for a in root.iter(qn("w:abstractNum"))]
+    num_ids = [int(n.get(qn("w:numId"), "0")) for n in root.iter(qn("w:num"))]
+    a_off, n_off = max(abstract_ids, default=-1) + 1, max(num_ids, default=0) + 1
+    a_map, num_map = {}, {}
+    last_abstract = list(root.iter(qn("w:abstractNum")))
+    anchor = last_abstract[-1] if last_abstract else None
+    for a in src.iter(qn("w:abstractNum")):
+        el = copy.deepcopy(a)
+        new_id = str(a_off + len(a_map))
+        a_map[a.get(qn("w:abstractNumId"))] = new_id
+        el.set(qn("w:abstractNumId"), new_id)
+        for nsid in el.findall(qn("w:nsid")):
+            el.remove(nsid)  # nsid identifies a list; the copy is a different list
+        if anchor is not None:
+            anchor.addnext(el)
+        else:
+            root.insert(0, el)
+        anchor = el
+    for n in src.iter(qn("w:num")):
+        el = copy.deepcopy(n)
+        new_id = str(n_off + len(num_map))
+        num_map[n.get(qn("w:numId"))] = new_id
+        el.set(qn("w:numId"), new_id)
+        ref = el.find(qn("w:abstractNumId"))
+        if ref is not None:
+            ref.set(qn("w:val"), a_map.get(ref.get(qn("w:val")), ref.get(qn("w:val"))))
+        cleanup = root.find(qn("w:numIdMacAtCleanup"))
+        if cleanup is not None:
+            cleanup.addprevious(el)
+        else:
+            root.append(el)
+    parts[new_name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return num_map
+
+
+def write_package(template, redline: Redline, old=None) -> bytes:
+    """The whole .docx as bytes, using ``template`` (an opened Package) for every other part.
+
+    ``old`` is the old version's package: numbering its paragraphs use is brought along.
+    """
     main = template.main_part
     parts: Dict[str, bytes] = {name: template.read(name) for name in template.names}
     comment_ids = {i: str(i) for i in range(len(redline.comments))}
-    parts[main] = render_document(parts[main], redline, comment_ids)
+    num_map = _merge_numbering(parts, template, old)
+    parts[main] = render_document(parts[main], redline, comment_ids, num_map)
     if redline.comments:
         folder = main.rpartition("/")[0]
         cpart = f"{folder}/comments.xml" if folder else "comments.xml"
