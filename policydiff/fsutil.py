@@ -1,0 +1,118 @@
+"""Atomic output files: write to a hidden temporary file beside the target, then rename.
+
+A failed or interrupted run leaves the destination as it was (absent or the old file) and
+removes its temporary file; only a killed process (SIGKILL, power loss) can leave a
+``.NAME.tmp-XXXX`` file behind, never a half-written destination.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from policydiff.errors import InputError
+
+
+def atomic_write(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that the file is either entirely new or untouched."""
+    with atomic_output(path) as f:
+        try:
+            f.write(data)
+        except OSError as exc:
+            raise InputError(path, f"could not be written: {exc.strerror}") from None
+
+
+@contextmanager
+def atomic_output(path):
+    """Yield a binary file to write; on success it replaces ``path``, on any error it vanishes."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            yield f
+
+
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path`` for a tool that writes by name; rename on success.
+
+    Use it for writers that insist on a file name (python-docx ``save``, openpyxl, soffice).
+    """
+    target = Path(path)
+    folder = _check_target(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=folder)
+    except OSError as exc:
+        raise InputError(path, f"cannot write in its directory: {exc.strerror}") from None
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        _finish(path, target, tmp)
+    except BaseException:  # KeyboardInterrupt and SystemExit too: never leave the temp file
+        _unlink_quietly(tmp)
+        raise
+
+
+def _check_target(target: Path) -> Path:
+    """Return the target's directory, refusing a missing directory or a directory target."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError(target, "directory does not exist")
+    if target.is_dir():
+        raise InputError(target, "is a directory; give a file name to write")
+    return folder
+
+
+def _finish(path, target: Path, tmp: str) -> None:
+    """Give the temp file the target's permissions, flush it to disk and rename it over."""
+    try:
+        os.chmod(tmp, _mode_for(target))
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            _fsync(path, fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(path, f"could not be written: {exc.strerror}") from None
+    _fsync_dir(target.parent)
+
+
+def _mode_for(target: Path) -> int:
+    """Return the existing file's mode, or what a plain ``open(..., 'w')`` would have given."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)  # reading the umask means setting it; restore at once
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync(path, fd: int) -> None:
+    """Flush a file to disk, as an InputError naming the destination when that fails."""
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        raise InputError(path, f"could not be written: {exc.strerror}") from None
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every file system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(tmp: str) -> None:
+    """Remove a temporary file if it is still there."""
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
