@@ -173,7 +173,7 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     from .core.structure import outline_places
 
     red = redline(base, new, author=author, date=date)
-    anns = imported.annotations
+    anns = in_document_order(imported.annotations, base)
     placed = reanchor_all(anns, base.clauses, new.clauses)
     base_loc = Locator(*outline_places(base.doc))
     new_loc = Locator(*outline_places(new.doc))
@@ -201,6 +201,12 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     red = attribute(red, credits)
     red = add_comments(red, spans, tuple(comments))
     return red, rows, placed, orphans
+
+
+def in_document_order(annotations, base: Version) -> list:
+    """Annotations in the order of the words they concern in the base draft (orphans last)."""
+    order = {c.path: i for i, c in enumerate(base.clauses)}
+    return sorted(annotations, key=lambda a: (order.get(a.anchor.clause, len(order)), a.anchor.start))
 
 
 def _comment_place(p, base_loc, new_loc, new):
@@ -242,6 +248,7 @@ def package_blocks(red, base: Version, new: Version, rows, orphans, *, round_fro
     """The redline with the cover page before it and the disposition table after it."""
     from dataclasses import replace as _replace
 
+    from .core.labels import to_thai
     from .docx import committee as pages
 
     sect = pages.section_break(pages.body_section(new.package))
@@ -257,26 +264,27 @@ def package_blocks(red, base: Version, new: Version, rows, orphans, *, round_fro
         ("ร่างที่แก้ไข", f"{Path(new.path).name} ({_be(new.doc.meta.modified or new.doc.meta.created)})"),
         ("ช่วงเวลารับฟังความเห็น", f"{_be(round_from)} ถึง {_be(round_to)}" if round_from or round_to else "ไม่ระบุ"),
     ]
-    summary = [
+    summary = [to_thai(line) for line in (
         f"ข้อที่แก้ไขถ้อยคำ {counts['edited']} ข้อ, เพิ่มใหม่ {counts['inserted']} ข้อ, ตัดออก {counts['deleted']} ข้อ, "
         f"ย้ายตำแหน่ง {counts['moved']} ข้อ, เปลี่ยนเลขข้อ {counts['renumbered']} ข้อ",
         "ความเห็นและข้อเสนอแยกตามหน่วยงาน: " + (", ".join(f"{d} {n} รายการ" for d, n in sorted(per_division.items()))
                                               or "ไม่มี"),
-        "ผลการพิจารณา: " + (", ".join(f"{RESULT_TH.get(r, r)} {n}" for r, n in sorted(results.items())) or "ไม่มี"),
-    ]
+        "ผลการพิจารณา: " + (", ".join(f"{RESULT_TH.get(r, r)} {n} รายการ" for r, n in sorted(results.items()))
+                            or "ไม่มี"),
+    )]
     table_rows = [
-        (str(n), a.division, a.clause or "-", f"{KIND_TH[a.kind]}: {_quote(a.text)}"
-         + (f" (ข้อความเดิม: “{_quote(a.quote, 40)}”)" if a.quote and a.kind == "proposal" else ""),
+        (to_thai(str(n)), a.division, a.clause or "-", f"{KIND_TH[a.kind]}: {_quote(a.text, 600)}"
+         + (f" (ข้อความเดิม: “{_quote(a.quote, 120)}”)" if a.quote and a.kind == "proposal" else ""),
          RESULT_TH.get(result, result), reason)
         for n, a, result, reason, _ in rows
     ]
     table = pages.table(("ลำดับ", "หน่วยงาน", "ข้อ", "ความเห็น / ข้อเสนอ", "ผลการพิจารณา", "เหตุผล"), table_rows,
-                        (700, 1900, 1000, 3600, 1200, 2200))
+                        (950, 2250, 1500, 5200, 1400, 2200))
     orphan_lines = [f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}" for a in orphans]
     cover = pages.cover(title, lines, summary, sect)
     appendix = [pages.para("", sect=sect)] + pages.appendix("ตารางสรุปผลการพิจารณาความเห็น", table, orphan_lines,
                                                             sect_first=True)
-    return _replace(red, blocks=tuple(cover) + tuple(red.blocks) + tuple(appendix))
+    return _replace(red, blocks=tuple(cover) + tuple(red.blocks) + tuple(appendix), landscape_tail=True)
 
 
 def disposition_rows(rows) -> list:
@@ -285,3 +293,25 @@ def disposition_rows(rows) -> list:
 
     return [Disposition(number=n, division=a.division, clause=a.clause, kind=a.kind, text=a.text, result=result,
                         reason=reason, key=a.id) for n, a, result, reason, _ in rows]
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where an annotation landed on a later version (for reports)."""
+
+    status: str
+    score: float
+    new_label: Optional[str]
+    start: Optional[int]
+    end: Optional[int]
+
+
+def reanchored(base: Version, new: Version, annotations) -> dict:
+    """{annotation id: Landing} for every annotation re-anchored onto ``new``."""
+    from .core.annotations import reanchor_all
+
+    out = {}
+    for p in reanchor_all(annotations, base.clauses, new.clauses):
+        c = new.clauses[p.clause] if p.clause is not None else None
+        out[p.annotation.id] = Landing(p.status, p.score, (c.label or c.path) if c else None, p.start, p.end)
+    return out

@@ -300,3 +300,76 @@ def _day(value: str, name: str) -> str:
         return parse_date(value)
     except ValueError:
         raise click.BadParameter(f"not a date: {value!r}", param_hint=name)
+
+
+def _annotation_json(a, placed=None) -> dict:
+    out = {
+        "id": a.id, "source": a.source, "division": a.division, "kind": a.kind, "action": a.action,
+        "clause": a.clause, "clause_path": a.anchor.clause, "quote": a.quote, "text": a.text,
+        "prefix": a.anchor.prefix, "suffix": a.anchor.suffix, "start": a.anchor.start, "end": a.anchor.end,
+        "author": a.author, "date": a.date, "tracked": a.tracked, "new_paragraph": a.new_paragraph,
+        "late": a.late, "type": a.type, "done": a.done,
+        "replies": [{"author": r.author, "date": r.date, "text": r.text} for r in a.replies],
+        "status": "anchored" if a.anchor.clause else "orphan",
+    }
+    if placed is not None:
+        out["status"] = placed.status
+        out["score"] = round(placed.score, 3)
+        out["new_clause"] = placed.new_label
+        out["new_start"], out["new_end"] = placed.start, placed.end
+    return out
+
+
+def _group_json(g) -> dict:
+    return {"clause": g.clause, "quote": g.quote, "annotations": list(g.members), "divisions": list(g.divisions),
+            "texts": list(g.texts)}
+
+
+@main.command()
+@click.argument("base", type=click.Path(path_type=str))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--against", type=click.Path(path_type=str), default=None,
+              help="A later version: re-anchor every annotation onto it and report where each landed.")
+@click.option("--round-from", default="", help="First day of the round: earlier comments are flagged late.")
+@click.option("--round-to", default="", help="Last day of the round: later comments are flagged late.")
+@click.option("--json", "as_json", is_flag=True, help="Print annotations, conflicts, duplicates and orphans as JSON.")
+def comments(base, sources, against, round_from, round_to, as_json):
+    """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders)."""
+    from . import api
+    from .core.annotations import conflicts, duplicates
+    from .sources import import_sources
+
+    b = api.load(base)
+    imported = import_sources(b, sources, round_from=_day(round_from, "--round-from"),
+                              round_to=_day(round_to, "--round-to"))
+    _report_import(imported)
+    placed = api.reanchored(b, api.load(against), imported.annotations) if against else {}
+    rows = [_annotation_json(a, placed.get(a.id)) for a in imported.annotations]
+    groups_c, groups_d = conflicts(imported.annotations), duplicates(imported.annotations)
+    orphans = [r["id"] for r in rows if r["status"] == "orphan"]
+    if as_json:
+        _emit_json({"annotations": rows, "conflicts": [_group_json(g) for g in groups_c],
+                    "duplicates": [_group_json(g) for g in groups_d], "orphans": orphans,
+                    "problems": [{"source": p.source, "message": p.message} for p in imported.problems]})
+    else:
+        _print_annotations(rows, groups_c, groups_d, orphans)
+    if not imported.annotations and imported.problems:
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def _print_annotations(rows, groups_c, groups_d, orphans) -> None:
+    for r in rows:
+        what = "ความเห็น" if r["kind"] == "comment" else f"เสนอแก้ ({r['action']})"
+        flags = "".join([" [ไม่ได้ใช้ Track Changes]" if not r["tracked"] else "", " [ส่งช้า]" if r["late"] else ""])
+        click.echo(f"{r['division']} · {r['clause'] or '-'} · {what} · {r['status']}{flags}")
+        if r["quote"]:
+            click.echo(f"    ข้อความที่อ้างถึง: “{_short(r['quote'], 70)}”")
+        click.echo(f"    {_short(r['text'], 90)}")
+    click.echo(f"\n{len(rows)} annotations")
+    for g in groups_c:
+        click.echo(click.style(f"conflict in {g.clause} on “{_short(g.quote, 40)}”: " +
+                               " | ".join(f"{d}: “{_short(t, 30)}”" for d, t in zip(g.divisions, g.texts)), fg="red"))
+    for g in groups_d:
+        click.echo(f"duplicate in {g.clause}: " + ", ".join(g.divisions))
+    click.echo(f"{len(groups_c)} conflicts, {len(groups_d)} duplicates, {len(orphans)} orphans"
+               + (": " + ", ".join(orphans) if orphans else ""))

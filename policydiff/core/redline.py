@@ -90,6 +90,7 @@ class Redline:
     blocks: Tuple[RBlock, ...]
     comments: tuple = ()  # model.Comment values referenced by CommentSpan.comment
     warnings: Tuple[str, ...] = ()
+    landscape_tail: bool = False  # the last section (an appendix with a wide table) in landscape
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .labels import RANKS, parse_label, path_word
+from .labels import RANKS, parse_label, path_word, to_thai
 from .model import Clause, Document, Paragraph, Table
 
 _CLOSING_OPENERS = ("ประกาศ ณ วันที่", "สั่ง ณ วันที่", "ให้ไว้ ณ วันที่")
@@ -43,6 +43,27 @@ class Place:
 def outline(doc: Document) -> tuple:
     """Return the document's clauses in document order."""
     return _Builder().build(doc)
+
+
+def display_label(clauses, ci: int) -> str:
+    """The label a reader cites: "ข้อ ๑๖ (๓)" for an item, the clause's own label otherwise.
+
+    Unlabelled parts (title, preamble, tables) are cited by their path.
+    """
+    c = clauses[ci]
+    if c.kind == "table":
+        where = f" ท้าย{display_label(clauses, c.parent)}" if c.parent is not None else ""
+        return f"ตาราง {to_thai(c.number)}{where}"
+    if not c.label:
+        return c.path
+    parts = [c.label]
+    parent = c.parent
+    while parent is not None and clauses[parent].kind in ("clause", "item", "subitem") and c.kind in ("item", "subitem"):
+        parts.append(clauses[parent].label)
+        if clauses[parent].kind == "clause":
+            break
+        c, parent = clauses[parent], clauses[parent].parent
+    return " ".join(reversed(parts))
 
 
 def outline_places(doc: Document):

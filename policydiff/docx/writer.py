@@ -219,6 +219,9 @@ class BodyWriter:
             if row.op != KEEP:
                 if trpr is None:
                     trpr = etree.Element(qn("w:trPr"))
+                if len(trpr) == 0:
+                    # The schema wants one row property before w:ins/w:del: state the default.
+                    etree.SubElement(trpr, qn("w:cantSplit")).set(qn("w:val"), "off")
                 trpr.append(self._stamp(etree.Element(qn(_WRAPPER[row.op])), row.author, row.date))
             if trpr is not None:
                 tr.append(trpr)
@@ -387,6 +390,8 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
         body.remove(child)
     BodyWriter(comment_ids, num_map).blocks(body, redline.blocks)
     if sect is not None:
+        if redline.landscape_tail:
+            _landscape(sect)
         body.append(sect)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -443,6 +448,18 @@ def _merge_numbering(parts: Dict[str, bytes], template, old) -> Dict[str, str]:
             root.append(el)
     parts[new_name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return num_map
+
+
+def _landscape(sect) -> None:
+    """Turn a w:sectPr's page to landscape (swap width and height)."""
+    size = sect.find(qn("w:pgSz"))
+    if size is None:
+        return
+    w, h = size.get(qn("w:w")), size.get(qn("w:h"))
+    if w and h and int(w) < int(h):
+        size.set(qn("w:w"), h)
+        size.set(qn("w:h"), w)
+    size.set(qn("w:orient"), "landscape")
 
 
 def write_package(template, redline: Redline, old=None) -> bytes:

@@ -1,0 +1,469 @@
+"""Division comments and proposed edits as annotations anchored to clause + quote.
+
+``from_review_copy(base, copy, ...)`` compares a division's reviewed copy (read with its
+tracked changes kept, view "all") with the base draft and returns every Word comment, every
+tracked change (a proposal: insert / delete / replace) and every edit made without Track
+Changes (an untracked proposal), each anchored to a base clause by exact quote + context +
+offsets. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .anchors import Anchor, anchor_clause, anchor_quote, anchor_span
+from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run
+from .redline import pair_blocks
+from .structure import display_label, outline_places
+
+COMMENT, PROPOSAL = "comment", "proposal"
+_ADDED = (INSERT, MOVE_TO)
+
+
+@dataclass(frozen=True)
+class Reply:
+    author: str
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One comment or proposed edit from one division, anchored on the base draft."""
+
+    id: str  # stable within a round: "<source>#<n>"
+    source: str  # the file it came from
+    division: str
+    kind: str  # COMMENT or PROPOSAL
+    clause: str  # the base clause's label as shown ("ข้อ ๕"), or its path for unlabelled parts
+    anchor: Anchor  # anchor.clause is the base clause's path (its identity)
+    text: str  # the comment, or the proposed wording ("" proposes deleting the quote)
+    action: str = ""  # proposals: "insert" | "delete" | "replace"
+    author: str = ""
+    initials: str = ""
+    date: str = ""
+    tracked: bool = True  # False: an edit made without Track Changes
+    new_paragraph: bool = False  # an insert proposal that adds a paragraph after the anchor
+    replies: Tuple[Reply, ...] = ()
+    done: bool = False
+    type: str = ""  # general | technical | editorial (comment forms)
+    late: bool = False
+    row: Optional[int] = None  # comment forms: the row in the file
+    warnings: Tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def quote(self) -> str:
+        return self.anchor.exact
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    annotations: Tuple[Annotation, ...]
+    warnings: Tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- mapping copy → base
+
+class _Base:
+    """The base draft's clauses and where each paragraph's text sits in them."""
+
+    def __init__(self, base: Document):
+        self.doc = base
+        self.paragraphs = base.paragraphs()
+        self.clauses, self.places = outline_places(base)
+
+    def clause_span(self, para: int, start: int, end: int):
+        """(clause index, start, end) in clause text for a span of paragraph ``para``'s text."""
+        place = self.places[para]
+        if place is None:
+            return None
+        a = min(max(place.start + start, place.lo), place.hi)
+        b = min(max(place.start + end, a), place.hi)
+        return place.clause, a, b
+
+    def clause_name(self, ci: int) -> str:
+        return display_label(self.clauses, ci)
+
+
+def _offset_map(old: str, new: str):
+    """A function mapping offsets in ``old`` to offsets in ``new`` through their word diff."""
+    if old == new:
+        return lambda o: o
+    from .diff import word_diff
+
+    steps = []  # (old_start, old_end, new_start, equal?)
+    a = b = 0
+    for op, text in word_diff(old, new):
+        n = len(text)
+        if op == "=":
+            steps.append((a, a + n, b, True))
+            a, b = a + n, b + n
+        elif op == "-":
+            steps.append((a, a + n, b, False))
+            a += n
+        else:
+            b += n
+    steps.append((a, a, b, True))
+
+    def mapped(o: int) -> int:
+        for s, e, nb, equal in steps:
+            if s <= o <= e:
+                return nb + (o - s if equal else 0)
+        return b
+
+    return mapped
+
+
+@dataclass
+class _Segment:
+    """A stretch of the copy's paragraph: kept, removed (del) or added (ins) text, or a mark."""
+
+    kind: str  # "keep" | "del" | "ins" | "start" | "end"
+    text: str
+    at: int  # offset in the copy's original (reject-view) paragraph text
+    run: Optional[Run] = None
+    mark: Optional[CommentMark] = None
+
+
+def _segments(copy_all: Document):
+    """For each paragraph of the original copy (reject view): its segments, in order.
+
+    A paragraph whose mark was inserted joins the next one in the reject view (as in Word).
+    """
+    out: List[List[_Segment]] = [[]]
+    at = 0
+    for p in copy_all.paragraphs():
+        for r in p.runs:
+            if isinstance(r, CommentMark):
+                out[-1].append(_Segment(r.kind, "", at, mark=r))
+            elif r.change is not None and r.change.kind in _ADDED:
+                out[-1].append(_Segment("ins", r.text, at, run=r))
+            elif r.change is not None:
+                out[-1].append(_Segment("del", r.text, at, run=r))
+                at += len(r.text)
+            else:
+                out[-1].append(_Segment("keep", r.text, at, run=r))
+                at += len(r.text)
+        if p.mark_change is not None and p.mark_change.kind in _ADDED:
+            out[-1].append(_Segment("ins", "\n", at, run=Run("\n", change=p.mark_change)))
+            continue
+        out.append([])
+        at = 0
+    if not out[-1]:
+        out.pop()
+    return out
+
+
+# ---------------------------------------------------------------- the importer
+
+class _Importer:
+    def __init__(self, base: Document, copy_all: Document, source: str, division: str):
+        self.base = _Base(base)
+        self.copy_all = copy_all
+        self.source = source
+        self.division = division
+        self.out: List[Annotation] = []
+        self.warnings: List[str] = []
+        rejected = copy_all.view("reject").paragraphs()
+        self.rejected = rejected
+        self.pairs = {i: j for i, j in pair_blocks(list(rejected), list(self.base.paragraphs))
+                      if i is not None and j is not None}
+        self.maps: Dict[int, object] = {}
+
+    def _to_base(self, para: int, start: int, end: int):
+        """A span of copy paragraph ``para`` (reject view) as (clause, start, end) in the base."""
+        j = self.pairs.get(para)
+        if j is None:
+            return None
+        if para not in self.maps:
+            self.maps[para] = _offset_map(self.rejected[para].text, self.base.paragraphs[j].text)
+        f = self.maps[para]
+        return self.base.clause_span(j, f(start), f(end))
+
+    def _anchor(self, para: int, start: int, end: int) -> Optional[Tuple[str, Anchor]]:
+        span = self._to_base(para, start, end)
+        if span is None:
+            return None
+        ci, a, b = span
+        clause = self.base.clauses[ci]
+        return self.base.clause_name(ci), anchor_span(clause.path, clause.text, a, b)
+
+    def _add(self, kind: str, located, text: str, **kw) -> None:
+        name, anchor = located
+        self.out.append(Annotation(id=f"{self.source}#{len(self.out) + 1}", source=self.source,
+                                   division=self.division, kind=kind, clause=name, anchor=anchor, text=text, **kw))
+
+    def run(self) -> ImportResult:
+        segs = _segments(self.copy_all)
+        self._comments(segs)
+        for para, segments in enumerate(segs):
+            self._proposals(para, segments)
+        self._untracked()
+        return ImportResult(tuple(self.out), tuple(self.warnings))
+
+    # -- comments
+    def _comments(self, segs) -> None:
+        starts, ends = {}, {}
+        for para, segments in enumerate(segs):
+            for s in segments:
+                if s.kind == "start":
+                    starts.setdefault(s.mark.id, (para, s.at))
+                elif s.kind == "end":
+                    ends.setdefault(s.mark.id, (para, s.at))
+        by_id = {c.id: c for c in self.copy_all.comments}
+        replies: Dict[str, List[Reply]] = {}
+        for c in self.copy_all.comments:
+            if c.parent_id:
+                replies.setdefault(c.parent_id, []).append(Reply(c.author, c.date, c.text))
+        for c in self.copy_all.comments:
+            if c.parent_id and c.parent_id in by_id:
+                continue
+            located = self._comment_span(c.id, starts, ends)
+            if located is None:
+                self.warnings.append(f"comment {c.id} by {c.author or '?'} has no place in the draft; kept as an orphan")
+                located = ("", Anchor("", "", start=0, end=0))
+            self._add(COMMENT, located, c.text, author=c.author, initials=c.initials, date=c.date,
+                      replies=tuple(replies.get(c.id, ())), done=c.done)
+
+    def _comment_span(self, cid: str, starts, ends):
+        if cid not in starts and cid not in ends:
+            return None
+        if cid not in ends:
+            self.warnings.append(f"comment {cid}: its range never ends; anchored to the end of its paragraph")
+            para, at = starts[cid]
+            end = len(self.rejected[para].text) if para < len(self.rejected) else at
+            return self._anchor(para, at, end)
+        if cid not in starts:
+            para, at = ends[cid]
+            return self._anchor(para, 0, at)
+        (p1, a), (p2, b) = starts[cid], ends[cid]
+        if p1 != p2:
+            # A range over several paragraphs: anchor to the first paragraph's part of it.
+            return self._anchor(p1, a, len(self.rejected[p1].text) if p1 < len(self.rejected) else a)
+        return self._anchor(p1, a, max(a, b))
+
+    # -- tracked changes
+    def _proposals(self, para: int, segments: Sequence[_Segment]) -> None:
+        group: List[_Segment] = []
+        for s in list(segments) + [_Segment("keep", "", -1)]:
+            if s.kind in ("ins", "del") and (not group or _same_change(group[-1], s)):
+                group.append(s)
+                continue
+            if group:
+                self._proposal(para, group)
+                group = []
+            if s.kind in ("ins", "del"):
+                group.append(s)
+
+    def _proposal(self, para: int, group: Sequence[_Segment]) -> None:
+        old = "".join(s.text for s in group if s.kind == "del")
+        new = "".join(s.text for s in group if s.kind == "ins")
+        start = group[0].at
+        # A whole paragraph proposed: Word marks either the new paragraph's own mark or the
+        # mark before it as inserted, so the inserted text ends or starts with the break.
+        whole_para = not old and (new.startswith("\n") or new.endswith("\n"))
+        new_text = new.strip("\n") if whole_para else new
+        change = group[0].run.change
+        if whole_para and not new.startswith("\n"):
+            located = self._anchor_before(para, start)
+        else:
+            located = self._anchor(para, start, start + len(old))
+        if located is None:
+            self.warnings.append(f"a tracked change by {change.author or '?'} could not be placed in the base draft")
+            return
+        action = "replace" if old and new_text else ("delete" if old else "insert")
+        self._add(PROPOSAL, located, new_text, action=action, author=change.author, date=change.date,
+                  new_paragraph=whole_para)
+
+    def _anchor_before(self, para: int, at: int):
+        # A paragraph inserted before paragraph ``para``: anchor at the end of the paragraph before.
+        if at == 0 and para > 0:
+            prev = para - 1
+            return self._anchor(prev, len(self.rejected[prev].text), len(self.rejected[prev].text))
+        return self._anchor(para, at, at)
+
+    # -- edits without Track Changes
+    def _untracked(self) -> None:
+        from .diff import word_diff
+
+        for i, j in sorted(self.pairs.items()):
+            old, new = self.base.paragraphs[j].text, self.rejected[i].text
+            if old == new:
+                continue
+            a = 0
+            ops = word_diff(old, new)
+            k = 0
+            while k < len(ops):
+                op, text = ops[k]
+                if op == "=":
+                    a += len(text)
+                    k += 1
+                    continue
+                removed = added = ""
+                while k < len(ops) and ops[k][0] != "=":
+                    if ops[k][0] == "-":
+                        removed += ops[k][1]
+                    else:
+                        added += ops[k][1]
+                    k += 1
+                span = self.base.clause_span(j, a, a + len(removed))
+                if span is not None:
+                    ci, s, e = span
+                    clause = self.base.clauses[ci]
+                    action = "replace" if removed and added else ("delete" if removed else "insert")
+                    self._add(PROPOSAL, (self.base.clause_name(ci), anchor_span(clause.path, clause.text, s, e)),
+                              added, action=action, author=self.division, tracked=False)
+                a += len(removed)
+        for i in range(len(self.rejected)):
+            if i not in self.pairs and self.rejected[i].text.strip():
+                self.warnings.append(f"paragraph {i + 1} of the copy is not in the base draft and carries no "
+                                     "tracked change; left out")
+
+
+def _same_change(a: _Segment, b: _Segment) -> bool:
+    ca, cb = a.run.change, b.run.change
+    return (ca.author, ca.date[:10]) == (cb.author, cb.date[:10])
+
+
+def from_review_copy(base: Document, copy_all: Document, *, source: str, division: str = "") -> ImportResult:
+    """Every comment and proposed edit in a division's reviewed copy, anchored on ``base``."""
+    division = division or _division_of(copy_all) or source
+    return _Importer(base, copy_all, source, division).run()
+
+
+def _division_of(copy_all: Document) -> str:
+    authors = [c.author for c in copy_all.comments if c.author]
+    for p in copy_all.paragraphs():
+        for r in p.text_runs:
+            if r.change is not None and r.change.author:
+                authors.append(r.change.author)
+    return max(set(authors), key=authors.count) if authors else ""
+
+
+# ---------------------------------------------------------------- conflicts and duplicates
+
+@dataclass(frozen=True)
+class Group:
+    """Annotations that concern the same words: a conflict or a set of duplicates."""
+
+    clause: str
+    quote: str
+    members: Tuple[str, ...]  # annotation ids
+    divisions: Tuple[str, ...]
+    texts: Tuple[str, ...] = ()
+
+
+def _overlap(a: Anchor, b: Anchor) -> bool:
+    if a.clause != b.clause or not a.clause:
+        return False
+    if a.start == a.end or b.start == b.end:
+        return a.start == b.start or (a.start < b.end and b.start < a.end) or (b.start < a.end and a.start < b.end)
+    return a.start < b.end and b.start < a.end
+
+
+def conflicts(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
+    """Proposals from different divisions over the same base words with different wording."""
+    props = [a for a in annotations if a.kind == PROPOSAL and a.anchor.clause]
+    groups: List[List[Annotation]] = []
+    for a in props:
+        for g in groups:
+            if any(_overlap(a.anchor, b.anchor) for b in g):
+                g.append(a)
+                break
+        else:
+            groups.append([a])
+    out = []
+    for g in groups:
+        if len({a.division for a in g}) > 1 and len({a.text for a in g}) > 1:
+            out.append(Group(g[0].clause, g[0].quote, tuple(a.id for a in g), tuple(a.division for a in g),
+                             tuple(a.text for a in g)))
+    return tuple(out)
+
+
+DUPLICATE_SIMILARITY = 0.85
+
+
+def duplicates(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
+    """The same proposal, or near-identical comments on one clause, from several divisions."""
+    from .redline import similarity
+
+    groups: List[List[Annotation]] = []
+    for a in annotations:
+        for g in groups:
+            b = g[0]
+            if b.kind != a.kind or b.anchor.clause != a.anchor.clause or a.division in {x.division for x in g}:
+                continue
+            same = (a.text == b.text and a.quote == b.quote) if a.kind == PROPOSAL else \
+                similarity(_norm(a.text), _norm(b.text)) >= DUPLICATE_SIMILARITY
+            if same:
+                g.append(a)
+                break
+        else:
+            groups.append([a])
+    return tuple(Group(g[0].clause, g[0].quote, tuple(a.id for a in g), tuple(a.division for a in g),
+                       tuple(a.text for a in g)) for g in groups if len(g) > 1)
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
+# ---------------------------------------------------------------- re-anchoring
+
+@dataclass(frozen=True)
+class Placed:
+    """An annotation re-anchored onto a later version."""
+
+    annotation: Annotation
+    status: str  # anchored | moved | fuzzy | deleted | orphan
+    clause: Optional[int]  # index of the new clause, None for an orphan
+    start: Optional[int]
+    end: Optional[int]
+    score: float = 1.0
+
+
+def reanchor_all(annotations: Sequence[Annotation], old_clauses, new_clauses) -> Tuple[Placed, ...]:
+    """Place every annotation on the new version's clauses (orphans included, never dropped)."""
+    from .align import align
+    from .anchors import DELETED, ORPHAN, reanchor
+    from .diff import word_diff
+
+    matches = align(old_clauses, new_clauses)
+    by_path = {old_clauses[m.old].path: m for m in matches if m.old is not None}
+    index = {c.path: i for i, c in enumerate(new_clauses)}
+    out = []
+    for a in annotations:
+        m = by_path.get(a.anchor.clause)
+        if m is not None and m.new is not None:
+            oc, nc = old_clauses[m.old], new_clauses[m.new]
+            placement = reanchor(a.anchor, nc.path, nc.text, word_diff(oc.text, nc.text),
+                                 moved=m.status == "moved", renumbered=m.renumbered)
+        else:
+            placement = _search_everywhere(a, new_clauses, reanchor)
+            if placement.status == ORPHAN and m is not None:
+                # The whole clause was deleted: the annotation sits on deleted text.
+                out.append(Placed(a, DELETED, None, None, None, 1.0))
+                continue
+        ci = index.get(placement.clause) if placement.clause else None
+        if placement.status == ORPHAN or ci is None:
+            out.append(Placed(a, ORPHAN, None, None, None, placement.score or 0.0))
+        else:
+            out.append(Placed(a, placement.status, ci, placement.start, placement.end, placement.score))
+    return tuple(out)
+
+
+def _search_everywhere(a: Annotation, new_clauses, reanchor):
+    # The clause is gone (deleted, or never found): look for the quote in every clause.
+    from .anchors import ORPHAN, Placement
+
+    best = Placement(ORPHAN, None, None, 0.0, None)
+    if not a.anchor.exact.strip() or a.anchor.whole_clause:
+        return best
+    for c in new_clauses:
+        if a.anchor.exact[:8] not in c.text and len(a.anchor.exact) > 24:
+            continue
+        p = reanchor(a.anchor, c.path, c.text, None)
+        if p.status != ORPHAN and p.score > best.score:
+            best = p
+    return best

@@ -1,0 +1,127 @@
+"""The round's sources — reviewed copies (.docx), comment forms (.csv/.xlsx), folders of them —
+read into annotations anchored on the base draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import List, Sequence, Tuple
+
+from .core.anchors import Anchor, anchor_clause, anchor_quote
+from .core.structure import display_label
+from .core.annotations import COMMENT, PROPOSAL, Annotation, from_review_copy
+from .docx.package import open_package
+from .docx.reader import read_package
+from .errors import PolicydiffError
+from .forms.clauseref import path_matches
+from .forms.commentform import read_form
+
+DOCX, FORMS = (".docx",), (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A source that could not be used at all (its error), kept so the round reports it."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    annotations: Tuple[Annotation, ...]
+    warnings: Tuple[str, ...]
+    problems: Tuple[Problem, ...]
+
+
+def expand(sources: Sequence) -> List[Path]:
+    """Files named, and the .docx/.csv/.xlsx files inside named folders (sorted, no temp files)."""
+    out: List[Path] = []
+    for s in sources:
+        p = Path(s)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in DOCX + FORMS
+                              and not f.name.startswith(("~$", ".")) and f.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: str = "") -> Imported:
+    """Annotations from every source; a source that fails is a Problem, not the end of the round."""
+    annotations: List[Annotation] = []
+    warnings: List[str] = []
+    problems: List[Problem] = []
+    for path in expand(sources):
+        try:
+            got, warned = import_one(base, path)
+        except PolicydiffError as e:
+            problems.append(Problem(path.name, str(e)))
+            continue
+        annotations.extend(got)
+        warnings.extend(f"{path.name}: {w}" for w in warned)
+    if round_from or round_to:
+        annotations = [replace(a, late=_outside(a.date, round_from, round_to)) for a in annotations]
+    return Imported(tuple(annotations), tuple(warnings), tuple(problems))
+
+
+def _outside(date: str, start: str, end: str) -> bool:
+    day = (date or "")[:10]
+    return bool(day) and ((start and day < start[:10]) or (end and day > end[:10]))
+
+
+def import_one(base, path: Path):
+    """(annotations, warnings) from one reviewed copy or form."""
+    suffix = path.suffix.lower()
+    if suffix in FORMS:
+        return _from_form(base, path)
+    pkg = open_package(path)
+    copy = read_package(pkg, view="all")
+    result = from_review_copy(base.doc, copy, source=path.name)
+    return result.annotations, tuple(pkg.warnings) + result.warnings
+
+
+def _from_form(base, path: Path):
+    form = read_form(path)
+    warnings = list(form.warnings)
+    out: List[Annotation] = []
+    for row in form.rows:
+        ci = _resolve(base.clauses, row.clause_path)
+        anchor, name = _form_anchor(base.clauses, ci, row, warnings)
+        kind = PROPOSAL if row.proposal else COMMENT
+        text = row.proposal if row.proposal else row.comment
+        action = ("replace" if anchor.exact else "insert") if kind == PROPOSAL else ""
+        out.append(Annotation(
+            id=f"{path.name}#{row.row}", source=path.name, division=row.division, kind=kind, clause=name,
+            anchor=anchor, text=text, action=action, author=row.division, type=row.type, row=row.row,
+            replies=(), tracked=True,
+        ))
+        if row.proposal and row.comment:
+            out.append(Annotation(
+                id=f"{path.name}#{row.row}c", source=path.name, division=row.division, kind=COMMENT,
+                clause=name, anchor=anchor, text=row.comment, author=row.division, type=row.type, row=row.row,
+            ))
+    return tuple(out), tuple(warnings)
+
+
+def _resolve(clauses, ref_path):
+    if ref_path is None:
+        return None
+    for ci, c in enumerate(clauses):
+        if path_matches(ref_path, c.path):
+            return ci
+    return None
+
+
+def _form_anchor(clauses, ci, row, warnings) -> Tuple[Anchor, str]:
+    if ci is None:
+        warnings.append(f"row {row.row}: no clause {row.clause_ref!r} in the draft; kept as an orphan")
+        return Anchor("", row.quote, start=0, end=0), row.clause_ref
+    c = clauses[ci]
+    name = display_label(clauses, ci)
+    if row.quote:
+        anchor = anchor_quote(c.path, c.text, row.quote)
+        if anchor is not None:
+            return anchor, name
+        warnings.append(f"row {row.row}: the quoted words are not in {name}; anchored to the whole clause")
+    return anchor_clause(c.path, c.text), name
