@@ -38,6 +38,15 @@ def load(path, view: str = "accept") -> Version:
     return Version(str(path), pkg, doc, outline(doc))
 
 
+def load_bytes(data: bytes, name: str, view: str = "accept") -> Version:
+    """Read a draft held in memory (from the archive); ``name`` is used in messages."""
+    from .docx.package import open_package_bytes
+
+    pkg = open_package_bytes(data, name)
+    doc = read_package(pkg, view=view)
+    return Version(name, pkg, doc, outline(doc))
+
+
 def default_date(doc: Document) -> str:
     """The revision date: the new file's modified (else created) date, else now, as ISO 8601."""
     for value in (doc.meta.modified, doc.meta.created):

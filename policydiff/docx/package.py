@@ -258,7 +258,20 @@ def open_package(path, **limits) -> "Package":
     ``max_total_size``, ``max_ratio``, ``ratio_min_size``, ``max_members``).
     """
     lim = Limits(**limits)
-    data = _read_file(path, lim)
+    return _open_bytes(path, _read_file(path, lim), lim)
+
+
+def open_package_bytes(data: bytes, name: str, **limits) -> "Package":
+    """Open a .docx held in memory (e.g. from the archive); ``name`` is what messages call it."""
+    lim = Limits(**limits)
+    if not data:
+        raise NotADocxError(name, "is empty (0 bytes), not a .docx file")
+    if len(data) > lim.max_file_size:
+        raise UnsafeDocumentError(name, f"is larger than the {_size(lim.max_file_size)} limit")
+    return _open_bytes(name, data, lim)
+
+
+def _open_bytes(path, data: bytes, lim: Limits) -> "Package":
     if not data.startswith(_ZIP_MAGIC):
         _raise_not_a_zip(path, data)
     _check_end_record(path, data, lim)
