@@ -1,0 +1,448 @@
+"""Word diff over script-aware tokens, and offset mapping through its edit script.
+
+Each distinct token becomes one private-use code point (diff-match-patch's ``linesToChars``
+trick, per token instead of per line), so ``diff_main`` compares words, never characters,
+and an edit can never begin or end inside a Thai cluster. ``Diff_Timeout = 0`` keeps the
+result independent of machine speed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Dict, Iterator, List, Sequence, Tuple
+
+import regex
+from diff_match_patch import diff_match_patch
+
+from policydiff.core.tokens import tokenize
+
+EQUAL = "="
+DELETE = "-"
+INSERT = "+"
+
+Op = Tuple[str, str]
+_TokOp = Tuple[str, Tuple[str, ...]]
+
+_DMP_OP = {diff_match_patch.DIFF_EQUAL: EQUAL, diff_match_patch.DIFF_DELETE: DELETE,
+           diff_match_patch.DIFF_INSERT: INSERT}
+
+# Code points handed out to tokens, in order: the supplementary private-use planes first
+# (U+xFFFE/U+xFFFF are noncharacters), then the BMP private-use area, then planes 1-14.
+# The encoded strings hold nothing but these codes, so later ranges cannot collide with the
+# text either; they only matter for a diff with over 137,000 distinct tokens.
+_CODE_RANGES = (
+    (0xF0000, 0xFFFFE),
+    (0x100000, 0x10FFFE),
+    (0xE000, 0xF900),
+    (0x10000, 0xF0000),
+)
+
+# Above this many characters (old + new) a text with line breaks is diffed line by line
+# first, and word by word only inside the changed lines: diff_main's bisection is
+# O(tokens x edits) in pure Python, too slow for a whole 1 MB draft.
+_LINE_MODE_MIN_CHARS = 20_000
+
+# An equality between two edits is dropped (folded into both edits) when it is chatter:
+# whitespace or punctuation of at most this many characters, ...
+_CHATTER_SEPARATOR_CHARS = 2
+# ... or one short token of at most this many characters whose edits on both sides are
+# each at least _CHATTER_EDIT_FACTOR times as long as it.
+_CHATTER_TOKEN_CHARS = 3
+_CHATTER_EDIT_FACTOR = 3
+
+_SEPARATOR = regex.compile(r"[\s\p{P}\p{S}]+")
+_CLUSTER = regex.compile(r"\X")
+
+
+class _TooManyTokens(Exception):
+    """More distinct tokens than code points to give them."""
+
+
+def word_diff(old: str, new: str) -> List[Op]:
+    """Edit script from ``old`` to ``new``: ``("=", text)``, ``("-", text)``, ``("+", text)``."""
+    if old == new:
+        return [(EQUAL, old)] if old else []
+    if len(old) + len(new) > _LINE_MODE_MIN_CHARS and ("\n" in old or "\n" in new):
+        return _merge_ops(_line_then_word_diff(old, new))
+    return _merge_ops(_token_diff(old, new))
+
+
+def edit_distance_chars(ops: Sequence[Op]) -> Tuple[int, int]:
+    """Characters deleted and characters inserted by ``ops``."""
+    deleted = sum(len(text) for op, text in ops if op == DELETE)
+    inserted = sum(len(text) for op, text in ops if op == INSERT)
+    return deleted, inserted
+
+
+def old_text(ops: Sequence[Op]) -> str:
+    """The text ``ops`` start from (equal and deleted parts)."""
+    return "".join(text for op, text in ops if op != INSERT)
+
+
+def new_text(ops: Sequence[Op]) -> str:
+    """The text ``ops`` lead to (equal and inserted parts)."""
+    return "".join(text for op, text in ops if op != DELETE)
+
+
+def map_offset(ops: Sequence[Op], offset: int, side: str = "old", bias: str = "start") -> int:
+    """Map a character offset in one side of ``ops`` to the other side.
+
+    ``side="old"`` maps an offset in the old text to the new text, ``side="new"`` the
+    reverse. Offsets in unchanged text map exactly; the start and the end of changed text
+    map to the start and the end of its replacement. An offset strictly inside changed text,
+    or at a point where text was only added on the other side, maps to the start of the
+    replacement with ``bias="start"`` and to its end with ``bias="end"``.
+    """
+    if side not in ("old", "new") or bias not in ("start", "end"):
+        raise ValueError(f"side must be 'old' or 'new' and bias 'start' or 'end': {side!r}, {bias!r}")
+    if offset < 0:
+        raise ValueError(f"offset must not be negative: {offset}")
+    mine, theirs = (DELETE, INSERT) if side == "old" else (INSERT, DELETE)
+    src = dst = 0
+    for op, src_len, dst_len in _regions(ops, mine, theirs):
+        # The end of an equality is left to the next region: text may be inserted there.
+        if op == EQUAL and offset < src + src_len:
+            return dst + (offset - src)
+        if op != EQUAL and offset <= src + src_len:
+            if src_len and offset == src:
+                return dst
+            if src_len and offset == src + src_len:
+                return dst + dst_len
+            return dst if bias == "start" else dst + dst_len
+        src += src_len
+        dst += dst_len
+    if offset > src:
+        raise ValueError(f"offset {offset} is past the end of the {side} text ({src} chars)")
+    return dst
+
+
+def map_range(ops: Sequence[Op], start: int, end: int, side: str = "old") -> Tuple[int, int]:
+    """Map a range through ``ops``: replacements it touches are kept, bare insertions at its
+    edges are left out."""
+    new_start = map_offset(ops, start, side, "end" if _at_pure_insertion(ops, start, side) else "start")
+    new_end = map_offset(ops, end, side, "start" if _at_pure_insertion(ops, end, side) else "end")
+    return new_start, max(new_start, new_end)
+
+
+def _at_pure_insertion(ops: Sequence[Op], offset: int, side: str) -> bool:
+    """Whether ``offset`` is a point where the other side only gained text."""
+    mine, theirs = (DELETE, INSERT) if side == "old" else (INSERT, DELETE)
+    src = 0
+    for op, src_len, _ in _regions(ops, mine, theirs):
+        if op != EQUAL and src_len == 0 and offset == src:
+            return True
+        src += src_len
+    return False
+
+
+def _regions(ops: Sequence[Op], mine: str, theirs: str) -> Iterator[Tuple[str, int, int]]:
+    """Equal stretches and change regions as (kind, length on my side, length on theirs)."""
+    src_len = dst_len = 0
+    pending = False
+    for op, text in ops:
+        if op == EQUAL:
+            if pending:
+                yield "~", src_len, dst_len
+                src_len = dst_len = 0
+                pending = False
+            yield EQUAL, len(text), len(text)
+        else:
+            pending = True
+            if op == mine:
+                src_len += len(text)
+            else:
+                dst_len += len(text)
+    if pending:
+        yield "~", src_len, dst_len
+
+
+# --- token diff -------------------------------------------------------------------------
+
+
+def _token_diff(old: str, new: str) -> List[Op]:
+    """Word diff of two texts of moderate size."""
+    old_tokens, new_tokens = tokenize(old), tokenize(new)
+    try:
+        tok_ops = _diff_tokens(old_tokens, new_tokens)
+    except _TooManyTokens:
+        tok_ops = _one_replacement(old_tokens, new_tokens)
+    tok_ops = _drop_chatter(_merge_tok_ops(tok_ops))
+    tok_ops = _slide_edits(_merge_tok_ops(tok_ops))
+    return _refine_replacements(_merge_tok_ops(tok_ops))
+
+
+def _dmp() -> diff_match_patch:
+    """A diff-match-patch instance that never gives up early."""
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0
+    return dmp
+
+
+def _diff_tokens(old_tokens: List[str], new_tokens: List[str]) -> List[_TokOp]:
+    """Minimal edit script between two token sequences, found by diff-match-patch."""
+    codes: Dict[str, str] = {}
+    encoded_old = _encode(old_tokens, codes)
+    encoded_new = _encode(new_tokens, codes)
+    token_of = {code: token for token, code in codes.items()}
+    diffs = _dmp().diff_main(encoded_old, encoded_new, False)
+    return [(_DMP_OP[op], tuple(token_of[c] for c in text)) for op, text in diffs]
+
+
+def _encode(tokens: Sequence[str], codes: Dict[str, str]) -> str:
+    """One code point per token, handing out new codes as new tokens appear."""
+    out = []
+    for token in tokens:
+        code = codes.get(token)
+        if code is None:
+            code = codes[token] = _code_point(len(codes))
+        out.append(code)
+    return "".join(out)
+
+
+def _code_point(index: int) -> str:
+    """The ``index``-th code point of ``_CODE_RANGES``."""
+    for first, stop in _CODE_RANGES:
+        if index < stop - first:
+            return chr(first + index)
+        index -= stop - first
+    raise _TooManyTokens()
+
+
+def _one_replacement(old_tokens: List[str], new_tokens: List[str]) -> List[_TokOp]:
+    """Common token prefix and suffix kept, everything between replaced."""
+    return [(DELETE, tuple(old_tokens)), (INSERT, tuple(new_tokens))]  # _merge_tok_ops trims
+
+
+def _chars(tokens: Sequence[str]) -> int:
+    """Length in characters of a token stretch."""
+    return sum(len(token) for token in tokens)
+
+
+def _merge_tok_ops(tok_ops: Sequence[_TokOp]) -> List[_TokOp]:
+    """Canonical token ops: no empty ops, one equality between change regions, each change
+    region one deletion then one insertion with no common token prefix or suffix."""
+    out: List[_TokOp] = []
+    deleted: List[str] = []
+    inserted: List[str] = []
+    for op, tokens in list(tok_ops) + [(EQUAL, ())]:
+        if op == DELETE:
+            deleted.extend(tokens)
+        elif op == INSERT:
+            inserted.extend(tokens)
+        else:
+            head, tail = _common_ends(deleted, inserted)
+            _append_equal(out, tuple(deleted[:head]))
+            if len(deleted) - tail > head:
+                out.append((DELETE, tuple(deleted[head:len(deleted) - tail])))
+            if len(inserted) - tail > head:
+                out.append((INSERT, tuple(inserted[head:len(inserted) - tail])))
+            _append_equal(out, tuple(deleted[len(deleted) - tail:]) + tuple(tokens))
+            deleted, inserted = [], []
+    return out
+
+
+def _common_ends(a: Sequence[str], b: Sequence[str]) -> Tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix of two sequences."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _append_equal(out: List[_TokOp], tokens: Tuple[str, ...]) -> None:
+    """Add an equality, joining it to an equality already at the end."""
+    if not tokens:
+        return
+    if out and out[-1][0] == EQUAL:
+        out[-1] = (EQUAL, out[-1][1] + tokens)
+    else:
+        out.append((EQUAL, tokens))
+
+
+def _drop_chatter(tok_ops: List[_TokOp]) -> List[_TokOp]:
+    """Fold tiny equalities that sit between two change regions into one larger change."""
+    ops = list(tok_ops)
+    i = 1
+    while i < len(ops) - 1:
+        op, tokens = ops[i]
+        if op == EQUAL and _is_chatter(tokens, _region_size(ops, i, -1), _region_size(ops, i, 1)):
+            ops[i:i + 1] = [(DELETE, tokens), (INSERT, tokens)]
+            ops = _merge_tok_ops(ops)
+            i = max(1, i - 2)  # the region before has grown: look at its equality again
+            continue
+        i += 1
+    return ops
+
+
+def _region_size(ops: List[_TokOp], i: int, step: int) -> int:
+    """Size in characters (larger side) of the change region next to ``ops[i]``."""
+    deleted = inserted = 0
+    j = i + step
+    while 0 <= j < len(ops) and ops[j][0] != EQUAL:
+        if ops[j][0] == DELETE:
+            deleted += _chars(ops[j][1])
+        else:
+            inserted += _chars(ops[j][1])
+        j += step
+    return max(deleted, inserted)
+
+
+def _is_chatter(tokens: Tuple[str, ...], before: int, after: int) -> bool:
+    """Whether an equality between changes of these sizes is too small to show."""
+    if not before or not after:
+        return False
+    size = _chars(tokens)
+    if size <= _CHATTER_SEPARATOR_CHARS and _SEPARATOR.fullmatch("".join(tokens)):
+        return True
+    return (len(tokens) == 1 and size <= _CHATTER_TOKEN_CHARS
+            and min(before, after) >= _CHATTER_EDIT_FACTOR * size)
+
+
+def _slide_edits(tok_ops: List[_TokOp]) -> List[_TokOp]:
+    """Slide each lone insertion or deletion between two equalities to the most natural
+    word boundary (diff-match-patch's semantic lossless cleanup, per token)."""
+    ops = list(tok_ops)
+    for i in range(1, len(ops) - 1):
+        if ops[i - 1][0] == EQUAL and ops[i + 1][0] == EQUAL and ops[i][0] != EQUAL:
+            ops[i - 1], ops[i], ops[i + 1] = _best_slide(ops[i - 1], ops[i], ops[i + 1])
+    return _merge_tok_ops(ops)
+
+
+def _best_slide(left: _TokOp, edit: _TokOp, right: _TokOp) -> Tuple[_TokOp, _TokOp, _TokOp]:
+    """The equal/edit/equal split with the best boundary score; the rightmost on ties."""
+    eq1, mid, eq2 = left[1], edit[1], right[1]
+    while eq1 and eq1[-1] == mid[-1]:  # slide as far left as the tokens allow
+        eq1, mid, eq2 = eq1[:-1], (eq1[-1],) + mid[:-1], (mid[-1],) + eq2
+    best = (eq1, mid, eq2)
+    best_score = _boundary_score(eq1, mid) + _boundary_score(mid, eq2)
+    while eq2 and mid[0] == eq2[0]:  # then try each position to the right
+        eq1, mid, eq2 = eq1 + (mid[0],), mid[1:] + (eq2[0],), eq2[1:]
+        score = _boundary_score(eq1, mid) + _boundary_score(mid, eq2)
+        if score >= best_score:
+            best, best_score = (eq1, mid, eq2), score
+    return (EQUAL, best[0]), (edit[0], best[1]), (EQUAL, best[2])
+
+
+def _boundary_score(left: Tuple[str, ...], right: Tuple[str, ...]) -> int:
+    """How natural the boundary between two token stretches is (higher is better)."""
+    if not left or not right:
+        return 6
+    a, b = left[-1], right[0]
+    if "\n" in a or "\n" in b:
+        return 4
+    if a.isspace() or b.isspace():
+        return 2
+    if _SEPARATOR.fullmatch(a) or _SEPARATOR.fullmatch(b):
+        return 1
+    return 0
+
+
+def _refine_replacements(tok_ops: List[_TokOp]) -> List[Op]:
+    """Text ops, each replacement trimmed of a common start or end that one side's words
+    agree is a word boundary (the segmenter can split the same words differently in the
+    old and the new sentence)."""
+    out: List[Op] = []
+    i = 0
+    while i < len(tok_ops):
+        op, tokens = tok_ops[i]
+        if op == DELETE and i + 1 < len(tok_ops) and tok_ops[i + 1][0] == INSERT:
+            out.extend(_trim_replacement(tokens, tok_ops[i + 1][1]))
+            i += 2
+            continue
+        out.append((op, "".join(tokens)))
+        i += 1
+    return out
+
+
+def _trim_replacement(old: Tuple[str, ...], new: Tuple[str, ...]) -> List[Op]:
+    """A replacement with its common ends moved out, cut only where both sides have a
+    cluster boundary and at least one side has a word boundary."""
+    a, b = "".join(old), "".join(new)
+    cuts_a, cuts_b = _offsets(old), _offsets(new)
+    clusters_a, clusters_b = _cluster_starts(a), _cluster_starts(b)
+    limit = min(len(a), len(b))
+    head = _common_prefix_len(a, b)
+    while head and not ((head in cuts_a or head in cuts_b)
+                        and head in clusters_a and head in clusters_b):
+        head -= 1
+    tail = min(_common_prefix_len(a[::-1], b[::-1]), limit - head)
+    while tail and not ((len(a) - tail in cuts_a or len(b) - tail in cuts_b)
+                        and len(a) - tail in clusters_a and len(b) - tail in clusters_b):
+        tail -= 1
+    ops = [(EQUAL, a[:head]), (DELETE, a[head:len(a) - tail]),
+           (INSERT, b[head:len(b) - tail]), (EQUAL, a[len(a) - tail:])]
+    return [(op, text) for op, text in ops if text]
+
+
+def _offsets(tokens: Sequence[str]) -> set:
+    """Character offsets of the boundaries between tokens (both ends included)."""
+    offsets, pos = {0}, 0
+    for token in tokens:
+        pos += len(token)
+        offsets.add(pos)
+    return offsets
+
+
+def _cluster_starts(text: str) -> set:
+    """Offsets where grapheme clusters start, plus the end of the text."""
+    starts = {m.start() for m in _CLUSTER.finditer(text)}
+    starts.add(len(text))
+    return starts
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    """Number of leading characters ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _merge_ops(ops: Sequence[Op]) -> List[Op]:
+    """Adjacent ops of one kind joined, empty ops dropped, deletion before insertion."""
+    out: List[Op] = []
+    deleted: List[str] = []
+    inserted: List[str] = []
+    for op, text in list(ops) + [(EQUAL, "")]:
+        if op == DELETE:
+            deleted.append(text)
+        elif op == INSERT:
+            inserted.append(text)
+        else:
+            if deleted and "".join(deleted):
+                out.append((DELETE, "".join(deleted)))
+            if inserted and "".join(inserted):
+                out.append((INSERT, "".join(inserted)))
+            deleted, inserted = [], []
+            if text:
+                if out and out[-1][0] == EQUAL:
+                    out[-1] = (EQUAL, out[-1][1] + text)
+                else:
+                    out.append((EQUAL, text))
+    return out
+
+
+# --- large texts ------------------------------------------------------------------------
+
+
+def _line_then_word_diff(old: str, new: str) -> List[Op]:
+    """Match whole lines first (difflib, no junk heuristic: deterministic and fast on
+    thousands of lines), then diff words inside each run of changed lines."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    out: List[Op] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append((EQUAL, "".join(old_lines[i1:i2])))
+        elif i2 - i1 == j2 - j1:  # as many lines replaced as replacing: edit each in turn
+            for old_line, new_line in zip(old_lines[i1:i2], new_lines[j1:j2]):
+                out.extend(_token_diff(old_line, new_line))
+        else:
+            out.extend(_token_diff("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])))
+    return out

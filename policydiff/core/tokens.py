@@ -1,0 +1,162 @@
+"""Script-aware tokens: Thai words, other-script words, numbers, whitespace runs, punctuation.
+
+Joining the tokens of a text gives the text back exactly, and no token boundary falls
+inside an extended grapheme cluster (``regex`` ``\\X``), so an edit built from whole
+tokens never starts or ends on a lone Thai vowel or tone mark.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import List, Tuple
+
+# pythainlp writes ~/pythainlp-data on import unless told it may not.
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+import regex  # noqa: E402
+from pythainlp.corpus import thai_words  # noqa: E402
+from pythainlp.tokenize import newmm  # noqa: E402
+from pythainlp.util import Trie  # noqa: E402
+
+# Governance and legal terms newmm's stock word list lacks or splits badly
+# (``ปฏิบัติ|ราช|การตาม|หลัก``, ``หัวหน้าส่วน|ราช|การรายงานผล``). Phrases newmm already splits
+# at true word boundaries (การกำกับดูแลองค์การที่ดี, หน่วยงาน|ของ|รัฐ) are left out: a longer
+# token only makes an edit inside the phrase mark more text.
+GOVERNANCE_TERMS: Tuple[str, ...] = (
+    "ธรรมาภิบาล",
+    "หลักธรรมาภิบาล",
+    "ส่วนราชการ",
+    "หัวหน้าส่วนราชการ",
+    "คณะรัฐมนตรี",
+    "ผู้มีส่วนได้ส่วนเสีย",
+    "ผู้รับบริการ",
+    "ผู้ให้บริการ",
+    "ความโปร่งใส",
+    "ความรับผิดชอบ",
+    "ประสิทธิภาพ",
+    "ประสิทธิผล",
+    "สำนักงานเลขาธิการ",
+    "ข้าราชการ",
+    "ผู้ปฏิบัติงาน",
+    "มีส่วนร่วม",
+    "ตรวจสอบได้",
+    "ปฏิบัติราชการ",
+    "ผู้บังคับบัญชา",
+    "ผู้ใต้บังคับบัญชา",
+    "ปลัดกระทรวง",
+    "รองปลัดกระทรวง",
+    "ยุทธศาสตร์ชาติ",
+    "แผนแม่บท",
+    "ผลสัมฤทธิ์",
+    "ความคุ้มค่า",
+    "ประโยชน์สุข",
+    "ราชกิจจานุเบกษา",
+    "องค์ประชุม",
+    "คณะอนุกรรมการ",
+    "ประมวลจริยธรรม",
+    "ผลประโยชน์ทับซ้อน",
+    "จัดซื้อจัดจ้าง",
+    "ปีงบประมาณ",
+    "ตัวชี้วัด",
+    "มาตรการ",
+    "ตรวจสอบภายใน",
+    "ข้อมูลข่าวสาร",
+    "รักษาการ",
+    "ผู้ว่าราชการจังหวัด",
+    "องค์กรปกครองส่วนท้องถิ่น",
+)
+
+# Stock entries that glue a noun-forming การ onto a following function word and so
+# steal the การ from the word before it (``กรรม|การคน|หนึ่ง``).
+_REMOVED_WORDS: Tuple[str, ...] = ("การตาม", "การคน")
+
+_THAI = "\u0e01-\u0e3a\u0e40-\u0e4e"  # letters, vowels, tone marks, ฯ ๆ; not digits, not ฿
+# Characters that continue the cluster before them (rules GB9, GB9a).
+_CONT = r"\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}"
+# Every piece swallows the continuing characters after it, and the last alternative takes
+# any other cluster whole, so a piece ends only where the next character starts a cluster.
+_PIECE = regex.compile(
+    rf"""
+    ( [{_THAI}][{_THAI}{_CONT}]* (?: \.[{_CONT}]*[{_THAI}][{_THAI}{_CONT}]* )*
+      (?: \.[{_CONT}]* )? )                                      # Thai run; dots for พ.ศ.
+    | ( (?: \p{{Nd}}[{_CONT}]* )+ (?: [,./](?=\p{{Nd}}) (?: \p{{Nd}}[{_CONT}]* )+ )*  # ๕/๑
+      | (?: [[\p{{L}}\p{{M}}]--[{_THAI}]][{_CONT}]* )+          # word in another script
+      | (?: \s[{_CONT}]* )+                                      # whitespace run
+      | \X                                                       # anything else
+      )
+    """,
+    regex.VERBOSE | regex.VERSION1,
+)
+# The same pieces built from whole clusters, for texts holding a character that joins the
+# character AFTER it (Prepend, GB9b) or an emoji that is also a letter (U+2139, GB11):
+# there the fast pattern above could end a piece inside a cluster.
+_T = rf"(?:(?=[{_THAI}])\X)"
+_D = r"(?:(?=\p{Nd})\X)"
+_PIECE_BY_CLUSTER = regex.compile(
+    rf"""
+    ( {_T}+ (?: (?=\.)\X {_T}+ )* (?: (?=\.)\X )? )
+    | ( {_D}+ (?: (?=[,./]\p{{Nd}})\X {_D}+ )*
+      | (?: (?=[\p{{L}}\p{{M}}])(?![{_THAI}])\X )+
+      | (?: (?=\s)\X )+
+      | \X
+      )
+    """,
+    regex.VERBOSE,
+)
+_JOINS_FORWARD = regex.compile(r"[\p{GCB=Prepend}\u2139]")
+_CLUSTER = regex.compile(r"\X")
+_CONTINUES_CLUSTER = regex.compile(rf"[{_CONT}]")
+_SEGMENT_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=1)
+def _trie() -> Trie:
+    """The word trie newmm segments with: pythainlp's word list plus governance terms."""
+    words = set(thai_words())
+    words.difference_update(_REMOVED_WORDS)
+    words.update(GOVERNANCE_TERMS)
+    return Trie(words)
+
+
+def tokenize(text: str) -> List[str]:
+    """Split ``text`` into script-aware tokens whose concatenation is ``text``."""
+    pattern = _PIECE_BY_CLUSTER if _JOINS_FORWARD.search(text) else _PIECE
+    tokens: List[str] = []
+    for thai, other in pattern.findall(text):
+        if thai:
+            tokens.extend(_segment_thai(thai))
+        else:
+            tokens.append(other)
+    return tokens
+
+
+@lru_cache(maxsize=_SEGMENT_CACHE_SIZE)
+def _segment_thai(run: str) -> Tuple[str, ...]:
+    """Thai words of one Thai run, merged where a word boundary would split a cluster."""
+    words = newmm.segment(run, custom_dict=_trie())
+    if "".join(words) != run:  # never seen; keeps the round-trip promise regardless
+        words = _CLUSTER.findall(run)
+    # Inside a Thai run only a continuing character can follow a cluster-internal position.
+    if any(_CONTINUES_CLUSTER.match(word) for word in words[1:]):
+        return _merge_split_clusters(run, words)
+    return tuple(words)
+
+
+def _merge_split_clusters(run: str, words: List[str]) -> Tuple[str, ...]:
+    """Join each word that starts inside a grapheme cluster onto the word before it."""
+    starts = {m.start() for m in _CLUSTER.finditer(run)}
+    merged: List[str] = []
+    pos = 0
+    for word in words:
+        if merged and pos not in starts:
+            merged[-1] += word
+        else:
+            merged.append(word)
+        pos += len(word)
+    return tuple(merged)
+
+
+def clear_cache() -> None:
+    """Forget segmented Thai runs (for benchmarks and long-running processes)."""
+    _segment_thai.cache_clear()
