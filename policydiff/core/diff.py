@@ -366,16 +366,30 @@ def _trim_replacement(old: Tuple[str, ...], new: Tuple[str, ...]) -> List[Op]:
     clusters_a, clusters_b = _cluster_starts(a), _cluster_starts(b)
     limit = min(len(a), len(b))
     head = _common_prefix_len(a, b)
-    while head and not ((head in cuts_a or head in cuts_b)
+    while head and not ((head in cuts_a or head in cuts_b or _words_meet(a, b, head, head))
                         and head in clusters_a and head in clusters_b):
         head -= 1
     tail = min(_common_prefix_len(a[::-1], b[::-1]), limit - head)
-    while tail and not ((len(a) - tail in cuts_a or len(b) - tail in cuts_b)
+    while tail and not ((len(a) - tail in cuts_a or len(b) - tail in cuts_b
+                         or _words_meet(a, b, len(a) - tail, len(b) - tail, shared_first=False))
                         and len(a) - tail in clusters_a and len(b) - tail in clusters_b):
         tail -= 1
     ops = [(EQUAL, a[:head]), (DELETE, a[head:len(a) - tail]),
            (INSERT, b[head:len(b) - tail]), (EQUAL, a[len(a) - tail:])]
     return [(op, text) for op, text in ops if text]
+
+
+def _words_meet(a: str, b: str, i: int, j: int, shared_first: bool = True) -> bool:
+    """True when both sides split into dictionary words here and the shared word is the
+    shorter part: a compound such as มีประสิทธิภาพ → มี|ประสิทธิภาพ lets the edit mark the
+    changed word alone, while ประสิทธิ|ภาพ (a fragment) is not offered."""
+    from .tokens import is_word
+
+    if not (0 < i < len(a) and 0 < j < len(b)):
+        return False
+    shared, changed = (a[:i], (a[i:], b[j:])) if shared_first else (a[i:], (a[:i], b[:j]))
+    return (all(is_word(x) for x in (a[:i], a[i:], b[:j], b[j:]))
+            and len(shared) <= min(len(c) for c in changed))
 
 
 def _offsets(tokens: Sequence[str]) -> set:

@@ -157,6 +157,11 @@ def _merge_split_clusters(run: str, words: List[str]) -> Tuple[str, ...]:
     return tuple(merged)
 
 
+def is_word(text: str) -> bool:
+    """True when ``text`` is one word of the segmenter's dictionary."""
+    return bool(text) and text in _trie()
+
+
 def clear_cache() -> None:
     """Forget segmented Thai runs (for benchmarks and long-running processes)."""
     _segment_thai.cache_clear()

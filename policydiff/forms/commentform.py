@@ -1,0 +1,211 @@
+"""Comment forms: a division's comments as rows of a CSV or XLSX file, Thai or English headers.
+
+Columns (any order, headers case- and space-insensitive, Thai or English):
+หน่วยงาน (Division), ข้อ (Clause), ข้อความที่อ้างถึง (Quoted text), ความเห็น (Comment),
+ข้อความที่เสนอ (Proposed wording), ประเภท (Type). ข้อ and ความเห็น are required; หน่วยงาน may
+be left out when the file is named for the division ("กองกฎหมาย-form.xlsx").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional, Tuple
+
+from policydiff.errors import FormError
+from policydiff.forms.clauseref import parse_clause_ref
+from policydiff.forms.tabular import (
+    MAX_ROWS,
+    Header,
+    Warnings,
+    cell,
+    cell_text,
+    find_header,
+    is_blank,
+    make_classifier,
+    open_tables,
+)
+
+TYPES = ("general", "technical", "editorial")
+
+_SYNONYMS = {
+    "division": ("division", "หน่วยงาน", "ส่วนราชการ", "ชื่อหน่วยงาน", "หน่วยงานที่เสนอ", "agency",
+                 "department", "organization", "organisation", "ministry"),
+    "clause": ("clause", "ข้อ", "มาตรา", "section", "ข้อที่", "เลขข้อ", "clause no", "clause number",
+               "article", "หมวด/ข้อ", "ข้อ/มาตรา"),
+    "quote": ("quoted text", "quote", "ข้อความที่อ้างถึง", "ข้อความเดิม", "ข้อความในร่าง", "current text",
+              "existing text", "original text"),
+    "comment": ("comment", "comments", "ความเห็น", "ข้อคิดเห็น", "ความคิดเห็น", "ข้อสังเกต", "observation",
+                "observations"),
+    "proposal": ("proposed wording", "proposal", "ข้อความที่เสนอ", "ข้อเสนอ", "ข้อความที่เสนอแก้ไข",
+                 "ข้อเสนอแก้ไข", "proposed change", "proposed text", "suggested wording"),
+    "type": ("type", "ประเภท", "ประเภทความเห็น", "comment type", "type of comment"),
+}
+_NAMES = {
+    "division": "หน่วยงาน (Division)",
+    "clause": "ข้อ (Clause)",
+    "comment": "ความเห็น (Comment)",
+}
+_TYPE_WORDS = {
+    "general": ("general", "ge", "g", "ทั่วไป", "ความเห็นทั่วไป", "ภาพรวม"),
+    "technical": ("technical", "te", "t", "เชิงเทคนิค", "ด้านเทคนิค", "ทางเทคนิค", "เทคนิค", "เนื้อหา",
+                  "ด้านเนื้อหา"),
+    "editorial": ("editorial", "ed", "e", "แก้ไขถ้อยคำ", "ถ้อยคำ", "ด้านถ้อยคำ", "บรรณาธิการ", "ภาษา"),
+}
+_FORM_SUFFIX = re.compile(r"[-_ ]*(form|แบบฟอร์ม|แบบฟอร์มความเห็น)$", re.I)
+_GENERIC_STEMS = {"", "form", "forms", "comment", "comments", "ความเห็น", "แบบฟอร์ม"}
+
+_classify = make_classifier(_SYNONYMS)
+_type_of = lru_cache(maxsize=256)(make_classifier(_TYPE_WORDS))
+
+
+@dataclass(frozen=True, slots=True)
+class FormRow:
+    """One comment from a form; ``clause_path`` is None when ``clause_ref`` could not be read."""
+
+    source: str  # the form's file name
+    row: int  # 1-based row number as a spreadsheet shows it
+    division: str
+    clause_ref: str  # as written (an Excel date cell is given back as "day/month")
+    clause_path: Optional[str]  # "หมวด 2/ข้อ 5/(3)", "" = the whole draft; see forms.clauseref
+    quote: str  # "" when not given
+    comment: str
+    proposal: str  # proposed wording, "" when not given
+    type: str  # one of TYPES
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """The comments of one form, and the warnings met while reading it."""
+
+    rows: Tuple[FormRow, ...]
+    warnings: Tuple[str, ...]
+
+
+def read_form(path) -> FormResult:
+    """Read a comment form (.csv or .xlsx); raise FormError when it cannot be used."""
+    path = Path(path)
+    warn = Warnings()
+    with open_tables(path, warn) as tables:
+        header, rows, table = _first_form_table(path, tables)
+        if table.is_sheet:
+            _note_other_sheets(path, tables, table, warn)
+        division = _default_division(path, header, warn)
+        found = tuple(_read_rows(path, header, rows, division, warn))
+    return FormResult(found, warn.result())
+
+
+def _first_form_table(path: Path, tables):
+    for table in tables:
+        header, rows = find_header(table.rows, _classify)
+        if header is not None:
+            return header, rows, table
+    raise FormError(path, "has no header row in its first 10 rows "
+                          "(expected columns such as ข้อ (Clause) and ความเห็น (Comment))")
+
+
+def _note_other_sheets(path: Path, tables, chosen, warn: Warnings) -> None:
+    # A workbook with one sheet per division is easy to send; say so rather than drop them quietly.
+    for table in tables[tables.index(chosen) + 1:]:
+        if find_header(table.rows, _classify)[0] is not None:
+            warn.add(f"{path.name}: read sheet '{chosen.name}' only; sheet '{table.name}' also looks like a "
+                     "comment form (send one form per file)")
+
+
+def _default_division(path: Path, header: Header, warn: Warnings) -> str:
+    missing = [f for f in ("clause", "comment") if f not in header.columns]
+    from_name = division_from_filename(path)
+    if "division" not in header.columns and not from_name:
+        missing.insert(0, "division")
+    if missing:
+        names = " and ".join(_NAMES[f] for f in missing)
+        extra = ", and its file name does not name the division" if "division" in missing else ""
+        raise FormError(path, f"has no {names} column{'s' if len(missing) > 1 else ''}{extra}")
+    for text in header.repeated:
+        warn.add(f"{path.name}: row {header.row}: column '{text}' repeats another column's meaning; "
+                 "the first was read")
+    if "division" not in header.columns:
+        warn.add(f"{path.name}: has no หน่วยงาน (Division) column; took '{from_name}' from the file name")
+    return from_name
+
+
+def division_from_filename(path) -> str:
+    """Return the division a form's file name gives ("กองกฎหมาย-form.xlsx" → "กองกฎหมาย"), or ""."""
+    stem = _FORM_SUFFIX.sub("", Path(path).stem.strip()).strip()
+    return "" if stem.lower() in _GENERIC_STEMS else stem
+
+
+def _read_rows(path: Path, header: Header, rows, division: str, warn: Warnings) -> Iterator[FormRow]:
+    cols = header.columns
+    count = 0
+    # Forms pasted together from several copies repeat the header row mid-table.
+    repeated = (header.texts["clause"], header.texts["comment"])
+    for number, cells in rows:
+        if is_blank(cells):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise FormError(path, f"has more than {MAX_ROWS:,} comment rows")
+        row = _form_row(path, number, cells, cols, division, repeated, warn)
+        if row is not None:
+            yield row
+
+
+def _form_row(path: Path, number: int, cells: tuple, cols, division: str, repeated, warn: Warnings
+              ) -> Optional[FormRow]:
+    name = path.name
+    comment = cell_text(cell(cells, cols["comment"]))
+    raw_ref = cell(cells, cols["clause"])
+    if (cell_text(raw_ref), comment) == repeated:
+        return None
+    proposal = cell_text(cell(cells, cols.get("proposal")))
+    if not comment and not proposal:
+        warn.add(f"{name}: row {number}: no comment or proposed wording; row skipped",
+                 "empty", "rows without a comment skipped")
+        return None
+    ref = _clause_text(name, number, raw_ref, warn)
+    clause_path = parse_clause_ref(ref) if ref else None
+    if clause_path is None:
+        problem = f"clause reference '{ref}' cannot be read" if ref else "no clause reference"
+        warn.add(f"{name}: row {number}: {problem}; the comment is kept unplaced",
+                 "clause", "rows with an unreadable clause reference")
+    own = cell_text(cell(cells, cols.get("division")))
+    if "division" in cols and not own:
+        warn.add(f"{name}: row {number}: no division given" + (f"; took '{division}' from the file name"
+                 if division else ""), "division", "rows without a division")
+    return FormRow(
+        source=name,
+        row=number,
+        division=own or division,
+        clause_ref=ref,
+        clause_path=clause_path,
+        quote=cell_text(cell(cells, cols.get("quote"))),
+        comment=comment,
+        proposal=proposal,
+        type=_comment_type(name, number, cell(cells, cols.get("type")), warn),
+    )
+
+
+def _clause_text(name: str, number: int, value, warn: Warnings) -> str:
+    if isinstance(value, (dt.datetime, dt.date)):
+        # Excel turns "5/1" typed in a Thai-locale cell into 5 January.
+        text = f"{value.day}/{value.month}"
+        warn.add(f"{name}: row {number}: the clause cell holds a date; read it as '{text}' (format the "
+                 "column as text)", "date", "clause cells holding a date")
+        return text
+    return cell_text(value)
+
+
+def _comment_type(name: str, number: int, value, warn: Warnings) -> str:
+    text = cell_text(value)
+    if not text:
+        return "general"
+    found = _type_of(text)
+    if found is None:
+        warn.add(f"{name}: row {number}: unknown comment type '{text}'; taken as general",
+                 "type", "rows with an unknown comment type")
+        return "general"
+    return found
