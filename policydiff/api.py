@@ -283,7 +283,8 @@ def package_blocks(red, base: Version, new: Version, rows, orphans, *, round_fro
     )]
     table_rows = [
         (to_thai(str(n)), a.division, a.clause or "-", f"{KIND_TH[a.kind]}: {_quote(a.text, 600)}"
-         + (f" (ข้อความเดิม: “{_quote(a.quote, 120)}”)" if a.quote and a.kind == "proposal" else ""),
+         + (f" (ข้อความเดิม: “{_quote(a.quote, 120)}”)" if a.quote and a.kind == "proposal" else "")
+         + (f" เหตุผล: {_quote(a.note, 400)}" if a.note else ""),
          RESULT_TH.get(result, result), reason)
         for n, a, result, reason, _ in rows
     ]

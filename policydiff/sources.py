@@ -94,13 +94,8 @@ def _from_form(base, path: Path):
         out.append(Annotation(
             id=f"{path.name}#{row.row}", source=path.name, division=row.division, kind=kind, clause=name,
             anchor=anchor, text=text, action=action, author=row.division, type=row.type, row=row.row,
-            replies=(), tracked=True,
+            note=row.comment if row.proposal else "",
         ))
-        if row.proposal and row.comment:
-            out.append(Annotation(
-                id=f"{path.name}#{row.row}c", source=path.name, division=row.division, kind=COMMENT,
-                clause=name, anchor=anchor, text=row.comment, author=row.division, type=row.type, row=row.row,
-            ))
     return tuple(out), tuple(warnings)
 
 

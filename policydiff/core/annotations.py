@@ -50,6 +50,7 @@ class Annotation:
     type: str = ""  # general | technical | editorial (comment forms)
     late: bool = False
     row: Optional[int] = None  # comment forms: the row in the file
+    note: str = ""  # a proposal's reason, where the form gives one beside the wording
     warnings: Tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -381,28 +382,44 @@ def conflicts(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
     return tuple(out)
 
 
-DUPLICATE_SIMILARITY = 0.85
+DUPLICATE_SIMILARITY = 0.85  # near-identical wording anywhere in the same clause
+SAME_WORDS_OVERLAP = 0.3  # shared words, for comments on the very same quoted words
 
 
 def duplicates(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
     """The same proposal, or near-identical comments on one clause, from several divisions."""
-    from .redline import similarity
-
     groups: List[List[Annotation]] = []
     for a in annotations:
         for g in groups:
             b = g[0]
             if b.kind != a.kind or b.anchor.clause != a.anchor.clause or a.division in {x.division for x in g}:
                 continue
-            same = (a.text == b.text and a.quote == b.quote) if a.kind == PROPOSAL else \
-                similarity(_norm(a.text), _norm(b.text)) >= DUPLICATE_SIMILARITY
-            if same:
+            if _same(a, b):
                 g.append(a)
                 break
         else:
             groups.append([a])
     return tuple(Group(g[0].clause, g[0].quote, tuple(a.id for a in g), tuple(a.division for a in g),
                        tuple(a.text for a in g)) for g in groups if len(g) > 1)
+
+
+def _same(a: Annotation, b: Annotation) -> bool:
+    from .redline import similarity
+
+    if a.kind == PROPOSAL:
+        return a.text == b.text and a.quote == b.quote
+    if similarity(_norm(a.text), _norm(b.text)) >= DUPLICATE_SIMILARITY:
+        return True
+    return a.quote == b.quote and bool(a.quote) and _word_overlap(a.text, b.text) >= SAME_WORDS_OVERLAP
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the two texts' words (Thai segmented; spaces and punctuation ignored)."""
+    from .tokens import tokenize
+
+    wa = {t for t in tokenize(a) if t.strip() and t[0].isalpha()}
+    wb = {t for t in tokenize(b) if t.strip() and t[0].isalpha()}
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
 def _norm(text: str) -> str:

@@ -52,8 +52,8 @@ def display_label(clauses, ci: int) -> str:
     """
     c = clauses[ci]
     if c.kind == "table":
-        where = f" ท้าย{display_label(clauses, c.parent)}" if c.parent is not None else ""
-        return f"ตาราง {to_thai(c.number)}{where}"
+        # A table belongs to the clause it follows; people cite that clause.
+        return display_label(clauses, c.parent) if c.parent is not None else f"ตาราง {to_thai(c.number)}"
     if not c.label:
         return c.path
     parts = [c.label]
