@@ -118,6 +118,9 @@ def _comment_values(a, extra: str = ""):
 
 
 def _conflict_note(a, first) -> str:
+    """The comment a proposal becomes when another division's proposal already changes its words."""
+    if (a.text, a.quote) == (first.text, first.quote):
+        return f"[ข้อเสนอซ้ำ] {a.division} เสนอแก้ไขเช่นเดียวกับ {first.division}: "
     return (f"[ข้อเสนอที่ขัดกัน] {a.division} เสนอให้ใช้ถ้อยคำว่า “{a.text}” "
             f"(ต่างจากข้อเสนอของ {first.division} ที่แสดงเป็นการแก้ไข): ")
 
@@ -145,7 +148,9 @@ def consolidate(base: Version, imported, *, progress=None):
             note = _conflict_note(a, losers.get(a.id) or _overlaps(taken, k, s, e, a)) if a.kind != COMMENT else ""
             first = len(comments)
             comments.extend(_comment_values(a, note))
-            notes.append(Note(k, s, e, first))
+            # Replies sit on the same words as the comment they answer (as Word writes them).
+            notes.extend(Note(pk, ps, pe, ci) for ci in range(first, len(comments))
+                         for pk, ps, pe in loc.spans(a.anchor.clause, a.anchor.start, a.anchor.end))
             continue
         edits.append(Edit(k, s, e, a.text, a.division or a.author, a.date, a.new_paragraph))
         taken.append((k, s, e, a))
@@ -200,13 +205,13 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
                 credits.append(Credit(where[0], where[1], where[2], a.text, a.division, a.date, a.new_paragraph))
         if a.kind != COMMENT:
             continue
-        where = _comment_place(p, base_loc, new_loc, new)
-        if where is None:
+        where = _comment_place(p, base_loc, new_loc)
+        if not where:
             orphans.append(a)
             continue
         first = len(comments)
         comments.extend(_comment_values(a))
-        spans.append(where + (first,))
+        spans.extend(w + (ci,) for ci in range(first, len(comments)) for w in where)
     red = attribute(red, credits)
     red = add_comments(red, spans, tuple(comments))
     return red, rows, placed, orphans
@@ -218,16 +223,14 @@ def in_document_order(annotations, base: Version) -> list:
     return sorted(annotations, key=lambda a: (order.get(a.anchor.clause, len(order)), a.anchor.start))
 
 
-def _comment_place(p, base_loc, new_loc, new):
-    """("new"|"old", paragraph, start, end) where a re-anchored comment goes in the redline."""
+def _comment_place(p, base_loc, new_loc) -> list:
+    """[("new"|"old", paragraph, start, end)] where a re-anchored comment goes in the redline."""
     a = p.annotation
     if p.status in ("anchored", "moved", "fuzzy") and p.clause is not None:
-        where = new_loc.locate_index(p.clause, p.start, p.end)
-        return ("new",) + where if where else None
+        return [("new",) + w for w in new_loc.spans_index(p.clause, p.start, p.end)]
     if p.status == "deleted" and a.anchor.clause:
-        where = base_loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end)
-        return ("old",) + where if where else None
-    return None
+        return [("old",) + w for w in base_loc.spans(a.anchor.clause, a.anchor.start, a.anchor.end)]
+    return []
 
 
 RESULT_TH = {"accepted": "รับ", "partly accepted": "รับบางส่วน", "not accepted": "ไม่รับ", "noted": "รับทราบ", "": ""}

@@ -49,6 +49,25 @@ class Locator:
             return k, place.hi - place.start, place.hi - place.start
         return None
 
+    def spans(self, clause_path: str, start: int, end: int) -> List[Tuple[int, Optional[int], Optional[int]]]:
+        """(paragraph, start, end) for each paragraph a span covers; None where it runs on."""
+        ci = self.index.get(clause_path)
+        return [] if ci is None else self.spans_index(ci, start, end)
+
+    def spans_index(self, ci: int, start: int, end: int) -> List[Tuple[int, Optional[int], Optional[int]]]:
+        first = self.locate_index(ci, start, end)
+        if first is None:
+            return []
+        covered = [(k, place) for k, place in self.by_clause.get(ci, []) if place.lo < end and place.hi > start
+                   and k > first[0]]
+        if not covered:
+            return [first]
+        out = [(first[0], first[1], None)]
+        out.extend((k, None, None) for k, _ in covered[:-1])
+        k, place = covered[-1]
+        out.append((k, None, min(end, place.hi) - place.start))
+        return out
+
 
 def to_combined(pieces: Sequence[Piece], offset: int, side: Tuple[str, ...], at_end: bool = False) -> int:
     """Offset over all pieces of the character at ``offset`` of the old or new text (``side``)."""
@@ -63,11 +82,16 @@ def to_combined(pieces: Sequence[Piece], offset: int, side: Tuple[str, ...], at_
     return pos
 
 
-def span_on(para: RPara, start: int, end: int, side: Tuple[str, ...]) -> Tuple[int, int]:
-    """A [start, end) of the paragraph's old or new text as offsets over all its pieces."""
-    a = to_combined(para.pieces, start, side)
-    b = to_combined(para.pieces, end, side, at_end=True) if end > start else a
-    return a, max(a, b)
+def span_on(para: RPara, start: Optional[int], end: Optional[int], side: Tuple[str, ...]):
+    """A [start, end) of the paragraph's old or new text as offsets over all its pieces.
+
+    None stays None: the comment's range runs on from the paragraph before or to the next.
+    """
+    a = to_combined(para.pieces, start, side) if start is not None else None
+    if end is None:
+        return a, None
+    b = to_combined(para.pieces, end, side, at_end=True) if start is None or end > start else a
+    return a, b if a is None else max(a, b)
 
 
 # ---------------------------------------------------------------- the consolidated copy
@@ -87,11 +111,14 @@ class Edit:
 
 @dataclass(frozen=True)
 class Note:
-    """A comment on [start, end) of a base paragraph's text (index into the redline's comments)."""
+    """A comment on [start, end) of a base paragraph's text (index into the redline's comments).
+
+    ``start`` or ``end`` is None where the comment's range runs on from or into another paragraph.
+    """
 
     para: int
-    start: int
-    end: int
+    start: Optional[int]
+    end: Optional[int]
     comment: int
 
 

@@ -35,11 +35,15 @@ class Piece:
 
 @dataclass(frozen=True)
 class CommentSpan:
-    """A comment on a paragraph: offsets in the concatenated text of all its pieces."""
+    """A comment on a paragraph: offsets in the concatenated text of all its pieces.
+
+    ``start`` is None when the range began in an earlier paragraph, ``end`` None when it ends
+    in a later one (a comment on a whole clause of several paragraphs).
+    """
 
     comment: int  # index into Redline.comments
-    start: int
-    end: int
+    start: Optional[int]
+    end: Optional[int]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ nsmap = {
     "dcterms": "http://purl.org/dc/terms/",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
     "xml": "http://www.w3.org/XML/1998/namespace",
+    "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
 }
 
 REL_TYPES = {
@@ -25,6 +27,7 @@ REL_TYPES = {
     "fontTable": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable",
     "core-properties": "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
     "extended-properties": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    "theme": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme",
 }
 
 CONTENT_TYPES = {
@@ -38,6 +41,7 @@ CONTENT_TYPES = {
     "core-properties": "application/vnd.openxmlformats-package.core-properties+xml",
     "extended-properties": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
     "relationships": "application/vnd.openxmlformats-package.relationships+xml",
+    "theme": "application/vnd.openxmlformats-officedocument.theme+xml",
 }
 
 

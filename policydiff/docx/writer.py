@@ -122,13 +122,14 @@ class BodyWriter:
         if para.move:
             self._move_range(p, para, start=True)
         marks = self._comment_marks(para)
-        pos = 0
+        pos, last = 0, None
         for piece in para.pieces:
             for a, b in _cut(pos, pos + len(piece.text), marks):
-                self._marks_at(p, a, marks)
+                self._marks_at(p, a, marks, after=last)
                 self._piece(p, piece, piece.text[a - pos:b - pos])
+                last = piece
             pos += len(piece.text)
-        self._marks_at(p, pos, marks, final=True)
+        self._marks_at(p, pos, marks, final=True, after=last)
         if para.move:
             self._move_range(p, para, start=False)
         return p
@@ -188,20 +189,28 @@ class BodyWriter:
             cid = self.comment_ids.get(span.comment)
             if cid is None:
                 continue
-            marks.append((span.start, 0, cid))
-            marks.append((span.end, 1, cid))
+            if span.start is not None:
+                marks.append((span.start, 0, cid))
+            if span.end is not None:
+                marks.append((span.end, 1, cid))
         marks.sort(key=lambda m: (m[0], m[1]))
         return marks
 
-    @staticmethod
-    def _marks_at(p, pos: int, marks: List, final: bool = False) -> None:
+    def _marks_at(self, p, pos: int, marks: List, final: bool = False, after=None) -> None:
         while marks and (marks[0][0] <= pos or final):
             at, kind, cid = marks.pop(0)
             if kind == 0:
                 etree.SubElement(p, qn("w:commentRangeStart")).set(qn("w:id"), cid)
             else:
                 etree.SubElement(p, qn("w:commentRangeEnd")).set(qn("w:id"), cid)
-                ref = etree.SubElement(p, qn("w:r"))
+                holder = p
+                if after is not None and after.op != KEEP:
+                    # The reference goes with the words it follows: a comment on deleted words
+                    # goes when the deletion is accepted (as in Word), one on inserted words when
+                    # the insertion is rejected; a plain reference run would keep an emptied
+                    # paragraph alive in LibreOffice.
+                    holder = self._stamp(etree.SubElement(p, qn(_WRAPPER[after.op])), after.author, after.date)
+                ref = etree.SubElement(holder, qn("w:r"))
                 rpr = etree.SubElement(ref, qn("w:rPr"))
                 etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), "CommentReference")
                 etree.SubElement(ref, qn("w:commentReference")).set(qn("w:id"), cid)
