@@ -471,16 +471,16 @@ def reanchor_all(annotations: Sequence[Annotation], old_clauses, new_clauses) ->
 
 
 def _search_everywhere(a: Annotation, new_clauses, reanchor):
-    # The clause is gone (deleted, or never found): look for the quote in every clause.
+    # The clause is gone (deleted, or never found): look for the exact quote in other clauses.
+    # Only exact hits count: across thousands of clauses a fuzzy match is too often chance.
     from .anchors import ORPHAN, Placement
 
     best = Placement(ORPHAN, None, None, 0.0, None)
     if not a.anchor.exact.strip() or a.anchor.whole_clause:
         return best
     for c in new_clauses:
-        if a.anchor.exact[:8] not in c.text and len(a.anchor.exact) > 24:
-            continue
-        p = reanchor(a.anchor, c.path, c.text, None)
-        if p.status != ORPHAN and p.score > best.score:
-            best = p
+        if a.anchor.exact in c.text:
+            p = reanchor(a.anchor, c.path, c.text, None)
+            if p.status != ORPHAN and p.score > best.score:
+                best = p
     return best
