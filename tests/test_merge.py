@@ -117,27 +117,38 @@ def test_replies_and_resolved_state_survive_the_merge(consolidated, spec):
 
 def test_proposals_are_tracked_changes_in_their_divisions_name(consolidated, annotations, repo_root):
     root = etree.fromstring(zipfile.ZipFile(consolidated).read("word/document.xml"))
-    changes = {}
+    by_author = {}
     for tag, text_tag in (("w:ins", "w:t"), ("w:del", "w:delText")):
         for el in root.iter(qn(tag)):
             text = "".join(t.text or "" for t in el.iter(qn(text_tag)))
             if text:
-                changes.setdefault((tag, text), set()).add(el.get(qn("w:author")))
+                by_author.setdefault(el.get(qn("w:author")), []).append((tag, text))
     proposals = [a for a in annotations if a["kind"] == "proposal"]
     # The second proposal for the same words becomes a comment: a conflict, and a duplicate.
     second = {("กลุ่มพัฒนาระบบบริหาร", "เจ็ดวันทำการ"), ("สำนักนโยบายและแผน", "อย่างน้อยปีละหนึ่งครั้ง")}
-    for a in proposals:
-        if (a["division"], a["text"]) in second:
-            continue
-        if a["text"]:
-            assert a["division"] in changes[("w:ins", a["text"])], a
-        if a["quote"]:
-            assert a["division"] in changes[("w:del", a["quote"])], a
-    # Accepting every proposal applies them; rejecting them gives ร่าง ๑ back exactly.
+    tracked = [a for a in proposals if (a["division"], a["text"]) not in second]
+    for division in {a["division"] for a in tracked}:
+        mine = [a for a in tracked if a["division"] == division]
+        changes = by_author[division]
+        # Only the words a proposal changes are marked, each inside that division's proposals.
+        assert all(any(text in a["text"] for a in mine) for tag, text in changes if tag == "w:ins"), division
+        assert all(any(text in a["quote"] for a in mine) for tag, text in changes if tag == "w:del"), division
+    accepted = "\n".join(p.shown for p in read_docx(consolidated).paragraphs())
+    for a in tracked:
+        assert a["text"] in accepted, a
+    assert "ภายในสิบห้าวันทำการ" in accepted and "เจ็ดวันทำการ" not in accepted
+    # Rejecting every proposal gives ร่าง ๑ back exactly.
     assert [p.shown for p in read_docx(consolidated, view="reject").paragraphs()] == \
         [p.shown for p in read_docx(repo_root / "drafts" / "v1.docx").paragraphs()]
-    accepted = "\n".join(p.shown for p in read_docx(consolidated).paragraphs())
-    assert "ภายในสิบห้าวันทำการ" in accepted and "เจ็ดวันทำการ" not in accepted
+
+
+def test_a_form_proposal_marks_only_the_words_it_changes(consolidated):
+    root = etree.fromstring(zipfile.ZipFile(consolidated).read("word/document.xml"))
+    legal = sorted("".join(t.text for t in el.iter(qn(text_tag)))
+                   for tag, text_tag in (("w:ins", "w:t"), ("w:del", "w:delText"))
+                   for el in root.iter(qn(tag)) if el.get(qn("w:author")) == "กองกฎหมาย")
+    # ข้อ ๓: "ทั้งที่จัดตั้ง…และที่จัดตั้ง…" → "ไม่ว่าจะจัดตั้ง…หรือจัดตั้ง…"
+    assert {"ทั้งที่", "ไม่ว่าจะ"} <= set(legal) and not any("กฎกระทรวง" in t for t in legal)
 
 
 def test_a_conflicting_proposal_becomes_a_comment_naming_the_alternative(consolidated):

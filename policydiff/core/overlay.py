@@ -165,12 +165,31 @@ def _overlay_paragraph(p: Paragraph, k: int, edits: Sequence[Edit]):
         if e.start < pos:
             continue  # overlapping edits were resolved into comments before; keep the first
         pieces.extend(Piece(KEEP, t, r.props) for t, r, _ in _slice(spans, pos, e.start))
-        pieces.extend(Piece(DEL, t, r.props, author=e.author, date=e.date) for t, r, _ in _slice(spans, e.start, e.end))
-        if e.text:
-            pieces.append(Piece(INS, e.text, _props_at(spans, e.start), author=e.author, date=e.date))
+        pieces.extend(_edit_pieces(spans, p.text, e))
         pos = e.end
     pieces.extend(Piece(KEEP, t, r.props) for t, r, _ in _slice(spans, pos, len(p.text)))
     return RPara(_merge_pieces(pieces), p.props, old_para=k, new_para=None), extra
+
+
+def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
+    """A proposal as tracked changes: only the words it changes (a form gives whole phrases)."""
+    from .diff import word_diff
+
+    old = text[e.start:e.end]
+    if not old or not e.text:
+        out = [Piece(DEL, t, r.props, author=e.author, date=e.date) for t, r, _ in _slice(spans, e.start, e.end)]
+        if e.text:
+            out.append(Piece(INS, e.text, _props_at(spans, e.start), author=e.author, date=e.date))
+        return out
+    out, a = [], e.start
+    for op, chunk in word_diff(old, e.text):
+        if op == "+":
+            out.append(Piece(INS, chunk, _props_at(spans, a), author=e.author, date=e.date))
+            continue
+        kind, who = (KEEP, {}) if op == "=" else (DEL, {"author": e.author, "date": e.date})
+        out.extend(Piece(kind, t, r.props, **who) for t, r, _ in _slice(spans, a, a + len(chunk)))
+        a += len(chunk)
+    return out
 
 
 def _props_at(spans, offset: int) -> str:
