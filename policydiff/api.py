@@ -69,10 +69,14 @@ def write_redline(red: Redline, template: Version, out, old: Optional[Version] =
 
 def clause_changes(old: Version, new: Version) -> List[dict]:
     """Each clause's fate between two versions, with word edits for edited clauses."""
+    from .core.structure import display_label
+
     out = []
     for m in align(old.clauses, new.clauses):
         oc = old.clauses[m.old] if m.old is not None else None
         nc = new.clauses[m.new] if m.new is not None else None
+        old_ref = display_label(old.clauses, m.old) if oc else None
+        new_ref = display_label(new.clauses, m.new) if nc else None
         edits = []
         if oc is not None and nc is not None and oc.body != nc.body:
             edits = [{"op": op, "text": text} for op, text in word_diff(oc.body, nc.body) if op != "="]
@@ -80,6 +84,7 @@ def clause_changes(old: Version, new: Version) -> List[dict]:
             "status": m.status, "renumbered": m.renumbered, "key": m.key, "kind": (nc or oc).kind,
             "old_label": oc.label if oc else None, "new_label": nc.label if nc else None,
             "old_path": oc.path if oc else None, "new_path": nc.path if nc else None,
+            "old_ref": old_ref, "new_ref": new_ref,
             "old_text": oc.text if oc else None, "new_text": nc.text if nc else None,
             "similarity": round(m.similarity, 4), "edits": edits,
         })

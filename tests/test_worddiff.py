@@ -280,3 +280,13 @@ def test_map_range_covers_the_replacement_of_a_quoted_word():
 def test_map_range_leaves_out_text_inserted_at_its_edges():
     assert map_range(_INSERTED, 2, 3) == (4, 5)
     assert map_range([("=", "A"), ("+", "Z"), ("=", "B")], 0, 1) == (0, 1)
+
+
+def test_a_compound_splits_only_at_a_glued_function_word():
+    # มี|ประสิทธิภาพ: the edit marks the changed word alone ...
+    text = "ให้ตรวจสอบได้อย่างมีประสิทธิภาพ"
+    assert word_diff(text, text.replace("ประสิทธิภาพ", "ประสิทธิผล"))[1:] == [
+        ("-", "ประสิทธิภาพ"), ("+", "ประสิทธิผล")]
+    # ... but a month name is one word: กรกฎา|คม is not a place to cut.
+    assert word_diff("ประกาศ ณ วันที่ กรกฎาคม พ.ศ. ๒๕๕๒", "ประกาศ ณ วันที่ สิงหาคม พ.ศ. ๒๕๕๒")[1:3] == [
+        ("-", "กรกฎาคม"), ("+", "สิงหาคม")]

@@ -379,17 +379,25 @@ def _trim_replacement(old: Tuple[str, ...], new: Tuple[str, ...]) -> List[Op]:
     return [(op, text) for op, text in ops if text]
 
 
+# Short words that Thai writes glued to the next (or previous) word, which the dictionary
+# also lists as compounds (มีประสิทธิภาพ, การพัฒนา, ตรวจสอบได้). Only these may be split off a
+# compound, so an edit of ประสิทธิภาพ inside มีประสิทธิภาพ marks that word alone; other
+# compounds (กรกฎาคม, สิงหาคม) stay whole.
+_GLUED_BEFORE = frozenset({"มี", "การ", "ความ", "ให้", "ไม่", "เป็น", "ผู้", "ที่", "ซึ่ง", "โดย", "และ", "หรือ",
+                           "ของ", "ใน", "แก่", "ต่อ", "จะ", "ได้", "ทุก", "นัก"})
+_GLUED_AFTER = frozenset({"ได้", "ขึ้น", "แล้ว", "ด้วย", "อยู่", "ไป", "มา", "ไว้", "นี้", "นั้น", "ต่อไป"})
+
+
 def _words_meet(a: str, b: str, i: int, j: int, shared_first: bool = True) -> bool:
-    """True when both sides split into dictionary words here and the shared word is the
-    shorter part: a compound such as มีประสิทธิภาพ → มี|ประสิทธิภาพ lets the edit mark the
-    changed word alone, while ประสิทธิ|ภาพ (a fragment) is not offered."""
+    """True when a glued function word (มี, การ, ได้, ...) can be split off both sides here
+    and what remains on each side is a dictionary word."""
     from .tokens import is_word
 
     if not (0 < i < len(a) and 0 < j < len(b)):
         return False
-    shared, changed = (a[:i], (a[i:], b[j:])) if shared_first else (a[i:], (a[:i], b[:j]))
-    return (all(is_word(x) for x in (a[:i], a[i:], b[:j], b[j:]))
-            and len(shared) <= min(len(c) for c in changed))
+    shared, glued = (a[:i], _GLUED_BEFORE) if shared_first else (a[i:], _GLUED_AFTER)
+    rest = (a[i:], b[j:]) if shared_first else (a[:i], b[:j])
+    return shared in glued and all(is_word(x) for x in rest)
 
 
 def _offsets(tokens: Sequence[str]) -> set:
