@@ -97,10 +97,10 @@ DATE_HELP = "Revision date (ISO 8601). Default: the new file's modified date, el
 @click.option("--date", "date", default=None, help=DATE_HELP)
 @click.option("--no-moves", is_flag=True, help="Write moved clauses as a deletion and an insertion.")
 def redline(old, new, out, author, date, no_moves):
-    """Write NEW.docx with native tracked changes against OLD.docx."""
+    """Write NEW.docx with native tracked changes against OLD.docx (files, or version labels in the archive)."""
     from . import api
 
-    a, b = api.load(old), api.load(new)
+    a, b = _draft(old), _draft(new)
     red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
     api.write_redline(red, b, out, old=a)
     counts = _count_pieces(red.blocks)
@@ -149,10 +149,10 @@ _STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "u
 @click.argument("new", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clause changes.")
 def diff(old, new, as_json):
-    """Summarize, clause by clause, what changed from OLD.docx to NEW.docx."""
+    """Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version labels)."""
     from . import api
 
-    changes = [c for c in api.clause_changes(api.load(old), api.load(new))
+    changes = [c for c in api.clause_changes(_draft(old), _draft(new))
                if c["status"] != "unchanged" or c["renumbered"]]
     if as_json:
         _emit_json(changes)
@@ -169,7 +169,7 @@ def diff(old, new, as_json):
 
 
 def _change_line(c: dict) -> str:
-    old, new = c["old_label"] or c["old_path"], c["new_label"] or c["new_path"]
+    old, new = c["old_ref"], c["new_ref"]
     status = c["status"]
     if status == "unchanged":
         return click.style(f"# {old} → {new}: renumbered only (wording unchanged)", fg="cyan")
@@ -178,7 +178,8 @@ def _change_line(c: dict) -> str:
     if status == "deleted":
         return click.style(f"- {old}: deleted — {_short(c['old_text'])}", fg="red")
     where = f"{old} → {new}" if c["renumbered"] or status == "moved" else new
-    what = "moved" + (" and edited" if c["edits"] else "") if status == "moved" else "edited"
+    what = "moved" + (" and edited" if c["edits"] else "") if status == "moved" else \
+        "edited" + (" and renumbered" if c["renumbered"] else "")
     return f"{_STATUS_MARK[status]} {where}: {what}"
 
 
@@ -237,7 +238,7 @@ def _report_import(imported) -> None:
 @click.option("--round-from", default="", help="First day of the comment round (ISO or Thai date).")
 @click.option("--round-to", default="", help="Last day of the comment round (ISO or Thai date).")
 def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to):
-    """Merge the divisions' reviewed copies and forms (SOURCES: files or folders) onto BASE.docx.
+    """Merge the divisions' reviewed copies and forms (SOURCES: files or folders, or a round name) onto BASE.docx.
 
     Without --revised: the consolidated copy — BASE with every division's proposals as tracked
     changes in its name and every comment on its words. With --revised NEW.docx: the committee
@@ -245,11 +246,11 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     disposition table.
     """
     from . import api
-    from .sources import import_sources
 
     rf, rt = _day(round_from, "--round-from"), _day(round_to, "--round-to")
-    b = api.load(base)
-    imported = import_sources(b, sources, round_from=rf, round_to=rt)
+    resolved = _sources(base, sources, rf, rt)
+    b, imported = resolved.base, resolved.imported
+    rf, rt = rf or resolved.round_from, rt or resolved.round_to
     _report_import(imported)
     if not imported.annotations and imported.problems:
         raise click.ClickException("no usable comments or proposals in the sources")
@@ -261,14 +262,15 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
                    f"{len(info['conflicts'])} conflicts, {len(info['duplicates'])} duplicates, "
                    f"{len(info['orphans'])} orphans, {len(imported.problems)} unusable sources")
         return
-    n = api.load(revised)
-    decided = []
+    n = _draft(revised)
+    decided = resolved.dispositions
     if dispositions_in:
         from .forms.dispositions import read_dispositions
 
         decided, warned = read_dispositions(dispositions_in)
         for w in warned:
             click.echo(f"warning: {dispositions_in}: {w}", err=True)
+        _keep_dispositions(resolved, decided)
     red, rows, placed, orphans = api.committee(b, n, imported, author=author, date=_iso(date),
                                                editor_dispositions=decided, round_from=rf, round_to=rt,
                                                progress=_progress("re-anchoring"))
@@ -308,7 +310,7 @@ def _annotation_json(a, placed=None) -> dict:
         "clause": a.clause, "clause_path": a.anchor.clause, "quote": a.quote, "text": a.text,
         "prefix": a.anchor.prefix, "suffix": a.anchor.suffix, "start": a.anchor.start, "end": a.anchor.end,
         "author": a.author, "date": a.date, "tracked": a.tracked, "new_paragraph": a.new_paragraph,
-        "late": a.late, "type": a.type, "done": a.done,
+        "late": a.late, "type": a.type, "done": a.done, "note": a.note,
         "replies": [{"author": r.author, "date": r.date, "text": r.text} for r in a.replies],
         "status": "anchored" if a.anchor.clause else "orphan",
     }
@@ -334,16 +336,14 @@ def _group_json(g) -> dict:
 @click.option("--round-to", default="", help="Last day of the round: later comments are flagged late.")
 @click.option("--json", "as_json", is_flag=True, help="Print annotations, conflicts, duplicates and orphans as JSON.")
 def comments(base, sources, against, round_from, round_to, as_json):
-    """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders)."""
+    """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders, or a round)."""
     from . import api
     from .core.annotations import conflicts, duplicates
-    from .sources import import_sources
 
-    b = api.load(base)
-    imported = import_sources(b, sources, round_from=_day(round_from, "--round-from"),
-                              round_to=_day(round_to, "--round-to"))
+    resolved = _sources(base, sources, _day(round_from, "--round-from"), _day(round_to, "--round-to"))
+    b, imported = resolved.base, resolved.imported
     _report_import(imported)
-    placed = api.reanchored(b, api.load(against), imported.annotations) if against else {}
+    placed = api.reanchored(b, _draft(against), imported.annotations) if against else {}
     rows = [_annotation_json(a, placed.get(a.id)) for a in imported.annotations]
     groups_c, groups_d = conflicts(imported.annotations), duplicates(imported.annotations)
     orphans = [r["id"] for r in rows if r["status"] == "orphan"]
@@ -373,3 +373,197 @@ def _print_annotations(rows, groups_c, groups_d, orphans) -> None:
         click.echo(f"duplicate in {g.clause}: " + ", ".join(g.divisions))
     click.echo(f"{len(groups_c)} conflicts, {len(groups_d)} duplicates, {len(orphans)} orphans"
                + (": " + ", ".join(orphans) if orphans else ""))
+
+
+# ---- archive commands ------------------------------------------------------------------
+# The version archive (.policydiff/ in the policy's folder): init, add, log, show, blame,
+# round add/list; and the helpers that let diff, redline, merge and comments take version
+# labels and round names where they take files. The workflows live in policydiff.archive.
+
+def _now() -> str:
+    """The moment a record is added, in local time with its offset (the only clock read)."""
+    import datetime as _dt
+
+    return _dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def _draft(arg: str):
+    """The draft a positional names: an existing file, else a version label in the archive."""
+    from .archive import resolve_draft
+
+    return resolve_draft(arg)
+
+
+def _sources(base: str, sources, round_from: str, round_to: str):
+    """BASE and SOURCES resolved: files, or one round name whose stored annotations are used."""
+    from .archive import resolve_sources
+
+    resolved = resolve_sources(base, sources, round_from=round_from, round_to=round_to)
+    if resolved.round_name:
+        click.echo(f'using round "{resolved.round_name}" from the archive: {len(resolved.imported.annotations)} '
+                   f"annotations on {resolved.base.path}", err=True)
+    for note in resolved.notes:
+        click.echo(f"warning: {note}", err=True)
+    return resolved
+
+
+def _keep_dispositions(resolved, rows) -> None:
+    """Store the editor's dispositions with the round, when a round was named."""
+    if not resolved.round_name:
+        return
+    from .archive import store_dispositions
+
+    kept, created = store_dispositions(resolved.root, resolved.round_name, rows, added_at=_now())
+    state = "stored as revision" if created else "unchanged since revision"
+    click.echo(f'dispositions of round "{resolved.round_name}": {state} {kept.revision}', err=True)
+
+
+def _store():
+    from .archive import open_archive
+
+    return open_archive()
+
+
+@main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=str))
+def init(folder):
+    """Create an empty version archive (.policydiff/) in FOLDER (default: the current folder)."""
+    from .store import ARCHIVE_DIRNAME, Store
+
+    with Store.init(folder) as store:
+        click.echo(f"initialized an empty archive in {store.root / ARCHIVE_DIRNAME}")
+
+
+@main.command()
+@click.argument("draft", type=click.Path(path_type=str))
+@click.option("--label", required=True, help='The version\'s name, e.g. "v2" or "ร่าง ๒" (not digits alone).')
+@click.option("--date", "date", default=None,
+              help="The draft's date, ISO or Thai (2009-08-19, ๑๙ สิงหาคม ๒๕๕๒). "
+                   "Default: the file's modified, else created, date.")
+@click.option("--note", default="", help="A line saying what this version is.")
+def add(draft, label, date, note):
+    """Add DRAFT.docx to the archive as a new version (the same file twice changes nothing)."""
+    from .archive import add_file
+    from .thaidate import to_be_long
+
+    with _store() as store:
+        done = add_file(store, draft, label=label, date=date, note=note, added_at=_now())
+    v = done.version
+    for w in done.warnings:
+        click.echo(f"warning: {draft}: {w}", err=True)
+    if not done.created:
+        click.echo(f'{draft} is already in the archive as "{v.label}" (version {v.seq}, added '
+                   f"{to_be_long(v.added_at)}); nothing changed")
+        return
+    click.echo(f'added "{v.label}" as version {v.seq}: {to_be_long(v.date)}, {done.clauses} clauses, '
+               f"sha256 {v.sha256[:12]}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of versions, oldest first.")
+def log(as_json):
+    """List the archived versions, oldest first: seq, label, date (B.E.), sha256, clauses, note."""
+    from .archive import log_entries
+
+    with _store() as store:
+        rows = log_entries(store)
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        click.echo("no versions yet: `policydiff add DRAFT.docx --label v1`")
+    width = max((len(r["label"]) for r in rows), default=0)
+    for r in rows:
+        line = f"{r['seq']:>3}  {r['label']:<{width}}  {r['date_be']}  {r['sha256'][:12]}  {r['clauses']} ข้อ"
+        click.echo(line + (f"  {r['note']}" if r["note"] else ""))
+
+
+@main.command()
+@click.argument("version")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clauses in document order.")
+def show(version, as_json):
+    """Show the clause tree of an archived VERSION (a label or a seq number), like `outline`."""
+    from .archive import version_clauses
+
+    with _store() as store:
+        clauses = version_clauses(store, store.get_version(version))
+    if as_json:
+        _emit_json([_clause_json(c) for c in clauses])
+        return
+    for c in clauses:
+        click.echo("  " * c.level + _clause_line(c))
+
+
+@main.command()
+@click.argument("version")
+@click.option("--clause", "clause", default=None,
+              help='Only this clause: "ข้อ ๕", "ข้อ 5", "5", "หมวด ๒ ข้อ ๘", "ข้อ ๙ (๔)".')
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one entry per clause.")
+def blame(version, clause, as_json):
+    """For each clause of VERSION: the version that introduced its wording, and whose proposal it was."""
+    from .archive import blame as blame_rows
+
+    with _store() as store:
+        rows = blame_rows(store, version, clause=clause)
+    if as_json:
+        _emit_json(rows)
+        return
+    width = max((len(r["label"]) for r in rows), default=0)
+    for r in rows:
+        click.echo(_blame_line(r, width))
+
+
+_HOW = {"first": "ร่างแรก", "edited": "แก้ไข", "inserted": "เพิ่มใหม่"}
+
+
+def _blame_line(r: dict, width: int) -> str:
+    intro = r["introduced"]
+    line = f"{r['label']:<{width}}  {intro['label']} ({intro['date_be']}, {_HOW[r['how']]})"
+    if r["proposals"]:
+        rounds = ", ".join(dict.fromkeys(p["round"] for p in r["proposals"]))
+        line += f"  ตามข้อเสนอของ {', '.join(r['divisions'])} [{rounds}]"
+    return f"{line}  {_short(r['text'], 50)}"
+
+
+@main.group("round")
+def round_group():
+    """Comment rounds: what the divisions sent back on one version, kept in the archive."""
+
+
+@round_group.command("add")
+@click.argument("name")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--from", "date_from", required=True, help="First day of the round (ISO or Thai date).")
+@click.option("--to", "date_to", required=True, help="Last day of the round (ISO or Thai date).")
+@click.option("--base", default=None,
+              help="The version commented on (label or seq). Default: the latest dated before the round ends.")
+def round_add(name, sources, date_from, date_to, base):
+    """Record round NAME: its SOURCES (reviewed copies, forms, folders) and their annotations."""
+    from .archive import add_round
+
+    with _store() as store:
+        done = add_round(store, name, date_from, date_to, sources, base=base, added_at=_now())
+    _report_import(done.imported)
+    r, anns = done.round, done.imported.annotations
+    proposals = sum(1 for a in anns if a.kind == "proposal")
+    click.echo(f'recorded round "{r.name}" on "{r.base_label}": {len(r.sources)} files, {len(anns) - proposals} '
+               f"comments, {proposals} proposals, {len(done.imported.problems)} unusable files")
+
+
+@round_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rounds.")
+def round_list(as_json):
+    """List the recorded comment rounds."""
+    from .archive import round_json
+
+    with _store() as store:
+        rows = [round_json(store, r) for r in store.list_rounds()]
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        click.echo("no rounds yet: `policydiff round add NAME --from D --to D SOURCE...`")
+    for r in rows:
+        disp = f", dispositions revision {r['dispositions_revision']}" if r["dispositions_revision"] else ""
+        click.echo(f"{r['name']}  {r['from_be']} ถึง {r['to_be']}  on {r['base']}: {len(r['sources'])} files, "
+                   f"{r['comments']} comments, {r['proposals']} proposals{disp}")
