@@ -62,9 +62,32 @@ def word_diff(old: str, new: str) -> List[Op]:
     """Edit script from ``old`` to ``new``: ``("=", text)``, ``("-", text)``, ``("+", text)``."""
     if old == new:
         return [(EQUAL, old)] if old else []
-    if len(old) + len(new) > _LINE_MODE_MIN_CHARS and ("\n" in old or "\n" in new):
-        return _merge_ops(_line_then_word_diff(old, new))
-    return _merge_ops(_token_diff(old, new))
+    head, tail = _untouched_ends(old, new)
+    inner_old, inner_new = old[head:len(old) - tail], new[head:len(new) - tail]
+    if len(inner_old) + len(inner_new) > _LINE_MODE_MIN_CHARS and ("\n" in inner_old or "\n" in inner_new):
+        inner = _line_then_word_diff(inner_old, inner_new)
+    else:
+        inner = _token_diff(inner_old, inner_new)
+    return _merge_ops([(EQUAL, old[:head])] + inner + [(EQUAL, old[len(old) - tail:])])
+
+
+def _untouched_ends(old: str, new: str) -> Tuple[int, int]:
+    """Lengths of a shared start and end that end (start) at a space, so neither the Thai
+    segmenter nor the diff need to see them: only the changed phrases are tokenized."""
+    limit = min(len(old), len(new))
+    same = _common_prefix_len(old, new)
+    head = 0
+    for k in range(min(same, limit) - 1, 0, -1):
+        if old[k].isspace() and not old[k - 1].isspace():
+            head = k
+            break
+    same = min(_common_prefix_len(old[::-1], new[::-1]), limit - head)
+    tail = 0
+    for k in range(same - 1, 0, -1):  # cut where the shared end starts right after a space
+        if old[len(old) - k - 1].isspace() and not old[len(old) - k].isspace():
+            tail = k
+            break
+    return head, tail
 
 
 def edit_distance_chars(ops: Sequence[Op]) -> Tuple[int, int]:
