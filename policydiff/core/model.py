@@ -10,6 +10,7 @@ Clauses (``Clause``) are computed from the blocks by ``core.structure``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Optional, Tuple, Union
 
 INSERT = "ins"
@@ -82,16 +83,17 @@ class Paragraph:
     old_num: Optional[Tuple[str, int]] = None
     has_prop_change: bool = False
 
-    @property
+    # Computed once per paragraph (a frozen dataclass may still cache in its __dict__).
+    @cached_property
     def text(self) -> str:
         """The paragraph's text in the file's current state (all runs, deleted ones too)."""
         return "".join(r.text for r in self.runs if isinstance(r, Run))
 
-    @property
+    @cached_property
     def text_runs(self) -> Tuple[Run, ...]:
         return tuple(r for r in self.runs if isinstance(r, Run))
 
-    @property
+    @cached_property
     def shown(self) -> str:
         """Text as a reader sees it: automatic label, a space, then the text."""
         return f"{self.label} {self.text}" if self.label else self.text

@@ -1,5 +1,7 @@
 """One home for OOXML namespaces: ``nsmap`` and ``qn('w:ins')``."""
 
+from functools import lru_cache
+
 nsmap = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -45,6 +47,7 @@ CONTENT_TYPES = {
 }
 
 
+@lru_cache(maxsize=None)
 def qn(tag):
     """Return Clark notation ``{uri}local`` for a prefixed tag like ``w:ins``."""
     prefix, local = tag.split(":")

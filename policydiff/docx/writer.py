@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import re
 import zipfile
 from typing import Dict, List, Optional
 
@@ -23,6 +24,8 @@ _WRAPPER = {INS: "w:ins", DEL: "w:del", MOVE_FROM: "w:moveFrom", MOVE_TO: "w:mov
 _REMOVED = (DEL, MOVE_FROM)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_BREAKS = re.compile("([\t\n])")
+_BREAK_TAGS = {"\t": qn("w:tab"), "\n": qn("w:br")}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -92,26 +95,15 @@ class BodyWriter:
 
     @staticmethod
     def _text(r, text: str, removed: bool) -> None:
+        """Text as w:t (w:delText when deleted), with w:tab and w:br for tabs and line breaks."""
         tag = qn("w:delText") if removed else qn("w:t")
-        buf = []
-
-        def flush():
-            if buf:
+        for part in _BREAKS.split(text):
+            if part in _BREAK_TAGS:
+                etree.SubElement(r, _BREAK_TAGS[part])
+            elif part:
                 t = etree.SubElement(r, tag)
                 t.set(_XML_SPACE, "preserve")
-                t.text = "".join(buf)
-                buf.clear()
-
-        for ch in text:
-            if ch == "\t":
-                flush()
-                etree.SubElement(r, qn("w:tab"))
-            elif ch == "\n":
-                flush()
-                etree.SubElement(r, qn("w:br"))
-            else:
-                buf.append(ch)
-        flush()
+                t.text = part
 
     # -- paragraphs
     def paragraph(self, para: RPara):
