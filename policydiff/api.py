@@ -188,7 +188,7 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     """The committee package: redline BASE → NEW, comments on NEW's words, disposition table."""
     from .core import disposition as disp
     from .core.annotations import COMMENT, PROPOSAL, reanchor_all
-    from .core.overlay import Credit, Locator, add_comments, attribute
+    from .core.overlay import Edit, Locator, add_comments, attribute
     from .core.structure import outline_places
 
     red = redline(base, new, author=author, date=date)
@@ -207,7 +207,7 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
         if a.kind == PROPOSAL and result in (disp.ACCEPTED, disp.PARTLY):
             where = base_loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end) if a.anchor.clause else None
             if where:
-                credits.append(Credit(where[0], where[1], where[2], a.text, a.division, a.date, a.new_paragraph))
+                credits.append(Edit(where[0], where[1], where[2], a.text, a.division, a.date, a.new_paragraph))
         if a.kind != COMMENT:
             continue
         where = _comment_place(p, base_loc, new_loc)

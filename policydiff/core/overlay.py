@@ -238,23 +238,11 @@ def _comment_blocks(blocks, want) -> Tuple:
 
 # ---------------------------------------------------------------- attribution
 
-@dataclass(frozen=True)
-class Credit:
-    """A division's proposal that the new draft carried out: its changes go in its name."""
-
-    para: int  # base paragraph
-    start: int
-    end: int
-    text: str
-    author: str
-    date: str = ""
-    new_paragraph: bool = False
-
-
-def attribute(red: Redline, credits: Sequence[Credit]) -> Redline:
-    """The redline with the changes that carry out each credited proposal attributed to its division."""
-    by_para: Dict[int, List[Credit]] = {}
-    whole: Dict[str, Credit] = {}
+def attribute(red: Redline, credits: Sequence[Edit]) -> Redline:
+    """The redline with the changes that carry out each proposal in ``credits`` (proposals the
+    new draft took, as Edits on the base paragraphs) attributed to their divisions."""
+    by_para: Dict[int, List[Edit]] = {}
+    whole: Dict[str, Edit] = {}
     for c in credits:
         if c.new_paragraph:
             whole["".join(c.text.split())] = c
@@ -281,7 +269,7 @@ def _attribute_blocks(blocks, by_para, whole) -> Tuple:
     return tuple(out)
 
 
-def _credit_pieces(pieces: Sequence[Piece], credits: Sequence[Credit]) -> Tuple[Piece, ...]:
+def _credit_pieces(pieces: Sequence[Piece], credits: Sequence[Edit]) -> Tuple[Piece, ...]:
     out = list(pieces)
     old_pos = []  # old-side offset at the start of each piece
     pos = 0
