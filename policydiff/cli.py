@@ -15,25 +15,84 @@ from . import __version__
 from .errors import PolicydiffError
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, not bad input
 
 
 class _Group(click.Group):
     """A click group that turns PolicydiffError (and any unexpected error) into one line."""
 
+    def resolve_command(self, ctx, args):
+        ctx.meta.setdefault("policydiff.args", list(args))  # for naming the inputs in a last-resort message
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except PolicydiffError as e:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"error: {_one_line(str(e))}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            _quiet_stdout()  # `policydiff outline x.docx | head`: the reader has had enough
+            ctx.exit(1)
         except RecursionError:
-            click.echo("error: the document is nested too deeply to read", err=True)
+            click.echo(f"error: {_inputs(ctx)}: the document is nested too deeply to read", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except MemoryError:
-            click.echo("error: out of memory reading the input", err=True)
+            click.echo(f"error: {_inputs(ctx)}: out of memory reading the input", err=True)
             ctx.exit(EXIT_BAD_INPUT)
+        except Exception as e:  # the last resort: a bug must still end in one line, not a traceback
+            click.echo(f"error: internal error while processing {_inputs(ctx)}: {type(e).__name__}: "
+                       f"{_one_line(str(e))} (please report this)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _inputs(ctx) -> str:
+    """The command and the files it was given, for a message that has no better subject."""
+    import os
+
+    args = ctx.meta.get("policydiff.args") or []
+    files = [a for a in args[1:] if not a.startswith("-") and os.path.exists(a)]
+    return " ".join(args[:1] + (files or args[1:]))[:300] or "the command"
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    """A message on one line: a hostile file name or part may hold newlines."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush does not fail on the closed pipe again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _warn_draft(version) -> None:
+    """Print a read draft's warnings (odd but readable content) on stderr, each naming the file."""
+    for w in version.doc.warnings:
+        click.echo(f"warning: {version.path}: {_one_line(w)}", err=True)
+
+
+def _check_output(path) -> None:
+    """Refuse an output path that cannot be written before any slow work (fsutil checks again)."""
+    from pathlib import Path
+
+    from .errors import InputError
+
+    if path is None:
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise InputError(path, "directory does not exist")
+    if target.is_dir():
+        raise InputError(path, "is a directory; give a file name to write")
 
 
 @click.group(cls=_Group)
@@ -63,11 +122,11 @@ def outline(draft, view, as_json):
 
     doc = read_docx(draft, view=view)
     clauses = build_outline(doc)
+    for w in doc.warnings:
+        click.echo(f"warning: {draft}: {_one_line(w)}", err=True)
     if as_json:
         _emit_json([_clause_json(c) for c in clauses])
         return
-    for w in doc.warnings:
-        click.echo(f"warning: {draft}: {w}", err=True)
     for c in clauses:
         click.echo("  " * c.level + _clause_line(c))
 
@@ -100,7 +159,10 @@ def redline(old, new, out, author, date, no_moves):
     """Write NEW.docx with native tracked changes against OLD.docx (files, or version labels in the archive)."""
     from . import api
 
+    _check_output(out)
     a, b = _draft(old), _draft(new)
+    _warn_draft(a)
+    _warn_draft(b)
     red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
     api.write_redline(red, b, out, old=a)
     counts = _count_pieces(red.blocks)
@@ -152,8 +214,10 @@ def diff(old, new, as_json):
     """Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version labels)."""
     from . import api
 
-    changes = [c for c in api.clause_changes(_draft(old), _draft(new))
-               if c["status"] != "unchanged" or c["renumbered"]]
+    a, b = _draft(old), _draft(new)
+    _warn_draft(a)
+    _warn_draft(b)
+    changes = [c for c in api.clause_changes(a, b) if c["status"] != "unchanged" or c["renumbered"]]
     if as_json:
         _emit_json(changes)
         return
@@ -216,10 +280,11 @@ def _progress(label: str):
 
 
 def _report_import(imported) -> None:
+    # A division's name or comment may hold a line break: one line each, so none can pose as another.
     for w in imported.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"warning: {_one_line(w)}", err=True)
     for p in imported.problems:
-        click.echo(f"error: {p.message}", err=True)
+        click.echo(f"error: {_one_line(p.message)}", err=True)
 
 
 @main.command()
@@ -248,12 +313,15 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     from . import api
 
     rf, rt = _day(round_from, "--round-from"), _day(round_to, "--round-to")
+    _check_output(out)
+    _check_output(dispositions_out)
     resolved = _sources(base, sources, rf, rt)
     b, imported = resolved.base, resolved.imported
+    _warn_draft(b)
     rf, rt = rf or resolved.round_from, rt or resolved.round_to
     _report_import(imported)
     if not imported.annotations and imported.problems:
-        raise click.ClickException("no usable comments or proposals in the sources")
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)  # each unusable source has had its one line
     if revised is None:
         red, info = api.consolidate(b, imported, progress=_progress("placing"))
         api.write_redline(red, b, out)
@@ -263,6 +331,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
                    f"{len(info['orphans'])} orphans, {len(imported.problems)} unusable sources")
         return
     n = _draft(revised)
+    _warn_draft(n)
     decided = resolved.dispositions
     if dispositions_in:
         from .forms.dispositions import read_dispositions
@@ -342,8 +411,12 @@ def comments(base, sources, against, round_from, round_to, as_json):
 
     resolved = _sources(base, sources, _day(round_from, "--round-from"), _day(round_to, "--round-to"))
     b, imported = resolved.base, resolved.imported
+    _warn_draft(b)
     _report_import(imported)
-    placed = api.reanchored(b, _draft(against), imported.annotations) if against else {}
+    later = _draft(against) if against else None
+    if later is not None:
+        _warn_draft(later)
+    placed = api.reanchored(b, later, imported.annotations) if later is not None else {}
     rows = [_annotation_json(a, placed.get(a.id)) for a in imported.annotations]
     groups_c, groups_d = conflicts(imported.annotations), duplicates(imported.annotations)
     orphans = [r["id"] for r in rows if r["status"] == "orphan"]
@@ -361,7 +434,7 @@ def _print_annotations(rows, groups_c, groups_d, orphans) -> None:
     for r in rows:
         what = "ความเห็น" if r["kind"] == "comment" else f"เสนอแก้ ({r['action']})"
         flags = "".join([" [ไม่ได้ใช้ Track Changes]" if not r["tracked"] else "", " [ส่งช้า]" if r["late"] else ""])
-        click.echo(f"{r['division']} · {r['clause'] or '-'} · {what} · {r['status']}{flags}")
+        click.echo(f"{_one_line(r['division'])} · {_one_line(r['clause'] or '-')} · {what} · {r['status']}{flags}")
         if r["quote"]:
             click.echo(f"    ข้อความที่อ้างถึง: “{_short(r['quote'], 70)}”")
         click.echo(f"    {_short(r['text'], 90)}")

@@ -12,9 +12,10 @@ from .core.structure import display_label
 from .core.annotations import COMMENT, PROPOSAL, Annotation, from_review_copy
 from .docx.package import open_package
 from .docx.reader import read_package
-from .errors import PolicydiffError
+from .errors import FormError, PolicydiffError
 from .forms.clauseref import path_matches
 from .forms.commentform import read_form
+from .forms.tabular import Warnings
 
 DOCX, FORMS = (".docx",), (".csv", ".xlsx")
 
@@ -36,14 +37,26 @@ class Imported:
 
 def expand(sources: Sequence) -> List[Path]:
     """Files named, and the .docx/.csv/.xlsx files inside named folders (sorted, no temp files)."""
-    out: List[Path] = []
+    return [p for p, _ in _expand(sources)]
+
+
+def _expand(sources: Sequence) -> List[Tuple[Path, str]]:
+    """(path, "") for each source file, or (folder, problem) for a folder that holds none."""
+    out: List[Tuple[Path, str]] = []
     for s in sources:
         p = Path(s)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in DOCX + FORMS
-                              and not f.name.startswith(("~$", ".")) and f.is_file()))
-        else:
-            out.append(p)
+        if not p.is_dir():
+            out.append((p, ""))
+            continue
+        try:
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in DOCX + FORMS
+                           and not f.name.startswith(("~$", ".")) and f.is_file())
+        except OSError as e:
+            out.append((p, f"{p}: is a folder that cannot be read: {e.strerror}"))
+            continue
+        out.extend((f, "") for f in found)
+        if not found:
+            out.append((p, f"{p}: is a folder with no reviewed copies or comment forms (.docx, .csv, .xlsx) in it"))
     return out
 
 
@@ -52,14 +65,18 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
     annotations: List[Annotation] = []
     warnings: List[str] = []
     problems: List[Problem] = []
-    for path in expand(sources):
+    for path, problem in _expand(sources):
+        if problem:
+            problems.append(Problem(path.name, problem))
+            continue
         try:
             got, warned = import_one(base, path)
         except PolicydiffError as e:
             problems.append(Problem(path.name, str(e)))
             continue
         annotations.extend(got)
-        warnings.extend(f"{path.name}: {w}" for w in warned)
+        # Form readers already name their file; say it once.
+        warnings.extend(w if w.startswith(f"{path.name}: ") else f"{path.name}: {w}" for w in warned)
     if round_from or round_to:
         annotations = [replace(a, late=_outside(a.date, round_from, round_to)) for a in annotations]
     return Imported(tuple(annotations), tuple(warnings), tuple(problems))
@@ -78,15 +95,22 @@ def import_one(base, path: Path):
     pkg = open_package(path)
     copy = read_package(pkg, view="all")
     result = from_review_copy(base.doc, copy, source=path.name)
-    return result.annotations, tuple(pkg.warnings) + result.warnings
+    return result.annotations, copy.warnings + result.warnings  # the copy's include the package's
 
 
 def _from_form(base, path: Path):
     form = read_form(path)
-    warnings = list(form.warnings)
+    if not form.rows:
+        raise FormError(path, "has no usable comment rows (each row needs a comment or proposed wording)")
+    warnings = Warnings()
+    for w in form.warnings:
+        warnings.add(w)
     out: List[Annotation] = []
+    resolved = {}  # a form of 100,000 rows names a few hundred clauses
     for row in form.rows:
-        ci = _resolve(base.clauses, row.clause_path)
+        if row.clause_path not in resolved:
+            resolved[row.clause_path] = _resolve(base.clauses, row.clause_path)
+        ci = resolved[row.clause_path]
         anchor, name = _form_anchor(base.clauses, ci, row, warnings)
         kind = PROPOSAL if row.proposal else COMMENT
         text = row.proposal if row.proposal else row.comment
@@ -96,7 +120,7 @@ def _from_form(base, path: Path):
             anchor=anchor, text=text, action=action, author=row.division, type=row.type, row=row.row,
             note=row.comment if row.proposal else "",
         ))
-    return tuple(out), tuple(warnings)
+    return tuple(out), warnings.result()
 
 
 def _resolve(clauses, ref_path):
@@ -110,7 +134,8 @@ def _resolve(clauses, ref_path):
 
 def _form_anchor(clauses, ci, row, warnings) -> Tuple[Anchor, str]:
     if ci is None:
-        warnings.append(f"row {row.row}: no clause {row.clause_ref!r} in the draft; kept as an orphan")
+        warnings.add(f"row {row.row}: no clause {row.clause_ref!r} in the draft; kept as an orphan",
+                     "no-clause", "rows naming a clause not in the draft, kept as orphans")
         return Anchor("", row.quote, start=0, end=0), row.clause_ref
     c = clauses[ci]
     name = display_label(clauses, ci)
@@ -118,5 +143,6 @@ def _form_anchor(clauses, ci, row, warnings) -> Tuple[Anchor, str]:
         anchor = anchor_quote(c.path, c.text, row.quote)
         if anchor is not None:
             return anchor, name
-        warnings.append(f"row {row.row}: the quoted words are not in {name}; anchored to the whole clause")
+        warnings.add(f"row {row.row}: the quoted words are not in {name}; anchored to the whole clause",
+                     "no-quote", "rows whose quoted words are not in their clause")
     return anchor_clause(c.path, c.text), name

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .anchors import Anchor, anchor_clause, anchor_quote, anchor_span
-from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run
+from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .redline import pair_blocks
 from .structure import display_label, outline_places
 
@@ -127,33 +127,61 @@ class _Segment:
     mark: Optional[CommentMark] = None
 
 
-def _segments(copy_all: Document):
+def _segments(copy_all: Document, warnings: Optional[List[str]] = None):
     """For each paragraph of the original copy (reject view): its segments, in order.
 
-    A paragraph whose mark was inserted joins the next one in the reject view (as in Word).
+    Paragraphs are grouped exactly as ``Document.view("reject")`` groups them, so that segment
+    list k is rejected paragraph k: a paragraph whose mark was inserted joins the next one in
+    the same container (as in Word), a table or the end of a cell ends the joining, and an
+    inserted table row is not there at all.
     """
-    out: List[List[_Segment]] = [[]]
-    at = 0
-    for p in copy_all.paragraphs():
-        for r in p.runs:
-            if isinstance(r, CommentMark):
-                out[-1].append(_Segment(r.kind, "", at, mark=r))
-            elif r.change is not None and r.change.kind in _ADDED:
-                out[-1].append(_Segment("ins", r.text, at, run=r))
-            elif r.change is not None:
-                out[-1].append(_Segment("del", r.text, at, run=r))
-                at += len(r.text)
-            else:
-                out[-1].append(_Segment("keep", r.text, at, run=r))
-                at += len(r.text)
-        if p.mark_change is not None and p.mark_change.kind in _ADDED:
-            out[-1].append(_Segment("ins", "\n", at, run=Run("\n", change=p.mark_change)))
-            continue
-        out.append([])
-        at = 0
-    if not out[-1]:
-        out.pop()
+    out: List[List[_Segment]] = []
+    _container_segments(copy_all.blocks, out, warnings if warnings is not None else [])
     return out
+
+
+def _container_segments(blocks, out: List[List[_Segment]], warnings: List[str]) -> None:
+    cur: Optional[List[_Segment]] = None  # the paragraph being built, joined through inserted marks
+    at = 0
+    for b in blocks:
+        if isinstance(b, Table):
+            if cur is not None:
+                out.append(cur)
+                cur = None
+            for row in b.rows:
+                if row.change is not None and row.change.kind in _ADDED:
+                    who = row.change.author or "?"
+                    warnings.append(f"a table row inserted by {who} was left out (row insertions are not imported)")
+                    continue
+                for cell in row.cells:
+                    _container_segments(cell.blocks, out, warnings)
+            continue
+        if cur is None:
+            cur, at = [], 0
+        at = _paragraph_segments(b, cur, at)
+        if b.mark_change is not None and b.mark_change.kind in _ADDED:
+            cur.append(_Segment("ins", "\n", at, run=Run("\n", change=b.mark_change)))
+            continue
+        out.append(cur)
+        cur = None
+    if cur is not None:
+        out.append(cur)
+
+
+def _paragraph_segments(p: Paragraph, cur: List[_Segment], at: int) -> int:
+    """Append ``p``'s runs and comment marks to ``cur``; return the offset after them."""
+    for r in p.runs:
+        if isinstance(r, CommentMark):
+            cur.append(_Segment(r.kind, "", at, mark=r))
+        elif r.change is not None and r.change.kind in _ADDED:
+            cur.append(_Segment("ins", r.text, at, run=r))
+        elif r.change is not None:
+            cur.append(_Segment("del", r.text, at, run=r))
+            at += len(r.text)
+        else:
+            cur.append(_Segment("keep", r.text, at, run=r))
+            at += len(r.text)
+    return at
 
 
 # ---------------------------------------------------------------- the importer
@@ -196,7 +224,7 @@ class _Importer:
                                    division=self.division, kind=kind, clause=name, anchor=anchor, text=text, **kw))
 
     def run(self) -> ImportResult:
-        segs = _segments(self.copy_all)
+        segs = _segments(self.copy_all, self.warnings)
         self._comments(segs)
         for para, segments in enumerate(segs):
             self._proposals(para, segments)
@@ -212,20 +240,23 @@ class _Importer:
                     starts.setdefault(s.mark.id, (para, s.at))
                 elif s.kind == "end":
                     ends.setdefault(s.mark.id, (para, s.at))
-        by_id = {c.id: c for c in self.copy_all.comments}
+        top = _top_level(self.copy_all.comments)
         replies: Dict[str, List[Reply]] = {}
         for c in self.copy_all.comments:
-            if c.parent_id:
+            if c.parent_id in top and c.parent_id != c.id:
                 replies.setdefault(c.parent_id, []).append(Reply(c.author, c.date, c.text))
+        placed = set()
         for c in self.copy_all.comments:
-            if c.parent_id and c.parent_id in by_id:
+            if c.parent_id in top and c.parent_id != c.id:
                 continue
-            located = self._comment_span(c.id, starts, ends)
+            # A repeated id (a hostile or broken file): its marks belong to the first comment only.
+            located = None if c.id in placed else self._comment_span(c.id, starts, ends)
             if located is None:
                 self.warnings.append(f"comment {c.id} by {c.author or '?'} has no place in the draft; kept as an orphan")
                 located = ("", Anchor("", "", start=0, end=0))
             self._add(COMMENT, located, c.text, author=c.author, initials=c.initials, date=c.date,
-                      replies=tuple(replies.get(c.id, ())), done=c.done)
+                      replies=tuple(replies.get(c.id, ())) if c.id not in placed else (), done=c.done)
+            placed.add(c.id)
 
     def _comment_span(self, cid: str, starts, ends):
         if cid not in starts and cid not in ends:
@@ -265,6 +296,8 @@ class _Importer:
         # mark before it as inserted, so the inserted text ends or starts with the break.
         whole_para = not old and (new.startswith("\n") or new.endswith("\n"))
         new_text = new.strip("\n") if whole_para else new
+        if not old and not new_text:
+            return  # only an inserted paragraph mark (before a table, or at the end): nothing proposed
         change = group[0].run.change
         if whole_para and not new.startswith("\n"):
             located = self._anchor_before(para, start)
@@ -279,7 +312,7 @@ class _Importer:
 
     def _anchor_before(self, para: int, at: int):
         # A paragraph inserted before paragraph ``para``: anchor at the end of the paragraph before.
-        if at == 0 and para > 0:
+        if at == 0 and 0 < para <= len(self.rejected):
             prev = para - 1
             return self._anchor(prev, len(self.rejected[prev].text), len(self.rejected[prev].text))
         return self._anchor(para, at, at)
@@ -320,6 +353,12 @@ class _Importer:
             if i not in self.pairs and self.rejected[i].text.strip():
                 self.warnings.append(f"paragraph {i + 1} of the copy is not in the base draft and carries no "
                                      "tracked change; left out")
+
+
+def _top_level(comments) -> set:
+    """Ids of the comments that are not replies (a reply's parent is one of these, as in Word)."""
+    ids = {c.id for c in comments}
+    return {c.id for c in comments if not c.parent_id or c.parent_id == c.id or c.parent_id not in ids}
 
 
 def _same_change(a: _Segment, b: _Segment) -> bool:
@@ -363,19 +402,38 @@ def _overlap(a: Anchor, b: Anchor) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _buckets(annotations: Sequence[Annotation], key) -> List[List[Annotation]]:
+    """The annotations split by ``key``, order kept: only annotations of one bucket can group."""
+    buckets: Dict[object, List[Annotation]] = {}
+    for a in annotations:
+        buckets.setdefault(key(a), []).append(a)
+    return list(buckets.values())
+
+
+def _in_first_member_order(groups: List[List[Annotation]], annotations: Sequence[Annotation]):
+    order = {id(a): n for n, a in enumerate(annotations)}
+    return sorted(groups, key=lambda g: order[id(g[0])])
+
+
 def conflicts(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
     """Proposals from different divisions over the same base words with different wording."""
     props = [a for a in annotations if a.kind == PROPOSAL and a.anchor.clause]
     groups: List[List[Annotation]] = []
-    for a in props:
-        for g in groups:
-            if any(_overlap(a.anchor, b.anchor) for b in g):
-                g.append(a)
-                break
-        else:
-            groups.append([a])
+    # Per clause (overlap needs one clause), so a form of 100,000 rows stays linear across clauses.
+    for bucket in _buckets(props, lambda a: a.anchor.clause):
+        if len({a.division for a in bucket}) < 2:
+            continue  # one division cannot conflict with itself
+        mine: List[List[Annotation]] = []
+        for a in bucket:
+            for g in mine:
+                if any(_overlap(a.anchor, b.anchor) for b in g):
+                    g.append(a)
+                    break
+            else:
+                mine.append([a])
+        groups.extend(mine)
     out = []
-    for g in groups:
+    for g in _in_first_member_order(groups, props):
         if len({a.division for a in g}) > 1 and len({a.text for a in g}) > 1:
             out.append(Group(g[0].clause, g[0].quote, tuple(a.id for a in g), tuple(a.division for a in g),
                              tuple(a.text for a in g)))
@@ -389,16 +447,23 @@ SAME_WORDS_OVERLAP = 0.3  # shared words, for comments on the very same quoted w
 def duplicates(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
     """The same proposal, or near-identical comments on one clause, from several divisions."""
     groups: List[List[Annotation]] = []
-    for a in annotations:
-        for g in groups:
-            b = g[0]
-            if b.kind != a.kind or b.anchor.clause != a.anchor.clause or a.division in {x.division for x in g}:
-                continue
-            if _same(a, b):
-                g.append(a)
-                break
-        else:
-            groups.append([a])
+    for bucket in _buckets(annotations, lambda a: (a.kind, a.anchor.clause)):
+        if len({a.division for a in bucket}) < 2:
+            continue  # duplicates come from different divisions
+        if len(bucket) > DUPLICATE_FUZZY_MAX:
+            # A huge form: comparing every pair would take hours; only exact repeats are found.
+            groups.extend(g for same in _buckets(bucket, _exact_key) for g in _one_per_division(same))
+            continue
+        mine: List[List[Annotation]] = []
+        for a in bucket:
+            for g in mine:
+                if a.division not in {x.division for x in g} and _same(a, g[0]):
+                    g.append(a)
+                    break
+            else:
+                mine.append([a])
+        groups.extend(mine)
+    groups = _in_first_member_order(groups, annotations)
     return tuple(Group(g[0].clause, g[0].quote, tuple(a.id for a in g), tuple(a.division for a in g),
                        tuple(a.text for a in g)) for g in groups if len(g) > 1)
 
@@ -420,6 +485,27 @@ def _word_overlap(a: str, b: str) -> float:
     wa = {t for t in tokenize(a) if t.strip() and t[0].isalpha()}
     wb = {t for t in tokenize(b) if t.strip() and t[0].isalpha()}
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+DUPLICATE_FUZZY_MAX = 2000  # annotations on one clause above which only exact repeats are looked for
+
+
+def _exact_key(a: Annotation):
+    return (a.text, a.quote) if a.kind == PROPOSAL else _norm(a.text)
+
+
+def _one_per_division(same: List[Annotation]) -> List[List[Annotation]]:
+    """Equal annotations dealt into groups holding at most one of each division, first come first."""
+    groups: List[List[Annotation]] = []
+    taken: Dict[str, int] = {}  # the groups holding a division are always the first ones
+    for a in same:
+        k = taken.get(a.division, 0)
+        taken[a.division] = k + 1
+        if k == len(groups):
+            groups.append([a])
+        else:
+            groups[k].append(a)
+    return groups
 
 
 def _norm(text: str) -> str:

@@ -13,11 +13,17 @@ THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 THAI_LETTERS = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
 
 
+MAX_LEVEL_TEXT = 255  # Word's lvlText is a few characters; 400,000 "%1"s would make every label megabytes
+MAX_LETTER_REPEATS = 20  # a hostile w:start of 10**11 would make a label of billions of letters
+
+
 def _letters(n: int, alphabet: str) -> str:
     # Word repeats the letter after the alphabet runs out: a..z, aa..zz, ...
     if n <= 0:
         return str(n)
     reps, idx = divmod(n - 1, len(alphabet))
+    if reps >= MAX_LETTER_REPEATS:
+        return str(n)  # past any real list: the number itself, not a label of thousands of letters
     return alphabet[idx] * (reps + 1)
 
 
@@ -78,7 +84,7 @@ def _level(lvl) -> Level:
     return Level(
         start=_int(_val(lvl, "w:start"), 1),
         fmt=_val(lvl, "w:numFmt") or "decimal",
-        text=_val(lvl, "w:lvlText") or "",
+        text=(_val(lvl, "w:lvlText") or "")[:MAX_LEVEL_TEXT],
         restart=_int(restart, 0) if restart is not None else None,
     )
 

@@ -279,6 +279,16 @@ def _open_bytes(path, data: bytes, lim: Limits) -> "Package":
     return Package(path, members, data)
 
 
+def read_file(path, **limits) -> bytes:
+    """Return a .docx file's bytes after the checks ``open_package`` makes before reading.
+
+    For callers that keep the bytes (the archive): a missing path, a folder, a pipe or a device,
+    an empty or oversized file is refused with the same one-line ``InputError``, and a FIFO is
+    never opened (opening one for reading would block until a writer comes).
+    """
+    return _read_file(path, Limits(**limits))
+
+
 def _read_file(path, lim: Limits) -> bytes:
     """Return the file's bytes after checking it is a readable, non-empty regular file."""
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 from typing import List, Optional
 
@@ -11,6 +13,7 @@ from ..core.model import (
     DELETE, INSERT, MOVE_FROM, MOVE_TO, Cell, Change, Comment, CommentMark, Document, Format, Meta,
     Paragraph, Row, Run, Table,
 )
+from ..errors import UnsafeDocumentError
 from .ns import qn
 from .numbering import Numbering, style_numbering
 
@@ -24,6 +27,7 @@ _SPECIAL = {
     qn("w:noBreakHyphen"): "\u2011", qn("w:softHyphen"): "\u00ad",
 }
 _OFF = ("0", "false", "off", "none")
+_XML_CHAR = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 VIEWS = ("accept", "reject", "all")
 
 
@@ -40,6 +44,13 @@ def _on(rpr, *tags: str) -> bool:
     return False
 
 
+def _number(value: Optional[str]) -> Optional[int]:
+    """A non-negative decimal attribute value, or None ("²" is a digit but no number; nor are 5,000 digits)."""
+    if not value or not value.isdecimal() or len(value) > 18:
+        return None
+    return int(value)
+
+
 def format_of(rpr) -> Format:
     """Return the comparable formatting of a w:rPr (None → plain)."""
     if rpr is None:
@@ -47,8 +58,8 @@ def format_of(rpr) -> Format:
     size = None
     for tag in ("w:szCs", "w:sz"):
         el = rpr.find(qn(tag))
-        if el is not None and (el.get(qn("w:val")) or "").isdigit():
-            size = int(el.get(qn("w:val")))
+        size = _number(el.get(qn("w:val")) if el is not None else None)
+        if size is not None:
             break
     u = rpr.find(qn("w:u"))
     return Format(
@@ -78,10 +89,22 @@ def _without(el, *tags: str):
     return copy
 
 
+_ADDED = (INSERT, MOVE_TO)
+
+
+def _cancels(outer: Change, inner: Change) -> bool:
+    """Whether one revision adds the text and the other removes it."""
+    return (outer.kind in _ADDED) != (inner.kind in _ADDED)
+
+
 class _Reader:
     def __init__(self, styles_root=None):
         self.style_num = style_numbering(styles_root)
         self.warnings: List[str] = []
+
+    def _warn_once(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
     def blocks(self, parent) -> tuple:
         out = []
@@ -168,7 +191,7 @@ class _Reader:
         if num_id is None:
             return None
         ilvl = self._val(numpr.find(qn("w:ilvl"))) or "0"
-        return (num_id, int(ilvl) if ilvl.isdigit() else 0)
+        return (num_id, _number(ilvl) or 0)
 
     def inlines(self, parent, change: Optional[Change], out: List) -> None:
         for child in parent:
@@ -178,8 +201,14 @@ class _Reader:
                 if run is not None:
                     out.append(run)
             elif tag in _CHANGE_TAGS:
-                # Nested revisions (hostile or odd files): the innermost one describes the text.
-                self.inlines(child, change_of(child), out)
+                inner = change_of(child)
+                if change is not None and _cancels(change, inner):
+                    # Inserted, then deleted (either nesting): the text is in neither view.
+                    self._warn_once("text inserted and then deleted (w:ins and w:del nested) was left out: "
+                                    "it is in neither the accepted nor the rejected view")
+                    continue
+                # Other nested revisions (odd files): the innermost one describes the text.
+                self.inlines(child, inner, out)
             elif tag in _CONTAINERS:
                 self.inlines(child, change, out)
             elif tag == _SDT:
@@ -215,10 +244,71 @@ class _Reader:
 
     def _sym(self, el) -> str:
         try:
-            return chr(int(el.get(qn("w:char"), ""), 16))
+            ch = chr(int(el.get(qn("w:char"), ""), 16))
         except (ValueError, OverflowError):
-            self.warnings.append("a w:sym with an unreadable character code was left out")
+            ch = ""
+        # A control character or a lone surrogate cannot be written back into XML (nor shown).
+        if not ch or not _XML_CHAR.match(ch):
+            self._warn_once("a w:sym with an unreadable character code was left out")
             return ""
+        return ch
+
+
+_REVISION_TAGS = tuple(_CHANGE_TAGS)
+_MOVE_RANGES = (qn("w:moveFromRangeStart"), qn("w:moveToRangeStart"))
+_SHOWN_IDS = 5
+
+
+def markup_warnings(body, comments: tuple) -> List[str]:
+    """Warnings about revision and comment markup Word would not write: repeated ids, half moves."""
+    if body is None:
+        return []
+    ids: Counter = Counter()
+    kinds: Counter = Counter()
+    for el in body.iter(*_REVISION_TAGS):
+        ids[el.get(qn("w:id"), "")] += 1
+        kinds[el.tag] += 1
+    names = {tag: {el.get(qn("w:name"), "") for el in body.iter(tag)} for tag in _MOVE_RANGES}
+    out = []
+    repeated = [i for i, n in ids.items() if n > 1 and i]
+    if repeated:
+        out.append(f"duplicate revision ids ({_ids(repeated)}) on different tracked changes; each is read as "
+                   "its own change (ids are renumbered when written)")
+    out.extend(_move_warnings(kinds, names))
+    out.extend(_comment_id_warnings(body, comments))
+    return out
+
+
+def _ids(values) -> str:
+    shown = ", ".join(sorted(values, key=lambda v: (len(v), v))[:_SHOWN_IDS])
+    return shown + (f" and {len(values) - _SHOWN_IDS} more" if len(values) > _SHOWN_IDS else "")
+
+
+def _move_warnings(kinds: Counter, names: dict) -> List[str]:
+    """A moveFrom with no moveTo (or the reverse) is read as a plain deletion (insertion)."""
+    from_names, to_names = names[_MOVE_RANGES[0]] - {""}, names[_MOVE_RANGES[1]] - {""}
+    n_from, n_to = kinds[qn("w:moveFrom")], kinds[qn("w:moveTo")]
+    out = []
+    if (n_from and not n_to) or from_names - to_names:
+        out.append("moved text has no destination (w:moveFrom without its w:moveTo); read as a deletion")
+    if (n_to and not n_from) or to_names - from_names:
+        out.append("moved text has no origin (w:moveTo without its w:moveFrom); read as an insertion")
+    return out
+
+
+def _comment_id_warnings(body, comments: tuple) -> List[str]:
+    """Comments sharing an id, and comment marks whose comment is missing."""
+    counts = Counter(c.id for c in comments)
+    repeated = [i for i, n in counts.items() if n > 1]
+    out = []
+    if repeated:
+        out.append(f"duplicate comment ids ({_ids(repeated)}); the first comment with each id is placed on the "
+                   "marked words, the others are kept without a place")
+    marked = {el.get(qn("w:id"), "") for el in body.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))}
+    missing = list(marked - set(counts))
+    if missing:
+        out.append(f"comment marks refer to comments that are not in the file ({_ids(missing)}); ignored")
+    return out
 
 
 def read_comments(comments_root, extended_root=None) -> tuple:
@@ -263,6 +353,24 @@ def read_meta(core_root) -> Meta:
                 modified=text("dcterms:modified"))
 
 
+# A 3,000-clause draft has about 5,200 paragraphs and 60,000 runs; these bound memory and time
+# (each paragraph costs about 1 KB read, 3 KB in a redline), not what a real draft may hold.
+LIMITS = {"w:p": ("paragraphs", 100_000), "w:r": ("runs", 1_000_000), "w:tc": ("table cells", 200_000)}
+MAX_COMMENTS = 100_000  # Word itself refuses more than 32,767 comment ranges
+
+
+def _check_counts(source: str, body, comments_root) -> None:
+    """Refuse a document with more paragraphs, runs, cells or comments than the safety limits."""
+    counts = Counter(el.tag for el in body.iter(*(qn(t) for t in LIMITS))) if body is not None else Counter()
+    for tag, (what, limit) in LIMITS.items():
+        if counts[qn(tag)] > limit:
+            raise UnsafeDocumentError(source, f"has {counts[qn(tag)]:,} {what}, over the safety limit of {limit:,}")
+    if comments_root is not None:
+        n = sum(1 for _ in comments_root.iter(qn("w:comment")))
+        if n > MAX_COMMENTS:
+            raise UnsafeDocumentError(source, f"has {n:,} comments, over the safety limit of {MAX_COMMENTS:,}")
+
+
 def read_parts(document_root, *, numbering_root=None, styles_root=None, comments_root=None,
                extended_root=None, core_root=None, view: str = "accept", source: str = "") -> Document:
     """Build a Document from parsed parts, in the given view of tracked changes."""
@@ -270,9 +378,12 @@ def read_parts(document_root, *, numbering_root=None, styles_root=None, comments
         raise ValueError(f"unknown view {view!r}")
     reader = _Reader(styles_root)
     body = document_root.find(qn("w:body"))
+    _check_counts(source, body, comments_root)
     blocks = reader.blocks(body) if body is not None else ()
-    doc = Document(blocks=blocks, comments=read_comments(comments_root, extended_root),
-                   meta=read_meta(core_root), warnings=tuple(reader.warnings), source=source)
+    comments = read_comments(comments_root, extended_root)
+    warnings = reader.warnings + markup_warnings(body, comments)
+    doc = Document(blocks=blocks, comments=comments, meta=read_meta(core_root), warnings=tuple(warnings),
+                   source=source)
     if view != "all":
         doc = doc.view(view)
     numbering = Numbering(numbering_root)
