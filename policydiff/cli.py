@@ -34,8 +34,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except BrokenPipeError:
-            _quiet_stdout()  # `policydiff outline x.docx | head`: the reader has had enough
-            ctx.exit(1)
+            raise  # `policydiff outline x.docx | head`: click ends quietly with exit 1
         except RecursionError:
             click.echo(f"error: {_inputs(ctx)}: the document is nested too deeply to read", err=True)
             ctx.exit(EXIT_BAD_INPUT)
@@ -61,17 +60,6 @@ def _one_line(text: str, limit: int = 500) -> str:
     """A message on one line: a hostile file name or part may hold newlines."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null so Python's exit-time flush does not fail on the closed pipe again."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def _warn_draft(version) -> None:

@@ -9,7 +9,7 @@ from typing import List, Sequence, Tuple
 
 from .core.anchors import Anchor, anchor_clause, anchor_quote
 from .core.structure import display_label
-from .core.annotations import COMMENT, PROPOSAL, Annotation, from_review_copy
+from .core.annotations import COMMENT, PROPOSAL, Annotation, base_index, from_review_copy
 from .docx.package import open_package
 from .docx.reader import read_package
 from .errors import FormError, PolicydiffError
@@ -65,12 +65,13 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
     annotations: List[Annotation] = []
     warnings: List[str] = []
     problems: List[Problem] = []
+    index = base_index(base.doc)  # the base's clause tree: once for every copy, not once per copy
     for path, problem in _expand(sources):
         if problem:
             problems.append(Problem(path.name, problem))
             continue
         try:
-            got, warned = import_one(base, path)
+            got, warned = import_one(base, path, index)
         except PolicydiffError as e:
             problems.append(Problem(path.name, str(e)))
             continue
@@ -87,14 +88,14 @@ def _outside(date: str, start: str, end: str) -> bool:
     return bool(day) and ((start and day < start[:10]) or (end and day > end[:10]))
 
 
-def import_one(base, path: Path):
-    """(annotations, warnings) from one reviewed copy or form."""
+def import_one(base, path: Path, index=None):
+    """(annotations, warnings) from one reviewed copy or form (``index``: ``base_index(base.doc)``)."""
     suffix = path.suffix.lower()
     if suffix in FORMS:
         return _from_form(base, path)
     pkg = open_package(path)
     copy = read_package(pkg, view="all")
-    result = from_review_copy(base.doc, copy, source=path.name)
+    result = from_review_copy(base.doc, copy, source=path.name, index=index)
     return result.annotations, copy.warnings + result.warnings  # the copy's include the package's
 
 

@@ -187,8 +187,8 @@ def _paragraph_segments(p: Paragraph, cur: List[_Segment], at: int) -> int:
 # ---------------------------------------------------------------- the importer
 
 class _Importer:
-    def __init__(self, base: Document, copy_all: Document, source: str, division: str):
-        self.base = _Base(base)
+    def __init__(self, base: "_Base", copy_all: Document, source: str, division: str):
+        self.base = base
         self.copy_all = copy_all
         self.source = source
         self.division = division
@@ -366,10 +366,19 @@ def _same_change(a: _Segment, b: _Segment) -> bool:
     return (ca.author, ca.date[:10]) == (cb.author, cb.date[:10])
 
 
-def from_review_copy(base: Document, copy_all: Document, *, source: str, division: str = "") -> ImportResult:
-    """Every comment and proposed edit in a division's reviewed copy, anchored on ``base``."""
+def from_review_copy(base: Document, copy_all: Document, *, source: str, division: str = "",
+                     index: Optional[_Base] = None) -> ImportResult:
+    """Every comment and proposed edit in a division's reviewed copy, anchored on ``base``.
+
+    ``index`` (``base_index(base)``) spares recomputing the base's clause tree for every copy.
+    """
     division = division or _division_of(copy_all) or source
-    return _Importer(base, copy_all, source, division).run()
+    return _Importer(index if index is not None else _Base(base), copy_all, source, division).run()
+
+
+def base_index(base: Document) -> _Base:
+    """The base draft's clauses and paragraph places, computed once for a round's copies."""
+    return _Base(base)
 
 
 def _division_of(copy_all: Document) -> str:

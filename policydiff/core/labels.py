@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -44,6 +45,7 @@ class Label:
     rest: str  # the text after the label, leading blanks removed
 
 
+@lru_cache(maxsize=1 << 16)  # reviewed copies repeat the base's paragraphs thousands of times
 def parse_label(text: str) -> Optional[Label]:
     """Return the structural label that starts ``text``, or None for an unnumbered paragraph."""
     stripped = text.lstrip()

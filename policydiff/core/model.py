@@ -201,6 +201,9 @@ def _view_run(run: Run, which: str) -> Run:
 
 
 def _view_paragraph(p: Paragraph, which: str) -> Paragraph:
+    if (p.mark_change is None and not p.has_prop_change and p.old_style is None and p.old_num is None
+            and all(r.change is None and r.old_fmt is None for r in p.text_runs)):
+        return p  # nothing to accept or reject: the same (immutable) paragraph
     runs = tuple(
         _view_run(r, which) if isinstance(r, Run) else r
         for r in p.runs

@@ -141,10 +141,18 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     if len(a) + len(b) > SIMILARITY_EXACT_CHARS:
         return _estimated_similarity(a, b)
-    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if m.real_quick_ratio() < 0.4 or m.quick_ratio() < 0.4:
+    # The shared start and end match anyway: difflib sees only what lies between them
+    # (a few words for an edited paragraph, so pairing a long draft costs little).
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    ma, mb = a[head:len(a) - tail], b[head:len(b) - tail]
+    if not ma or not mb:
+        return 2.0 * (head + tail) / (len(a) + len(b))
+    m = difflib.SequenceMatcher(None, ma, mb, autojunk=False)
+    shared = head + tail
+    if 2.0 * (shared + m.quick_ratio() * (len(ma) + len(mb)) / 2) / (len(a) + len(b)) < 0.4:
         return 0.0
-    return m.ratio()
+    return 2.0 * (shared + sum(block.size for block in m.get_matching_blocks())) / (len(a) + len(b))
 
 
 # Above this many characters (both texts) the similarity is estimated in linear time: difflib's
@@ -183,13 +191,25 @@ def pair_blocks(old: Sequence, new: Sequence) -> List[Tuple[Optional[int], Optio
     """Pair old and new blocks: (i, j) matched, (i, None) deleted, (None, j) inserted, in output order."""
     okeys = [block_key(b) for b in old]
     nkeys = [block_key(b) for b in new]
-    out: List[Tuple[Optional[int], Optional[int]]] = []
-    matcher = difflib.SequenceMatcher(None, okeys, nkeys, autojunk=False)
+    # Equal leading and trailing blocks pair off directly; difflib sees only the middle (a
+    # reviewed copy differs from its base in a few paragraphs of thousands).
+    limit = min(len(okeys), len(nkeys))
+    head = 0
+    while head < limit and okeys[head] == nkeys[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and okeys[-1 - tail] == nkeys[-1 - tail]:
+        tail += 1
+    out: List[Tuple[Optional[int], Optional[int]]] = list(zip(range(head), range(head)))
+    matcher = difflib.SequenceMatcher(None, okeys[head:len(okeys) - tail], nkeys[head:len(nkeys) - tail],
+                                      autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         if tag == "equal":
             out.extend(zip(range(i1, i2), range(j1, j2)))
         else:
             out.extend(_pair_gap(old, new, okeys, nkeys, range(i1, i2), range(j1, j2)))
+    out.extend(zip(range(len(okeys) - tail, len(okeys)), range(len(nkeys) - tail, len(nkeys))))
     return out
 
 

@@ -97,9 +97,17 @@ def _cancels(outer: Change, inner: Change) -> bool:
     return (outer.kind in _ADDED) != (inner.kind in _ADDED)
 
 
+# Paragraphs already read, by (style numbering, w:p XML): the reviewed copies of a round repeat
+# the base draft and each other almost paragraph for paragraph. Each hit is a fresh copy, so no
+# paragraph object stands twice in a document (the redline indexes paragraphs by identity).
+_READ: dict = {}
+_READ_MAX = 1 << 17
+
+
 class _Reader:
     def __init__(self, styles_root=None):
         self.style_num = style_numbering(styles_root)
+        self.style_key = tuple(sorted(self.style_num.items()))
         self.warnings: List[str] = []
 
     def _warn_once(self, message: str) -> None:
@@ -142,6 +150,19 @@ class _Reader:
         return Row(cells=cells, props=_xml(_without(trpr, "w:ins", "w:del")), change=change)
 
     def paragraph(self, p) -> Paragraph:
+        key = (self.style_key, etree.tostring(p))
+        para = _READ.get(key)
+        if para is not None:
+            return replace(para)
+        warned = len(self.warnings)
+        para = self._paragraph(p)
+        if len(self.warnings) == warned:  # one that warned is read again, so that it warns again
+            if len(_READ) >= _READ_MAX:
+                _READ.clear()
+            _READ[key] = para
+        return para
+
+    def _paragraph(self, p) -> Paragraph:
         ppr = p.find(qn("w:pPr"))
         style, num, mark = "", None, None
         if ppr is not None:

@@ -24,7 +24,7 @@ import traceback
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional
 
 from lxml import etree
 
@@ -178,7 +178,7 @@ def run(rng: random.Random, deleted: bool = False):
         kind = rng.random()
         if kind < 0.6:
             t = E("w:delText" if deleted or rng.random() < 0.05 else "w:t", text=text(rng))
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.set(f"{{{nsmap['xml']}}}space", "preserve")
             r.append(t)
         elif kind < 0.7:
             r.append(E("w:sym", {"w:font": "Wingdings", "w:char": rng.choice(SYMS)}))
@@ -588,13 +588,8 @@ def _check_segments(copy_all, data: bytes) -> None:
 def base_version(data: bytes, name: str, view: str = "accept"):
     """An api.Version of a package held in memory, read in ``view``."""
     from policydiff import api
-    from policydiff.core.structure import outline
-    from policydiff.docx.package import open_package_bytes
-    from policydiff.docx.reader import read_package
 
-    pkg = open_package_bytes(data, name)
-    doc = read_package(pkg, view)
-    return api.Version(name, pkg, doc, outline(doc))
+    return api.load_bytes(data, name, view)
 
 
 # ---------------------------------------------------------------------------------------------
