@@ -107,18 +107,11 @@ class Added:
 
 
 def read_file(path) -> bytes:
-    """Return a file's bytes; InputError naming it when it cannot be read."""
-    p = Path(path)
-    try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise NotADocxError(path, "is a directory, not a .docx file") from None
-    except PermissionError:
-        raise InputError(path, "cannot be read: permission denied") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    """Return a file's bytes; InputError naming it when it is missing, not a regular file
+    (a folder, a pipe) or too large."""
+    from .docx.package import read_input
+
+    return read_input(path)
 
 
 def draft_date(meta, name: str) -> str:

@@ -34,8 +34,8 @@ MB = 1024 * 1024
 
 # Word's own documents are far below these; the limits bound memory and time, not content.
 MAX_FILE_SIZE = 200 * MB  # the .docx on disk
-MAX_PART_SIZE = 100 * MB  # any one member once uncompressed (document.xml, an image)
-MAX_TOTAL_SIZE = 300 * MB  # all members once uncompressed
+MAX_PART_SIZE = 200 * MB  # any one member once uncompressed: a redline holds both versions of a huge draft
+MAX_TOTAL_SIZE = 400 * MB  # all members once uncompressed
 MAX_RATIO = 200  # uncompressed:compressed; real document.xml is 5-30:1, deflate tops out at 1032:1
 RATIO_MIN_SIZE = 1 * MB  # small members may compress absurdly well (an empty styles part)
 MAX_MEMBERS = 10_000  # a large Word document has a few hundred
@@ -287,6 +287,12 @@ def read_file(path, **limits) -> bytes:
     never opened (opening one for reading would block until a writer comes).
     """
     return _read_file(path, Limits(**limits))
+
+
+def read_input(path) -> bytes:
+    """A draft's or form's bytes, after checking it is a readable, non-empty regular file within
+    the size limit (InputError subclasses otherwise)."""
+    return _read_file(path, Limits())
 
 
 def _read_file(path, lim: Limits) -> bytes:

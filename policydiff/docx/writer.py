@@ -25,6 +25,7 @@ _REMOVED = (DEL, MOVE_FROM)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _BREAKS = re.compile("([\t\n])")
+_MAX_TEXT_NODE = 1_000_000  # characters (up to 3 MB of UTF-8 Thai)
 _BREAK_TAGS = {"\t": qn("w:tab"), "\n": qn("w:br")}
 
 
@@ -100,10 +101,13 @@ class BodyWriter:
         for part in _BREAKS.split(text):
             if part in _BREAK_TAGS:
                 etree.SubElement(r, _BREAK_TAGS[part])
-            elif part:
+                continue
+            # A text node over libxml2's 10 MB limit could not be read back: split long text
+            # over several w:t (readers join them).
+            for at in range(0, len(part), _MAX_TEXT_NODE):
                 t = etree.SubElement(r, tag)
                 t.set(_XML_SPACE, "preserve")
-                t.text = part
+                t.text = part[at:at + _MAX_TEXT_NODE]
 
     # -- paragraphs
     def paragraph(self, para: RPara):

@@ -459,7 +459,7 @@ def _case_files(out: Path) -> list:
     # -- zip bombs and hostile zips ----------------------------------------------------------
     add("zip_bomb_1gb", "bomb-1gb.docx",
         raw_zip(small_parts() + [zeros("word/document.xml", 1024)]), "error",
-        "part 'word/document.xml' would uncompress to 1,024 MB, over the 100 MB limit",
+        "part 'word/document.xml' would uncompress to 1,024 MB, over the 200 MB limit",
         UnsafeDocumentError, note="1 GiB of zeros, ~1 MB on disk, honest sizes and CRC")
     add("zip_bomb_lying_size", "bomb-lying.docx", raw_zip(small_parts() + [
         zeros("word/document.xml", 1024)._replace(size=1024)]), "error",
@@ -480,9 +480,9 @@ def _case_files(out: Path) -> list:
     big_blob = deflated("word/media/blob.bin", [(varied_text(2 * MB), 1)])
     add("zip_bomb_overlap_total", "bomb-overlap-total.docx",
         raw_zip(small_parts() + [doc, big_blob], tuple((f"word/media/copy{i}.bin", 3)
-                                                         for i in range(160))),
-        "error", "more than the 300 MB limit for a whole .docx", UnsafeDocumentError,
-        note="161 entries x 2 MB at ~65:1 sharing data: only the total gives it away")
+                                                         for i in range(210))),
+        "error", "more than the 400 MB limit for a whole .docx", UnsafeDocumentError,
+        note="211 entries x 2 MB at ~65:1 sharing data: only the total gives it away")
     add("too_many_members", "many-members.docx", raw_zip(
         small_parts() + [doc] + [stored(f"word/media/m{i:05}.bin", b"") for i in range(10_000)]),
         "error", "has 10,003 zip members, over the limit of 10,000", UnsafeDocumentError)
