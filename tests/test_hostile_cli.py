@@ -706,3 +706,18 @@ def test_merging_a_rewritten_megabyte_paragraph_finishes():
                    "overlay(base, [Edit(0, 0, len(a), b, 'กองคลัง', '', False)], [], ())\n")
     if not _finishes_in_a_child(code, 8):
         pytest.xfail("core.overlay word-diffs a rewritten paragraph of megabytes without a bound (reported)")
+
+
+def test_a_redline_onto_a_draft_with_non_numeric_numbering_ids_is_written(tmp_path):
+    # Found by the fuzzer: the reader reads such numbering (the label is left out with a warning);
+    # the writer's numbering merge used to call int() on the ids (the CLI's last-resort exit 70).
+    from tests.fuzz.fuzzlib import parts_of, with_parts
+
+    v3 = REPO / "drafts" / "v3.docx"  # numbered by Word automatic numbering
+    numbering = parts_of(v3.read_bytes())["word/numbering.xml"]
+    bad = tmp_path / "v3-bad-numbering.docx"
+    bad.write_bytes(with_parts(v3.read_bytes(), {
+        "word/numbering.xml": numbering.replace(b'w:abstractNumId="0"', b'w:abstractNumId="x"', 1)}))
+    ran = run(["redline", v3, bad, "-o", tmp_path / "out.docx"])
+    assert "internal error" not in ran.stderr
+    assert ran.exit_code == 0, ran.stderr

@@ -87,15 +87,21 @@ class _Base:
         return display_label(self.clauses, ci)
 
 
+def _diff(old: str, new: str):
+    """Word diff, or a coarse one for paragraphs of megabytes (segmenting those takes minutes)."""
+    from .diff import word_diff
+    from .redline import MAX_WORD_DIFF_CHARS, coarse_diff
+
+    return coarse_diff(old, new) if len(old) + len(new) > MAX_WORD_DIFF_CHARS else word_diff(old, new)
+
+
 def _offset_map(old: str, new: str):
     """A function mapping offsets in ``old`` to offsets in ``new`` through their word diff."""
     if old == new:
         return lambda o: o
-    from .diff import word_diff
-
     steps = []  # (old_start, old_end, new_start, equal?)
     a = b = 0
-    for op, text in word_diff(old, new):
+    for op, text in _diff(old, new):
         n = len(text)
         if op == "=":
             steps.append((a, a + n, b, True))
@@ -319,14 +325,12 @@ class _Importer:
 
     # -- edits without Track Changes
     def _untracked(self) -> None:
-        from .diff import word_diff
-
         for i, j in sorted(self.pairs.items()):
             old, new = self.base.paragraphs[j].text, self.rejected[i].text
             if old == new:
                 continue
             a = 0
-            ops = word_diff(old, new)
+            ops = _diff(old, new)
             k = 0
             while k < len(ops):
                 op, text = ops[k]
@@ -539,17 +543,19 @@ def reanchor_all(annotations: Sequence[Annotation], old_clauses, new_clauses) ->
     """Place every annotation on the new version's clauses (orphans included, never dropped)."""
     from .align import align
     from .anchors import DELETED, ORPHAN, reanchor
-    from .diff import word_diff
 
     matches = align(old_clauses, new_clauses)
     by_path = {old_clauses[m.old].path: m for m in matches if m.old is not None}
     index = {c.path: i for i, c in enumerate(new_clauses)}
+    scripts = {}  # one diff per clause pair, however many annotations sit on it
     out = []
     for a in annotations:
         m = by_path.get(a.anchor.clause)
         if m is not None and m.new is not None:
             oc, nc = old_clauses[m.old], new_clauses[m.new]
-            placement = reanchor(a.anchor, nc.path, nc.text, word_diff(oc.text, nc.text),
+            if (m.old, m.new) not in scripts:
+                scripts[m.old, m.new] = _diff(oc.text, nc.text)
+            placement = reanchor(a.anchor, nc.path, nc.text, scripts[m.old, m.new],
                                  moved=m.status == "moved", renumbered=m.renumbered)
         else:
             placement = _search_everywhere(a, new_clauses, reanchor)

@@ -401,6 +401,11 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _number(value) -> int:
+    """A decimal attribute value as int; 0 for a missing or malformed one (odd files exist)."""
+    return int(value) if value and value.isascii() and value.isdigit() else 0
+
+
 def _merge_numbering(parts: Dict[str, bytes], template, old) -> Dict[str, str]:
     """Bring the old version's numbering definitions into the package; return old→new numIds."""
     main = template.main_part
@@ -420,8 +425,8 @@ def _merge_numbering(parts: Dict[str, bytes], template, old) -> Dict[str, str]:
     if parts[new_name] == old_bytes:
         return {}
     root, src = etree.fromstring(parts[new_name]), etree.fromstring(old_bytes)
-    abstract_ids = [int(a.get(qn("w:abstractNumId"), "0")) for a in root.iter(qn("w:abstractNum"))]
-    num_ids = [int(n.get(qn("w:numId"), "0")) for n in root.iter(qn("w:num"))]
+    abstract_ids = [_number(a.get(qn("w:abstractNumId"))) for a in root.iter(qn("w:abstractNum"))]
+    num_ids = [_number(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
     a_off, n_off = max(abstract_ids, default=-1) + 1, max(num_ids, default=0) + 1
     a_map, num_map = {}, {}
     last_abstract = list(root.iter(qn("w:abstractNum")))
@@ -461,7 +466,7 @@ def _landscape(sect) -> None:
     if size is None:
         return
     w, h = size.get(qn("w:w")), size.get(qn("w:h"))
-    if w and h and int(w) < int(h):
+    if w and h and _number(w) < _number(h):
         size.set(qn("w:w"), h)
         size.set(qn("w:h"), w)
     size.set(qn("w:orient"), "landscape")
