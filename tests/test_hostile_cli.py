@@ -655,7 +655,7 @@ def test_a_two_megabyte_paragraph_with_scattered_edits_is_redlined_in_seconds_an
 
 def test_the_coarse_diff_of_huge_paragraphs_never_cuts_a_thai_cluster():
     from policydiff.core.diff import new_text, old_text
-    from policydiff.core.redline import coarse_diff
+    from policydiff.core.diff import coarse_diff
 
     for old, new in (("กิน", "กัน"), ("ก่า", "ก้า"), ("ข้อ ๑ ให้ส่วนราชการ", "ข้อ ๑ ให้ส่วนราชกาย"), ("abc", "abc"),
                      ("", "ก้"), ("น้ำ", "น้ำใจ"), ("ที่", "ทิ่")):
@@ -691,21 +691,19 @@ def test_importing_a_copy_whose_megabyte_paragraph_was_rewritten_finishes():
 
 
 def test_diff_of_megabyte_paragraphs_with_scattered_edits_finishes():
-    # core.align.body_similarity diffs the paragraphs' pieces with difflib: quadratic, minutes
-    # for a paragraph of megabytes (reported to the lead; redline and the importer are bounded).
+    # core.align.body_similarity used difflib on the paragraphs' pieces: quadratic, minutes for a
+    # paragraph of megabytes; above a size it now estimates in linear time.
     code = HUGE + "from policydiff.core.align import body_similarity\nbody_similarity(a, e)\n"
-    if not _finishes_in_a_child(code, 8):
-        pytest.xfail("core.align.body_similarity is quadratic on huge paragraphs (reported to the lead)")
+    assert _finishes_in_a_child(code, 8)
 
 
 def test_merging_a_rewritten_megabyte_paragraph_finishes():
-    # core.overlay._edit_pieces word-diffs the whole paragraph, unbounded (reported to the lead).
+    # core.overlay._edit_pieces word-diffs the whole paragraph; word_diff is bounded (coarse above a size).
     code = HUGE + ("from policydiff.core.overlay import Edit, overlay\n"
                    "from policydiff.core.model import Document, Paragraph, Run\n"
                    "base = Document(blocks=(Paragraph(runs=(Run(a),)),))\n"
                    "overlay(base, [Edit(0, 0, len(a), b, 'กองคลัง', '', False)], [], ())\n")
-    if not _finishes_in_a_child(code, 8):
-        pytest.xfail("core.overlay word-diffs a rewritten paragraph of megabytes without a bound (reported)")
+    assert _finishes_in_a_child(code, 8)
 
 
 def test_a_redline_onto_a_draft_with_non_numeric_numbering_ids_is_written(tmp_path):

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .diff import common_prefix
+from .redline import SIMILARITY_EXACT_CHARS, estimated_similarity
 from .labels import to_arabic
 from .model import Clause
 
@@ -124,6 +126,8 @@ def body_similarity(a: str, b: str) -> float:
         return 1.0
     if not a or not b:
         return 0.0
+    if len(a) + len(b) > SIMILARITY_EXACT_CHARS:  # no real clause is this long: linear estimate
+        return min(estimated_similarity(a, b), _BELOW_ONE)
     ratio = 2.0 * _matched_chars(a, b, 0) / (len(a) + len(b))
     return min(ratio, _BELOW_ONE)  # the trigram estimate could reach 1.0 for unequal bodies
 
@@ -505,9 +509,9 @@ def _matched_chars(a: str, b: str, depth: int) -> int:
     """Characters matched between ``a`` and ``b``: lines, then phrases, then characters."""
     if a == b:
         return len(a)
-    head = _common_prefix(a, b)
+    head = common_prefix(a, b)
     a, b = a[head:], b[head:]
-    tail = _common_prefix(a[::-1], b[::-1])
+    tail = common_prefix(a[::-1], b[::-1])
     a, b = a[: len(a) - tail], b[: len(b) - tail]
     if not a or not b:
         return head + tail
@@ -539,18 +543,6 @@ def _matched_pieces(ta: List[str], tb: List[str], depth: int) -> int:
 def _pieces(text: str, sep: str) -> List[str]:
     parts = text.split(sep)
     return [p + sep for p in parts[:-1]] + [parts[-1]]
-
-
-def _common_prefix(a: str, b: str) -> int:
-    # Binary search on slices: the comparisons run in C, so long equal heads cost little.
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 # --- output ------------------------------------------------------------------------------

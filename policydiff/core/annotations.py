@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .diff import word_diff
 from .anchors import Anchor, anchor_clause, anchor_quote, anchor_span
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .redline import pair_blocks
@@ -87,21 +88,13 @@ class _Base:
         return display_label(self.clauses, ci)
 
 
-def _diff(old: str, new: str):
-    """Word diff, or a coarse one for paragraphs of megabytes (segmenting those takes minutes)."""
-    from .diff import word_diff
-    from .redline import MAX_WORD_DIFF_CHARS, coarse_diff
-
-    return coarse_diff(old, new) if len(old) + len(new) > MAX_WORD_DIFF_CHARS else word_diff(old, new)
-
-
 def _offset_map(old: str, new: str):
     """A function mapping offsets in ``old`` to offsets in ``new`` through their word diff."""
     if old == new:
         return lambda o: o
     steps = []  # (old_start, old_end, new_start, equal?)
     a = b = 0
-    for op, text in _diff(old, new):
+    for op, text in word_diff(old, new):
         n = len(text)
         if op == "=":
             steps.append((a, a + n, b, True))
@@ -330,7 +323,7 @@ class _Importer:
             if old == new:
                 continue
             a = 0
-            ops = _diff(old, new)
+            ops = word_diff(old, new)
             k = 0
             while k < len(ops):
                 op, text = ops[k]
@@ -554,7 +547,7 @@ def reanchor_all(annotations: Sequence[Annotation], old_clauses, new_clauses) ->
         if m is not None and m.new is not None:
             oc, nc = old_clauses[m.old], new_clauses[m.new]
             if (m.old, m.new) not in scripts:
-                scripts[m.old, m.new] = _diff(oc.text, nc.text)
+                scripts[m.old, m.new] = word_diff(oc.text, nc.text)
             placement = reanchor(a.anchor, nc.path, nc.text, scripts[m.old, m.new],
                                  moved=m.status == "moved", renumbered=m.renumbered)
         else:

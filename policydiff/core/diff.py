@@ -54,6 +54,36 @@ _SEPARATOR = regex.compile(r"[\s\p{P}\p{S}]+")
 _CLUSTER = regex.compile(r"\X")
 
 
+# Above this many characters (both texts) a paragraph is not diffed word by word: segmenting
+# and diffing megabytes of Thai takes minutes. No real paragraph comes near it.
+MAX_WORD_DIFF_CHARS = 200_000
+# Characters that continue the grapheme cluster before them (Thai vowels above/below, tone marks).
+_CONTINUES_CLUSTER = regex.compile(r"[\p{GCB=Extend}\p{GCB=SpacingMark}\p{GCB=ZWJ}]")
+
+
+def coarse_diff(old: str, new: str) -> List[Op]:
+    """Linear-time edit script: common head and tail kept, the middle replaced whole.
+
+    Boundaries are moved back so that no edit starts or ends inside a grapheme cluster.
+    """
+    if old == new:
+        return [("=", old)] if old else []
+    head = common_prefix(old, new)
+    while head and (_continues(old, head) or _continues(new, head)):
+        head -= 1
+    tail = common_prefix(old[head:][::-1], new[head:][::-1])
+    while tail and (_continues(old, len(old) - tail) or _continues(new, len(new) - tail)):
+        tail -= 1
+    ops = [("=", old[:head]), ("-", old[head:len(old) - tail]), ("+", new[head:len(new) - tail]),
+           ("=", old[len(old) - tail:])]
+    return [(op, text) for op, text in ops if text]
+
+
+def _continues(text: str, i: int) -> bool:
+    """Whether the character at ``i`` continues the grapheme cluster before it (a tone mark...)."""
+    return 0 < i < len(text) and _CONTINUES_CLUSTER.match(text, i) is not None
+
+
 class _TooManyTokens(Exception):
     """More distinct tokens than code points to give them."""
 
@@ -62,6 +92,8 @@ def word_diff(old: str, new: str) -> List[Op]:
     """Edit script from ``old`` to ``new``: ``("=", text)``, ``("-", text)``, ``("+", text)``."""
     if old == new:
         return [(EQUAL, old)] if old else []
+    if len(old) + len(new) > MAX_WORD_DIFF_CHARS:
+        return coarse_diff(old, new)
     head, tail = _untouched_ends(old, new)
     inner_old, inner_new = old[head:len(old) - tail], new[head:len(new) - tail]
     if len(inner_old) + len(inner_new) > _LINE_MODE_MIN_CHARS and ("\n" in inner_old or "\n" in inner_new):
@@ -75,13 +107,13 @@ def _untouched_ends(old: str, new: str) -> Tuple[int, int]:
     """Lengths of a shared start and end that end (start) at a space, so neither the Thai
     segmenter nor the diff need to see them: only the changed phrases are tokenized."""
     limit = min(len(old), len(new))
-    same = _common_prefix_len(old, new)
+    same = common_prefix(old, new)
     head = 0
     for k in range(min(same, limit) - 1, 0, -1):
         if old[k].isspace() and not old[k - 1].isspace():
             head = k
             break
-    same = min(_common_prefix_len(old[::-1], new[::-1]), limit - head)
+    same = min(common_prefix(old[::-1], new[::-1]), limit - head)
     tail = 0
     for k in range(same - 1, 0, -1):  # cut where the shared end starts right after a space
         if old[len(old) - k - 1].isspace() and not old[len(old) - k].isspace():
@@ -388,11 +420,11 @@ def _trim_replacement(old: Tuple[str, ...], new: Tuple[str, ...]) -> List[Op]:
     cuts_a, cuts_b = _offsets(old), _offsets(new)
     clusters_a, clusters_b = _cluster_starts(a), _cluster_starts(b)
     limit = min(len(a), len(b))
-    head = _common_prefix_len(a, b)
+    head = common_prefix(a, b)
     while head and not ((head in cuts_a or head in cuts_b or _words_meet(a, b, head, head))
                         and head in clusters_a and head in clusters_b):
         head -= 1
-    tail = min(_common_prefix_len(a[::-1], b[::-1]), limit - head)
+    tail = min(common_prefix(a[::-1], b[::-1]), limit - head)
     while tail and not ((len(a) - tail in cuts_a or len(b) - tail in cuts_b
                          or _words_meet(a, b, len(a) - tail, len(b) - tail, shared_first=False))
                         and len(a) - tail in clusters_a and len(b) - tail in clusters_b):
@@ -439,14 +471,17 @@ def _cluster_starts(text: str) -> set:
     return starts
 
 
-def _common_prefix_len(a: str, b: str) -> int:
-    """Number of leading characters ``a`` and ``b`` share."""
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+def common_prefix(a: str, b: str) -> int:
+    """Number of leading characters ``a`` and ``b`` share (binary search on slices: the
+    comparisons run in C, so long equal heads cost little)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _merge_ops(ops: Sequence[Op]) -> List[Op]:

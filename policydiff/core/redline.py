@@ -13,8 +13,7 @@ import difflib
 from dataclasses import dataclass, field, replace
 from typing import List, Optional, Sequence, Tuple
 
-import regex
-
+from .diff import common_prefix
 from .labels import parse_label
 from .model import Document, Paragraph, Row, Run, Table
 
@@ -140,11 +139,11 @@ def similarity(a: str, b: str) -> float:
     if 2 * min(len(a), len(b)) < 0.4 * (len(a) + len(b)):
         return 0.0
     if len(a) + len(b) > SIMILARITY_EXACT_CHARS:
-        return _estimated_similarity(a, b)
+        return estimated_similarity(a, b)
     # The shared start and end match anyway: difflib sees only what lies between them
     # (a few words for an edited paragraph, so pairing a long draft costs little).
-    head = _common_prefix(a, b)
-    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    head = common_prefix(a, b)
+    tail = common_prefix(a[head:][::-1], b[head:][::-1])
     ma, mb = a[head:len(a) - tail], b[head:len(b) - tail]
     if not ma or not mb:
         return 2.0 * (head + tail) / (len(a) + len(b))
@@ -160,27 +159,15 @@ def similarity(a: str, b: str) -> float:
 SIMILARITY_EXACT_CHARS = 200_000
 
 
-def _estimated_similarity(a: str, b: str) -> float:
+def estimated_similarity(a: str, b: str) -> float:
     """Shared head, tail and whitespace-separated pieces (as a multiset), as a share of both texts."""
     from collections import Counter
 
-    head = _common_prefix(a, b)
-    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    head = common_prefix(a, b)
+    tail = common_prefix(a[head:][::-1], b[head:][::-1])
     ca, cb = Counter(a[head:len(a) - tail].split()), Counter(b[head:len(b) - tail].split())
     shared = sum(len(w) * min(n, cb[w]) for w, n in ca.items() if w in cb)
     return min(2.0 * (head + tail + shared) / (len(a) + len(b)), 0.999)
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the common prefix (binary search on slices: the comparisons run in C)."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 PAIR_THRESHOLD = 0.45
@@ -324,43 +311,12 @@ def _kept(old_spans, new_spans, a: int, b: int, c: int, rev: Revision) -> List[P
     return out
 
 
-# Above this many characters (both texts) a paragraph is not diffed word by word: segmenting
-# and diffing megabytes of Thai takes minutes. No real paragraph comes near it.
-MAX_WORD_DIFF_CHARS = 200_000
-# Characters that continue the grapheme cluster before them (Thai vowels above/below, tone marks).
-_CONTINUES_CLUSTER = regex.compile(r"[\p{GCB=Extend}\p{GCB=SpacingMark}\p{GCB=ZWJ}]")
-
-
-def coarse_diff(old: str, new: str) -> List[Tuple[str, str]]:
-    """Linear-time edit script: common head and tail kept, the middle replaced whole.
-
-    Boundaries are moved back so that no edit starts or ends inside a grapheme cluster.
-    """
-    if old == new:
-        return [("=", old)] if old else []
-    head = _common_prefix(old, new)
-    while head and (_continues(old, head) or _continues(new, head)):
-        head -= 1
-    tail = _common_prefix(old[head:][::-1], new[head:][::-1])
-    while tail and (_continues(old, len(old) - tail) or _continues(new, len(new) - tail)):
-        tail -= 1
-    ops = [("=", old[:head]), ("-", old[head:len(old) - tail]), ("+", new[head:len(new) - tail]),
-           ("=", old[len(old) - tail:])]
-    return [(op, text) for op, text in ops if text]
-
-
-def _continues(text: str, i: int) -> bool:
-    """Whether the character at ``i`` continues the grapheme cluster before it (a tone mark...)."""
-    return 0 < i < len(text) and _CONTINUES_CLUSTER.match(text, i) is not None
-
-
 def diff_paragraph(old: Paragraph, new: Paragraph, rev: Revision, ops=None) -> Tuple[Piece, ...]:
     """Pieces showing the word edits that turn ``old``'s text into ``new``'s."""
     from .diff import word_diff
 
     if ops is None:
-        too_long = len(old.text) + len(new.text) > MAX_WORD_DIFF_CHARS
-        ops = coarse_diff(old.text, new.text) if too_long else word_diff(old.text, new.text)
+        ops = word_diff(old.text, new.text)
     ospans, nspans = _spans(old.text_runs), _spans(new.text_runs)
     pieces: List[Piece] = []
     a = c = 0
