@@ -285,7 +285,7 @@ def _merge_tok_ops(tok_ops: Sequence[_TokOp]) -> List[_TokOp]:
         elif op == INSERT:
             inserted.extend(tokens)
         else:
-            head, tail = _common_ends(deleted, inserted)
+            head, tail = common_ends(deleted, inserted)
             _append_equal(out, tuple(deleted[:head]))
             if len(deleted) - tail > head:
                 out.append((DELETE, tuple(deleted[head:len(deleted) - tail])))
@@ -296,7 +296,7 @@ def _merge_tok_ops(tok_ops: Sequence[_TokOp]) -> List[_TokOp]:
     return out
 
 
-def _common_ends(a: Sequence[str], b: Sequence[str]) -> Tuple[int, int]:
+def common_ends(a: Sequence[str], b: Sequence[str]) -> Tuple[int, int]:
     """Lengths of the common prefix and (non-overlapping) common suffix of two sequences."""
     limit = min(len(a), len(b))
     head = 0

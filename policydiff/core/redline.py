@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass, field, replace
 from typing import List, Optional, Sequence, Tuple
 
-from .diff import common_prefix
+from .diff import common_ends, common_prefix
 from .labels import parse_label
 from .model import Document, Paragraph, Row, Run, Table
 
@@ -180,13 +180,7 @@ def pair_blocks(old: Sequence, new: Sequence) -> List[Tuple[Optional[int], Optio
     nkeys = [block_key(b) for b in new]
     # Equal leading and trailing blocks pair off directly; difflib sees only the middle (a
     # reviewed copy differs from its base in a few paragraphs of thousands).
-    limit = min(len(okeys), len(nkeys))
-    head = 0
-    while head < limit and okeys[head] == nkeys[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and okeys[-1 - tail] == nkeys[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(okeys, nkeys)
     out: List[Tuple[Optional[int], Optional[int]]] = list(zip(range(head), range(head)))
     matcher = difflib.SequenceMatcher(None, okeys[head:len(okeys) - tail], nkeys[head:len(nkeys) - tail],
                                       autojunk=False)
