@@ -11,30 +11,13 @@ Must stay importable by a plain Python 3 without the project's dependencies.
 import json
 import sys
 import time
+from pathlib import Path
 
 import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
 
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def connect(connection, wait):
-    """The remote component context, retrying until soffice listens or ``wait`` runs out."""
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return resolver.resolve("uno:" + connection)
-        except NoConnectException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+# The tests' UNO worker already knows how to reach soffice; it imports nothing but uno.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from uno_worker import connect, prop  # noqa: E402
 
 
 def compare(ctx, old, new, dst):
