@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .diff import word_diff
 from .anchors import Anchor, anchor_clause, anchor_quote, anchor_span
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
-from .redline import pair_blocks
+from .redline import block_key, pair_blocks
 from .structure import display_label, outline_places
 
 COMMENT, PROPOSAL = "comment", "proposal"
@@ -73,6 +73,7 @@ class _Base:
     def __init__(self, base: Document):
         self.doc = base
         self.paragraphs = base.paragraphs()
+        self.keys = [block_key(p) for p in self.paragraphs]  # paired with every copy of a round
         self.clauses, self.places = outline_places(base)
 
     def clause_span(self, para: int, start: int, end: int):
@@ -169,6 +170,11 @@ def _container_segments(blocks, out: List[List[_Segment]], warnings: List[str]) 
 
 def _paragraph_segments(p: Paragraph, cur: List[_Segment], at: int) -> int:
     """Append ``p``'s runs and comment marks to ``cur``; return the offset after them."""
+    if len(p.text_runs) == len(p.runs) and all(r.change is None for r in p.text_runs):
+        # Untouched (most paragraphs of a copy): its text is one kept stretch.
+        if p.runs:
+            cur.append(_Segment("keep", p.text, at))
+        return at + len(p.text)
     for r in p.runs:
         if isinstance(r, CommentMark):
             cur.append(_Segment(r.kind, "", at, mark=r))
@@ -195,7 +201,7 @@ class _Importer:
         self.warnings: List[str] = []
         rejected = copy_all.view("reject").paragraphs()
         self.rejected = rejected
-        self.pairs = {i: j for i, j in pair_blocks(list(rejected), list(self.base.paragraphs))
+        self.pairs = {i: j for i, j in pair_blocks(rejected, self.base.paragraphs, self.base.keys)
                       if i is not None and j is not None}
         self.maps: Dict[int, object] = {}
 

