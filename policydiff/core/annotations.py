@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .diff import word_diff
 from .anchors import Anchor, anchor_clause, anchor_quote, anchor_span
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
-from .redline import block_key, pair_blocks
+from .redline import pair_blocks
 from .structure import display_label, outline_places
 
 COMMENT, PROPOSAL = "comment", "proposal"
@@ -73,7 +73,6 @@ class _Base:
     def __init__(self, base: Document):
         self.doc = base
         self.paragraphs = base.paragraphs()
-        self.keys = [block_key(p) for p in self.paragraphs]  # paired with every copy of a round
         self.clauses, self.places = outline_places(base)
 
     def clause_span(self, para: int, start: int, end: int):
@@ -201,7 +200,7 @@ class _Importer:
         self.warnings: List[str] = []
         rejected = copy_all.view("reject").paragraphs()
         self.rejected = rejected
-        self.pairs = {i: j for i, j in pair_blocks(rejected, self.base.paragraphs, self.base.keys)
+        self.pairs = {i: j for i, j in pair_blocks(rejected, self.base.paragraphs)
                       if i is not None and j is not None}
         self.maps: Dict[int, object] = {}
 

@@ -217,6 +217,13 @@ def _regions(ops: Sequence[Op], mine: str, theirs: str) -> Iterator[Tuple[str, i
 def _token_diff(old: str, new: str) -> List[Op]:
     """Word diff of two texts of moderate size."""
     old_tokens, new_tokens = tokenize(old), tokenize(new)
+    head, tail = common_ends(old_tokens, new_tokens)
+    if len(old_tokens) - head - tail == 1 == len(new_tokens) - head - tail:
+        # One word for another (a renumbered clause, most edits): what the diff and its
+        # cleanups would find anyway, without running them.
+        return [(EQUAL, "".join(old_tokens[:head])),
+                *_trim_replacement((old_tokens[head],), (new_tokens[head],)),
+                (EQUAL, "".join(old_tokens[len(old_tokens) - tail:]))]
     try:
         tok_ops = _diff_tokens(old_tokens, new_tokens)
     except _TooManyTokens:

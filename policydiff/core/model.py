@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Optional, Tuple, Union
 
+from .labels import parse_label
+
 INSERT = "ins"
 DELETE = "del"
 MOVE_FROM = "moveFrom"
@@ -97,6 +99,13 @@ class Paragraph:
     def shown(self) -> str:
         """Text as a reader sees it: automatic label, a space, then the text."""
         return f"{self.label} {self.text}" if self.label else self.text
+
+    @cached_property
+    def key(self) -> str:
+        """Kind and wording without the clause label: what a paragraph shares with its other
+        versions, however renumbered (cached: a round pairs the base with every copy)."""
+        label = parse_label(self.shown)
+        return f"{label.kind}:{label.rest}" if label else "p:" + self.shown
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from typing import List, Optional, Sequence, Tuple
 
 from .diff import common_ends, common_prefix
-from .labels import parse_label
 from .model import Document, Paragraph, Row, Run, Table
 
 KEEP, INS, DEL, MOVE_FROM, MOVE_TO = "=", "+", "-", "moveFrom", "moveTo"
@@ -122,9 +121,7 @@ def block_key(block) -> str:
     """What two blocks must share to count as the same block: kind and wording without the label."""
     if isinstance(block, Table):
         return "table:" + "\x1f".join(p.text for p in block.paragraphs())
-    shown = block.shown
-    label = parse_label(shown)
-    return f"{label.kind}:{label.rest}" if label else "p:" + shown
+    return block.key
 
 
 def similarity(a: str, b: str) -> float:
@@ -188,15 +185,10 @@ PAIR_THRESHOLD = 0.45
 _MAX_GAP_CELLS = 40000  # similarity matrix size above which a gap is paired by position
 
 
-def pair_blocks(old: Sequence, new: Sequence, new_keys: Optional[Sequence[str]] = None
-                ) -> List[Tuple[Optional[int], Optional[int]]]:
-    """Pair old and new blocks: (i, j) matched, (i, None) deleted, (None, j) inserted, in output order.
-
-    ``new_keys`` (``block_key`` of each new block) spares recomputing them when one document
-    is paired with many (a base draft with each reviewed copy of a round).
-    """
+def pair_blocks(old: Sequence, new: Sequence) -> List[Tuple[Optional[int], Optional[int]]]:
+    """Pair old and new blocks: (i, j) matched, (i, None) deleted, (None, j) inserted, in output order."""
     okeys = [block_key(b) for b in old]
-    nkeys = list(new_keys) if new_keys is not None else [block_key(b) for b in new]
+    nkeys = [block_key(b) for b in new]
     # Equal leading and trailing blocks pair off directly; difflib sees only the middle (a
     # reviewed copy differs from its base in a few paragraphs of thousands).
     head, tail = common_ends(okeys, nkeys)
