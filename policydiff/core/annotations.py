@@ -169,7 +169,7 @@ def _container_segments(blocks, out: List[List[_Segment]], warnings: List[str]) 
 
 def _paragraph_segments(p: Paragraph, cur: List[_Segment], at: int) -> int:
     """Append ``p``'s runs and comment marks to ``cur``; return the offset after them."""
-    if len(p.text_runs) == len(p.runs) and all(r.change is None for r in p.text_runs):
+    if not p.tracked and len(p.text_runs) == len(p.runs):
         # Untouched (most paragraphs of a copy): its text is one kept stretch.
         if p.runs:
             cur.append(_Segment("keep", p.text, at))

@@ -101,6 +101,13 @@ class Paragraph:
         return f"{self.label} {self.text}" if self.label else self.text
 
     @cached_property
+    def tracked(self) -> bool:
+        """Whether any tracked change touches the paragraph (its mark, properties, runs' text or format)."""
+        return (self.mark_change is not None or self.has_prop_change or self.old_style is not None
+                or self.old_num is not None or any(r.change is not None or r.old_fmt is not None
+                                                   for r in self.text_runs))
+
+    @cached_property
     def key(self) -> str:
         """Kind and wording without the clause label: what a paragraph shares with its other
         versions, however renumbered (cached: a round pairs the base with every copy)."""
@@ -210,8 +217,7 @@ def _view_run(run: Run, which: str) -> Run:
 
 
 def _view_paragraph(p: Paragraph, which: str) -> Paragraph:
-    if (p.mark_change is None and not p.has_prop_change and p.old_style is None and p.old_num is None
-            and all(r.change is None and r.old_fmt is None for r in p.text_runs)):
+    if not p.tracked:
         return p  # nothing to accept or reject: the same (immutable) paragraph
     runs = tuple(
         _view_run(r, which) if isinstance(r, Run) else r
