@@ -127,19 +127,20 @@ class _Segment:
 
 
 def _segments(copy_all: Document, warnings: Optional[List[str]] = None):
-    """For each paragraph of the original copy (reject view): its segments, in order.
+    """For each paragraph of the original copy (reject view): its segments, in order (none for
+    a paragraph with no tracked change and no comment mark).
 
     Paragraphs are grouped exactly as ``Document.view("reject")`` groups them, so that segment
     list k is rejected paragraph k: a paragraph whose mark was inserted joins the next one in
     the same container (as in Word), a table or the end of a cell ends the joining, and an
     inserted table row is not there at all.
     """
-    out: List[List[_Segment]] = []
+    out: List[Sequence[_Segment]] = []
     _container_segments(copy_all.blocks, out, warnings if warnings is not None else [])
     return out
 
 
-def _container_segments(blocks, out: List[List[_Segment]], warnings: List[str]) -> None:
+def _container_segments(blocks, out: List[Sequence[_Segment]], warnings: List[str]) -> None:
     cur: Optional[List[_Segment]] = None  # the paragraph being built, joined through inserted marks
     at = 0
     for b in blocks:
@@ -156,6 +157,9 @@ def _container_segments(blocks, out: List[List[_Segment]], warnings: List[str]) 
                     _container_segments(cell.blocks, out, warnings)
             continue
         if cur is None:
+            if not b.tracked and len(b.text_runs) == len(b.runs):
+                out.append(())  # untouched (most paragraphs of a copy): nothing to import
+                continue
             cur, at = [], 0
         at = _paragraph_segments(b, cur, at)
         if b.mark_change is not None and b.mark_change.kind in _ADDED:
@@ -281,6 +285,8 @@ class _Importer:
 
     # -- tracked changes
     def _proposals(self, para: int, segments: Sequence[_Segment]) -> None:
+        if not segments:
+            return
         group: List[_Segment] = []
         for s in list(segments) + [_Segment("keep", "", -1)]:
             if s.kind in ("ins", "del") and (not group or _same_change(group[-1], s)):
