@@ -65,7 +65,7 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
     annotations: List[Annotation] = []
     warnings: List[str] = []
     problems: List[Problem] = []
-    index = base_index(base.doc)  # the base's clause tree: once for every copy, not once per copy
+    index = base_index(base.doc, base.outline)  # the base's clause tree: once, not once per copy
     for path, problem in _expand(sources):
         if problem:
             problems.append(Problem(path.name, problem))

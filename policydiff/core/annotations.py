@@ -70,10 +70,10 @@ class ImportResult:
 class _Base:
     """The base draft's clauses and where each paragraph's text sits in them."""
 
-    def __init__(self, base: Document):
+    def __init__(self, base: Document, outline: Optional[tuple] = None):
         self.doc = base
         self.paragraphs = base.paragraphs()
-        self.clauses, self.places = outline_places(base)
+        self.clauses, self.places = outline if outline is not None else outline_places(base)
 
     def clause_span(self, para: int, start: int, end: int):
         """(clause index, start, end) in clause text for a span of paragraph ``para``'s text."""
@@ -384,9 +384,10 @@ def from_review_copy(base: Document, copy_all: Document, *, source: str, divisio
     return _Importer(index if index is not None else _Base(base), copy_all, source, division).run()
 
 
-def base_index(base: Document) -> _Base:
-    """The base draft's clauses and paragraph places, computed once for a round's copies."""
-    return _Base(base)
+def base_index(base: Document, outline: Optional[tuple] = None) -> _Base:
+    """The base draft's clauses and paragraph places, computed once for a round's copies
+    (``outline``: ``outline_places(base)`` when the caller already has it)."""
+    return _Base(base, outline)
 
 
 def _division_of(copy_all: Document) -> str:
