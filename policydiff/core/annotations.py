@@ -127,8 +127,7 @@ class _Segment:
 
 
 def _segments(copy_all: Document, warnings: Optional[List[str]] = None):
-    """For each paragraph of the original copy (reject view): its segments, in order (none for
-    a paragraph with no tracked change and no comment mark).
+    """For each paragraph of the original copy (reject view): its segments, in order.
 
     Paragraphs are grouped exactly as ``Document.view("reject")`` groups them, so that segment
     list k is rejected paragraph k: a paragraph whose mark was inserted joins the next one in
@@ -158,7 +157,8 @@ def _container_segments(blocks, out: List[Sequence[_Segment]], warnings: List[st
             continue
         if cur is None:
             if not b.tracked and len(b.text_runs) == len(b.runs):
-                out.append(())  # untouched (most paragraphs of a copy): nothing to import
+                # Untouched (most paragraphs of a copy): one kept stretch, nothing to import.
+                out.append((_Segment("keep", b.text, 0),) if b.runs else ())
                 continue
             cur, at = [], 0
         at = _paragraph_segments(b, cur, at)
@@ -285,7 +285,7 @@ class _Importer:
 
     # -- tracked changes
     def _proposals(self, para: int, segments: Sequence[_Segment]) -> None:
-        if not segments:
+        if len(segments) < 2 and not any(s.kind in ("ins", "del") for s in segments):
             return
         group: List[_Segment] = []
         for s in list(segments) + [_Segment("keep", "", -1)]:
@@ -329,7 +329,7 @@ class _Importer:
 
     # -- edits without Track Changes
     def _untracked(self) -> None:
-        for i, j in sorted(self.pairs.items()):
+        for i, j in self.pairs.items():  # in document order: pair_blocks pairs monotonically
             old, new = self.base.paragraphs[j].text, self.rejected[i].text
             if old == new:
                 continue

@@ -28,6 +28,13 @@ _BREAKS = re.compile("([\t\n])")
 _MAX_TEXT_NODE = 1_000_000  # characters (up to 3 MB of UTF-8 Thai)
 _BREAK_TAGS = {"\t": qn("w:tab"), "\n": qn("w:br")}
 
+# Clark names of what is written once per run or paragraph, looked up once (a 5,000-paragraph
+# body builds tens of thousands of elements).
+_P, _R, _T, _DEL_TEXT = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:delText")
+_RPR, _PPR, _RPR_CHANGE = qn("w:rPr"), qn("w:pPr"), qn("w:rPrChange")
+_ID, _AUTHOR, _DATE = qn("w:id"), qn("w:author"), qn("w:date")
+_WRAPPER_TAG = {op: qn(tag) for op, tag in _WRAPPER.items()}
+
 
 @functools.lru_cache(maxsize=4096)
 def _parsed(xml: str):
@@ -37,6 +44,18 @@ def _parsed(xml: str):
 def _element(xml: str):
     """A fresh element from an opaque property string ('' → None)."""
     return copy.deepcopy(_parsed(xml)) if xml else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _paragraph_start(props: str):
+    """An empty w:p holding these paragraph properties, for each paragraph that has them to copy."""
+    # Assembled as a paragraph always was (a new w:p, then a copy of the parsed w:pPr appended),
+    # so each copy carries the same namespace declarations, and so the same bytes; one copy
+    # costs far less than a new w:p plus a copied w:pPr moved into it.
+    p = etree.Element(_P)
+    if props:
+        p.append(_element(props))
+    return p
 
 
 def _elements(xml: str) -> list:
@@ -59,6 +78,11 @@ class _Ids:
 class BodyWriter:
     """Turns redline blocks into w:p / w:tbl elements."""
 
+    # A paragraph is built detached and then appended to its parent; its runs are built in
+    # place inside it. lxml binds every element made inside the paragraph, or moved into it,
+    # to the paragraph's own namespace declaration, so the bytes do not depend on the order
+    # the pieces were assembled in.
+
     def __init__(self, comment_ids: Optional[Dict[int, str]] = None, num_map: Optional[Dict[str, str]] = None):
         self.ids = _Ids()
         self.comment_ids = comment_ids or {}
@@ -74,21 +98,23 @@ class BodyWriter:
         return ppr
 
     def _stamp(self, el, author: str, date: str):
-        el.set(qn("w:id"), self.ids.next())
-        el.set(qn("w:author"), author or "policydiff")
+        el.set(_ID, self.ids.next())
+        el.set(_AUTHOR, author or "policydiff")
         if date:
-            el.set(qn("w:date"), date)
+            el.set(_DATE, date)
         return el
 
     # -- runs
-    def run(self, text: str, props: str, removed: bool, old_props: Optional[str] = None, author="", date=""):
-        r = etree.Element(qn("w:r"))
+    def run(self, parent, text: str, props: str, removed: bool, old_props: Optional[str] = None,
+            author="", date=""):
+        """Append a w:r to ``parent``: its properties (with a w:rPrChange if asked) and its text."""
+        r = etree.SubElement(parent, _R)
         rpr = _element(props)
         if old_props is not None:
             if rpr is None:
-                rpr = etree.Element(qn("w:rPr"))
-            change = self._stamp(etree.SubElement(rpr, qn("w:rPrChange")), author, date)
-            change.append(_element(old_props) if old_props else etree.Element(qn("w:rPr")))
+                rpr = etree.Element(_RPR)
+            change = self._stamp(etree.SubElement(rpr, _RPR_CHANGE), author, date)
+            change.append(_element(old_props) if old_props else etree.Element(_RPR))
         if rpr is not None:
             r.append(rpr)
         self._text(r, text, removed)
@@ -97,7 +123,7 @@ class BodyWriter:
     @staticmethod
     def _text(r, text: str, removed: bool) -> None:
         """Text as w:t (w:delText when deleted), with w:tab and w:br for tabs and line breaks."""
-        tag = qn("w:delText") if removed else qn("w:t")
+        tag = _DEL_TEXT if removed else _T
         for part in _BREAKS.split(text):
             if part in _BREAK_TAGS:
                 etree.SubElement(r, _BREAK_TAGS[part])
@@ -111,13 +137,22 @@ class BodyWriter:
 
     # -- paragraphs
     def paragraph(self, para: RPara):
-        p = etree.Element(qn("w:p"))
-        ppr = self._ppr(para)
-        if ppr is not None:
-            p.append(ppr)
+        p = copy.deepcopy(_paragraph_start(para.props))
+        self._revise_ppr(p, para)
         if para.move:
             self._move_range(p, para, start=True)
         marks = self._comment_marks(para)
+        if marks:
+            self._pieces_with_marks(p, para, marks)
+        else:  # most paragraphs carry no comment: no cutting at mark offsets
+            for piece in para.pieces:
+                self._piece(p, piece, piece.text)
+        if para.move:
+            self._move_range(p, para, start=False)
+        return p
+
+    def _pieces_with_marks(self, p, para: RPara, marks: List) -> None:
+        """The pieces, cut where comment ranges start and end, with the range marks between."""
         pos, last = 0, None
         for piece in para.pieces:
             for a, b in _cut(pos, pos + len(piece.text), marks):
@@ -126,28 +161,25 @@ class BodyWriter:
                 last = piece
             pos += len(piece.text)
         self._marks_at(p, pos, marks, final=True, after=last)
-        if para.move:
-            self._move_range(p, para, start=False)
-        return p
 
     def _piece(self, p, piece, text: str) -> None:
         if not text:
             return
-        removed = piece.op in _REMOVED
         if piece.op == KEEP:
-            p.append(self.run(text, piece.props, False, piece.old_props, piece.author, piece.date))
+            self.run(p, text, piece.props, False, piece.old_props, piece.author, piece.date)
             return
-        wrapper = self._stamp(etree.SubElement(p, qn(_WRAPPER[piece.op])), piece.author, piece.date)
-        wrapper.append(self.run(text, piece.props, removed))
+        wrapper = self._stamp(etree.SubElement(p, _WRAPPER_TAG[piece.op]), piece.author, piece.date)
+        self.run(wrapper, text, piece.props, piece.op in _REMOVED)
 
-    def _ppr(self, para: RPara):
-        ppr = _element(para.props)
+    def _revise_ppr(self, p, para: RPara) -> None:
+        """Give the w:pPr that ``p`` starts with its old numbering ids, mark revision and w:pPrChange."""
+        ppr = p[0] if len(p) else None
         if para.props_from_old:
-            ppr = self._old_ppr(ppr)
+            self._old_ppr(ppr)
         if para.mark == KEEP and para.old_props is None:
-            return ppr
+            return
         if ppr is None:
-            ppr = etree.Element(qn("w:pPr"))
+            ppr = etree.SubElement(p, _PPR)
         if para.mark != KEEP:
             rpr = ppr.find(qn("w:rPr"))
             if rpr is None:
@@ -164,7 +196,6 @@ class BodyWriter:
             change = self._stamp(etree.SubElement(ppr, qn("w:pPrChange")), para.author or _first_author(para),
                                  para.date or _first_date(para))
             change.append(self._old_ppr(_base_ppr(para.old_props)))
-        return ppr
 
     def _move_range(self, p, para: RPara, start: bool) -> None:
         name, _, _ = para.move
@@ -391,8 +422,7 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
     sect = body.find(qn("w:sectPr")) if body is not None else None
     if body is None:
         body = etree.SubElement(root, qn("w:body"))
-    for child in list(body):
-        body.remove(child)
+    del body[:]  # unlike remove() one by one, frees the old body without re-homing each subtree
     BodyWriter(comment_ids, num_map).blocks(body, redline.blocks)
     if sect is not None:
         if redline.landscape_tail:
