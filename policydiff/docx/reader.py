@@ -27,13 +27,21 @@ _SPECIAL = {
     qn("w:noBreakHyphen"): "\u2011", qn("w:softHyphen"): "\u00ad",
 }
 _OFF = ("0", "false", "off", "none")
+# Tags and attributes the hot loops compare against, computed once rather than per element.
+_P, _R, _TBL, _CUSTOM_XML = qn("w:p"), qn("w:r"), qn("w:tbl"), qn("w:customXml")
+_PPR, _RPR, _PSTYLE, _NUMPR = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:numPr")
+_PPR_CHANGE, _RPR_CHANGE, _SYM = qn("w:pPrChange"), qn("w:rPrChange"), qn("w:sym")
+_COMMENT_START, _COMMENT_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
+_VAL, _ID, _AUTHOR, _DATE, _NAME = qn("w:val"), qn("w:id"), qn("w:author"), qn("w:date"), qn("w:name")
+_PPR_PARTS = frozenset((_PSTYLE, _NUMPR, _RPR, _PPR_CHANGE))
+_OLD_PPR = f"{_PPR_CHANGE}/{_PPR}"
 _XML_CHAR = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 VIEWS = ("accept", "reject", "all")
 
 
 def change_of(el) -> Change:
     """Return the Change described by a w:ins/w:del/w:moveFrom/w:moveTo element."""
-    return Change(_CHANGE_TAGS[el.tag], el.get(qn("w:author"), ""), el.get(qn("w:date"), ""), el.get(qn("w:id"), ""))
+    return Change(_CHANGE_TAGS[el.tag], el.get(_AUTHOR, ""), el.get(_DATE, ""), el.get(_ID, ""))
 
 
 def _on(rpr, *tags: str) -> bool:
@@ -75,6 +83,51 @@ def _xml(el) -> str:
     return etree.tostring(el, encoding="unicode") if el is not None else ""
 
 
+def _first(el, tag):
+    """The first child of ``el`` with ``tag``, or None (``find`` costs more: it goes through ElementPath)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _firsts(el, tags) -> dict:
+    """{tag: first child with that tag} for the wanted tags, in one pass over ``el``'s children."""
+    found = {}
+    if el is not None:
+        for child in el:
+            tag = child.tag
+            if tag in tags and tag not in found:
+                found[tag] = child
+    return found
+
+
+_NO_RUN_PROPS = (Format(), "", None, None)
+_RUN_PROPS_MAX = 1 << 14  # a real draft has a handful of distinct w:rPr
+
+
+def _run_props(rpr, xml: str) -> tuple:
+    """(fmt, props, old_fmt, old_props) of a run's w:rPr whose XML is ``xml``."""
+    old = rpr.find(_RPR_CHANGE)
+    if old is None:
+        return format_of(rpr), xml, None, None
+    old_rpr = old.find(_RPR)
+    clean = _without(rpr, "w:rPrChange")
+    return format_of(clean), _xml(clean), format_of(old_rpr), _xml(old_rpr)
+
+
+def _copy(para: Paragraph) -> Paragraph:
+    """A distinct Paragraph equal to ``para``, keeping the cached properties it has computed.
+
+    ``dataclasses.replace`` would run __init__ and drop the cached_property values (text,
+    text_runs, tracked, ...) that the view and the diff would then compute again; they
+    derive from the fields alone, so they hold for the copy too.
+    """
+    new = object.__new__(Paragraph)
+    new.__dict__.update(para.__dict__)
+    return new
+
+
 def _without(el, *tags: str):
     """A copy of ``el`` without children of the given tags (None stays None)."""
     if el is None:
@@ -109,6 +162,7 @@ class _Reader:
         self.style_num = style_numbering(styles_root)
         self.style_key = tuple(sorted(self.style_num.items()))
         self.warnings: List[str] = []
+        self.run_props: dict = {}  # w:rPr XML -> _run_props: a draft repeats a few formats thousands of times
 
     def _warn_once(self, message: str) -> None:
         if message not in self.warnings:
@@ -118,15 +172,15 @@ class _Reader:
         out = []
         for child in parent:
             tag = child.tag
-            if tag == qn("w:p"):
+            if tag == _P:
                 out.append(self.paragraph(child))
-            elif tag == qn("w:tbl"):
+            elif tag == _TBL:
                 out.append(self.table(child))
             elif tag == _SDT:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
                     out.extend(self.blocks(content))
-            elif tag == qn("w:customXml"):
+            elif tag == _CUSTOM_XML:
                 out.extend(self.blocks(child))
         return tuple(out)
 
@@ -150,10 +204,11 @@ class _Reader:
         return Row(cells=cells, props=_xml(_without(trpr, "w:ins", "w:del")), change=change)
 
     def paragraph(self, p) -> Paragraph:
-        key = (self.style_key, etree.tostring(p))
+        # Unicode serializes Thai as itself; the default ASCII writes each character as &#...; (3x slower).
+        key = (self.style_key, etree.tostring(p, encoding="unicode"))
         para = _READ.get(key)
         if para is not None:
-            return replace(para)
+            return _copy(para)
         warned = len(self.warnings)
         para = self._paragraph(p)
         if len(self.warnings) == warned:  # one that warned is read again, so that it warns again
@@ -163,22 +218,23 @@ class _Reader:
         return para
 
     def _paragraph(self, p) -> Paragraph:
-        ppr = p.find(qn("w:pPr"))
-        style, num, mark = "", None, None
-        if ppr is not None:
-            style = self._val(ppr.find(qn("w:pStyle"))) or ""
-            num = self._numpr(ppr.find(qn("w:numPr")))
-            mark_rpr = ppr.find(qn("w:rPr"))
-            if mark_rpr is not None:
-                for el in mark_rpr:
-                    if el.tag in _CHANGE_TAGS:
-                        mark = change_of(el)
+        ppr = _first(p, _PPR)
+        kids = _firsts(ppr, _PPR_PARTS)
+        style = self._val(kids.get(_PSTYLE)) or ""
+        num = self._numpr(kids.get(_NUMPR))
+        mark = None
+        mark_rpr = kids.get(_RPR)
+        if mark_rpr is not None:
+            for el in mark_rpr:
+                if el.tag in _CHANGE_TAGS:
+                    mark = change_of(el)
         if num is None and style in self.style_num:
             num = self.style_num[style]
         runs: List = []
         self.inlines(p, None, runs)
-        para = Paragraph(runs=tuple(runs), style=style, props=_xml(self._clean_ppr(ppr)), mark_change=mark, num=num)
-        change = ppr.find(f"{qn('w:pPrChange')}/{qn('w:pPr')}") if ppr is not None else None
+        para = Paragraph(runs=tuple(runs), style=style, props=self._ppr_xml(ppr, kids), mark_change=mark, num=num)
+        # The path finds a w:pPr in any w:pPrChange, not only the first (kids holds the first).
+        change = ppr.find(_OLD_PPR) if _PPR_CHANGE in kids else None
         if change is None:
             return para
         old_style = self._val(change.find(qn("w:pStyle"))) or ""
@@ -186,6 +242,16 @@ class _Reader:
         if old_num is None and old_style in self.style_num:
             old_num = self.style_num[old_style]
         return replace(para, has_prop_change=True, old_style=old_style, old_num=old_num)
+
+    @staticmethod
+    def _ppr_xml(ppr, kids: dict) -> str:
+        """The w:pPr XML the writer reuses, without the revisions read into the model."""
+        if ppr is None:
+            return ""
+        mark_rpr = kids.get(_RPR)
+        if _PPR_CHANGE in kids or (mark_rpr is not None and any(c.tag in _CHANGE_TAGS for c in mark_rpr)):
+            return _xml(_Reader._clean_ppr(ppr))
+        return _xml(ppr)  # nothing to remove: no copy
 
     @staticmethod
     def _clean_ppr(ppr):
@@ -203,7 +269,7 @@ class _Reader:
 
     @staticmethod
     def _val(el) -> Optional[str]:
-        return None if el is None else el.get(qn("w:val"))
+        return None if el is None else el.get(_VAL)
 
     def _numpr(self, numpr):
         if numpr is None:
@@ -217,7 +283,7 @@ class _Reader:
     def inlines(self, parent, change: Optional[Change], out: List) -> None:
         for child in parent:
             tag = child.tag
-            if tag == qn("w:r"):
+            if tag == _R:
                 run = self.run(child, change)
                 if run is not None:
                     out.append(run)
@@ -236,32 +302,40 @@ class _Reader:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
                     self.inlines(content, change, out)
-            elif tag == qn("w:commentRangeStart"):
-                out.append(CommentMark("start", child.get(qn("w:id"), "")))
-            elif tag == qn("w:commentRangeEnd"):
-                out.append(CommentMark("end", child.get(qn("w:id"), "")))
+            elif tag == _COMMENT_START:
+                out.append(CommentMark("start", child.get(_ID, "")))
+            elif tag == _COMMENT_END:
+                out.append(CommentMark("end", child.get(_ID, "")))
 
     def run(self, r, change: Optional[Change]) -> Optional[Run]:
         parts = []
+        rpr = None
         for child in r:
             tag = child.tag
             if tag in _TEXT_TAGS:
                 parts.append(child.text or "")
             elif tag in _SPECIAL:
                 parts.append(_SPECIAL[tag])
-            elif tag == qn("w:sym"):
+            elif tag == _SYM:
                 parts.append(self._sym(child))
+            elif tag == _RPR and rpr is None:
+                rpr = child
         if not parts:
             return None
-        rpr = r.find(qn("w:rPr"))
-        old = rpr.find(qn("w:rPrChange")) if rpr is not None else None
-        old_rpr = old.find(qn("w:rPr")) if old is not None else None
-        clean = _without(rpr, "w:rPrChange")
-        return Run(
-            text="".join(parts), fmt=format_of(clean), props=_xml(clean), change=change,
-            old_fmt=format_of(old_rpr) if old is not None else None,
-            old_props=_xml(old_rpr) if old is not None else None,
-        )
+        fmt, props, old_fmt, old_props = self._run_props(rpr)
+        return Run(text="".join(parts), fmt=fmt, props=props, change=change, old_fmt=old_fmt, old_props=old_props)
+
+    def _run_props(self, rpr) -> tuple:
+        """(fmt, props, old_fmt, old_props) of a w:rPr, worked out once per distinct w:rPr."""
+        if rpr is None:
+            return _NO_RUN_PROPS
+        xml = _xml(rpr)
+        found = self.run_props.get(xml)
+        if found is None:
+            if len(self.run_props) >= _RUN_PROPS_MAX:  # a hostile file may make every w:rPr different
+                self.run_props.clear()
+            found = self.run_props[xml] = _run_props(rpr, xml)
+        return found
 
     def _sym(self, el) -> str:
         try:
@@ -286,17 +360,25 @@ def markup_warnings(body, comments: tuple) -> List[str]:
         return []
     ids: Counter = Counter()
     kinds: Counter = Counter()
-    for el in body.iter(*_REVISION_TAGS):
-        ids[el.get(qn("w:id"), "")] += 1
-        kinds[el.tag] += 1
-    names = {tag: {el.get(qn("w:name"), "") for el in body.iter(tag)} for tag in _MOVE_RANGES}
+    names = {tag: set() for tag in _MOVE_RANGES}
+    marked = set()
+    # These tags are rare, so walking the tree is the cost: walk it once for all of them.
+    for el in body.iter(*_REVISION_TAGS, *_MOVE_RANGES, _COMMENT_START, _COMMENT_END):
+        tag = el.tag
+        if tag in _CHANGE_TAGS:
+            ids[el.get(_ID, "")] += 1
+            kinds[tag] += 1
+        elif tag in names:
+            names[tag].add(el.get(_NAME, ""))
+        else:
+            marked.add(el.get(_ID, ""))
     out = []
     repeated = [i for i, n in ids.items() if n > 1 and i]
     if repeated:
         out.append(f"duplicate revision ids ({_ids(repeated)}) on different tracked changes; each is read as "
                    "its own change (ids are renumbered when written)")
     out.extend(_move_warnings(kinds, names))
-    out.extend(_comment_id_warnings(body, comments))
+    out.extend(_comment_id_warnings(marked, comments))
     return out
 
 
@@ -317,15 +399,14 @@ def _move_warnings(kinds: Counter, names: dict) -> List[str]:
     return out
 
 
-def _comment_id_warnings(body, comments: tuple) -> List[str]:
-    """Comments sharing an id, and comment marks whose comment is missing."""
+def _comment_id_warnings(marked: set, comments: tuple) -> List[str]:
+    """Comments sharing an id, and comment marks (their ids ``marked``) whose comment is missing."""
     counts = Counter(c.id for c in comments)
     repeated = [i for i, n in counts.items() if n > 1]
     out = []
     if repeated:
         out.append(f"duplicate comment ids ({_ids(repeated)}); the first comment with each id is placed on the "
                    "marked words, the others are kept without a place")
-    marked = {el.get(qn("w:id"), "") for el in body.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))}
     missing = list(marked - set(counts))
     if missing:
         out.append(f"comment marks refer to comments that are not in the file ({_ids(missing)}); ignored")
@@ -382,6 +463,7 @@ MAX_COMMENTS = 100_000  # Word itself refuses more than 32,767 comment ranges
 
 def _check_counts(source: str, body, comments_root) -> None:
     """Refuse a document with more paragraphs, runs, cells or comments than the safety limits."""
+    # One walk for the three tags: a walk per tag costs twice as much when runs are many.
     counts = Counter(el.tag for el in body.iter(*(qn(t) for t in LIMITS))) if body is not None else Counter()
     for tag, (what, limit) in LIMITS.items():
         if counts[qn(tag)] > limit:
