@@ -220,8 +220,15 @@ def _pair_gap(old, new, okeys, nkeys, irange, jrange):
         if _kind(old[i]) == _kind(new[j]) and similar_enough(okeys[i], nkeys[j], PAIR_THRESHOLD):
             return [(i, j)]
         return [(i, None), (None, j)]
+    if len(ii) == len(jj) and _diagonal_wins(old, new, okeys, nkeys, ii, jj):
+        return list(zip(ii, jj))
     if len(ii) * len(jj) > _MAX_GAP_CELLS:
         return _pair_by_position(old, new, ii, jj)
+    return _pair_by_similarity(old, new, okeys, nkeys, ii, jj)
+
+
+def _pair_by_similarity(old, new, okeys, nkeys, ii: List[int], jj: List[int]):
+    """The monotone pairing of most total similarity (pairs of at least PAIR_THRESHOLD)."""
     sim = [[similarity(okeys[i], nkeys[j]) if _kind(old[i]) == _kind(new[j]) else 0.0 for j in jj] for i in ii]
     n, m = len(ii), len(jj)
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -243,6 +250,22 @@ def _pair_gap(old, new, okeys, nkeys, irange, jrange):
     out.extend((ii[k], None) for k in range(a, n))
     out.extend((None, jj[k]) for k in range(b, m))
     return out
+
+
+def _diagonal_wins(old, new, okeys, nkeys, ii, jj) -> bool:
+    """Whether pairing an n×n gap in order is what the similarity matrix would choose, known
+    from the shared ends alone: each pair in order sharing more than 1 - 1/n of its text
+    sums to more than n - 1, which no other pairing (of at most n - 1 pairs) can reach; so
+    several edited paragraphs in a row cost no difflib."""
+    need = max(PAIR_THRESHOLD, 1.0 - 1.0 / len(ii)) + 1e-9  # a margin for the float sums
+    for i, j in zip(ii, jj):
+        a, b = okeys[i], nkeys[j]
+        if _kind(old[i]) != _kind(new[j]) or not a or not b or len(a) + len(b) > SIMILARITY_EXACT_CHARS:
+            return False
+        head, tail = _shared_ends(a, b)
+        if 2.0 * (head + tail) / (len(a) + len(b)) <= need:
+            return False
+    return True
 
 
 def _pair_by_position(old, new, ii, jj):
