@@ -93,6 +93,18 @@ def test_word_diff_rebuilds_both_texts_and_never_splits_a_cluster(case):
 
 
 @_SETTINGS
+@given(_texts_and_edits())
+def test_one_word_for_another_is_what_the_full_token_diff_finds(case):
+    # _token_diff answers a one-token replacement without diff-match-patch; the full path
+    # (diff, chatter, sliding, trimming) must give the same ops for every such edit.
+    old, new = case
+    from policydiff.core.tokens import tokenize
+
+    full = diff_module._merge_ops(diff_module._diff_of_tokens(tokenize(old), tokenize(new)))
+    assert diff_module._merge_ops(diff_module._token_diff(old, new)) == full
+
+
+@_SETTINGS
 @given(st.text(max_size=60), st.text(max_size=60))
 def test_word_diff_rebuilds_any_two_texts(old, new):
     ops = word_diff(old, new)

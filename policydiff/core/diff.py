@@ -224,6 +224,11 @@ def _token_diff(old: str, new: str) -> List[Op]:
         return [(EQUAL, "".join(old_tokens[:head])),
                 *_trim_replacement((old_tokens[head],), (new_tokens[head],)),
                 (EQUAL, "".join(old_tokens[len(old_tokens) - tail:]))]
+    return _diff_of_tokens(old_tokens, new_tokens)
+
+
+def _diff_of_tokens(old_tokens: List[str], new_tokens: List[str]) -> List[Op]:
+    """Text ops from the token diff and its cleanups."""
     try:
         tok_ops = _diff_tokens(old_tokens, new_tokens)
     except _TooManyTokens:
