@@ -128,6 +128,27 @@ def _copy(para: Paragraph) -> Paragraph:
     return new
 
 
+def _joined(inlines: List) -> tuple:
+    """The inlines with each run joined to the run before it when nothing but the text tells
+    them apart: Word splits runs at every editing session (w:rsidR), which the model does not
+    keep, and every later step pays per run."""
+    out: List = []
+    texts: List[str] = []  # of the run being joined (joined once: no quadratic concatenation)
+    for x in inlines:
+        prev = out[-1] if out else None
+        if (type(x) is Run and type(prev) is Run and x.props == prev.props and x.change == prev.change
+                and x.old_props == prev.old_props and x.fmt == prev.fmt and x.old_fmt == prev.old_fmt):
+            texts.append(x.text)
+            continue
+        if len(texts) > 1:
+            out[-1] = replace(prev, text="".join(texts))
+        out.append(x)
+        texts = [x.text] if type(x) is Run else []
+    if len(texts) > 1:
+        out[-1] = replace(out[-1], text="".join(texts))
+    return tuple(out)
+
+
 def _without(el, *tags: str):
     """A copy of ``el`` without children of the given tags (None stays None)."""
     if el is None:
@@ -232,7 +253,7 @@ class _Reader:
             num = self.style_num[style]
         runs: List = []
         self.inlines(p, None, runs)
-        para = Paragraph(runs=tuple(runs), style=style, props=self._ppr_xml(ppr, kids), mark_change=mark, num=num)
+        para = Paragraph(runs=_joined(runs), style=style, props=self._ppr_xml(ppr, kids), mark_change=mark, num=num)
         # The path finds a w:pPr in any w:pPrChange, not only the first (kids holds the first).
         change = ppr.find(_OLD_PPR) if _PPR_CHANGE in kids else None
         if change is None:
