@@ -1,6 +1,6 @@
 """Generate Thai policy drafts of any size, an edited version with its edits recorded, and reviewed copies.
 
-    python benchmarks/generate.py --clauses 300 --out DIR [--seed 1] [--copies 20]
+    python benchmarks/generate.py --clauses 300 --out DIR [--seed 1] [--copies 20] [--flavour clean|word]
 
 Writes into DIR:
     base.txt, edited.txt      readable sources in the format of scripts/build_example.py
@@ -8,6 +8,11 @@ Writes into DIR:
                               typed labels in Thai digits: ข้อ ๕, (๑), (ก); หมวด / ส่วนที่ headings)
     edits.json                the ground truth: every edit from base to edited (see ``apply_edits``)
     reviews/NN-code.docx      COPIES reviewed copies of base: Word comments and tracked proposals
+
+Two flavours of .docx: *clean* (as build_example.py writes them: one run per paragraph, formatting
+only in styles) and *word* (benchmarks/wordlike.py applied to every file: paragraphs cut into
+about 4 runs each with its own Thai w:rPr, rsids and w14 paragraph ids, as Word saves a draft
+after a few editing sessions; the text, and so edits.json, is the same).
 
 A draft is made of clauses (ข้อ), about 1.7 paragraphs per clause with items, sub-items,
 follow-on paragraphs (วรรคสอง), chapter and part headings and one table per 500 clauses, so
@@ -46,8 +51,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-# Generated sets are reused only when made by this very file (see ``ensure``).
-GENERATOR_VERSION = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+FLAVOURS = ("clean", "word")
+# Generated sets are reused only when made by this very file and its Word-style rewriter (see ``ensure``).
+GENERATOR_VERSION = hashlib.sha1(Path(__file__).read_bytes()
+                                 + (Path(__file__).parent / "wordlike.py").read_bytes()).hexdigest()[:12]
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 THAI_LETTERS = "กขคงจฉชซฌญ"
 THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
@@ -817,6 +824,22 @@ def _builder():
     return module
 
 
+def _wordlike():
+    """benchmarks/wordlike.py as a module (this file is also loaded by path, outside any package)."""
+    name = "policydiff_bench_wordlike"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "wordlike.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def _flavoured(data: bytes, flavour: str, seed) -> bytes:
+    """The built .docx bytes in the asked flavour."""
+    return _wordlike().wordlike(data, seed) if flavour == "word" else data
+
+
 def _source(r: Rendered, meta: Dict[str, str]) -> str:
     head = [f"{k}: {v}" for k, v in meta.items()] + ["---"]
     return "\n".join(head + r.lines) + "\n"
@@ -828,12 +851,14 @@ BASE_META = {"title": f"ประกาศ{ORG} เรื่อง {POLICY}", "s
 EDITED_META = dict(BASE_META, subject="ร่างที่ ๒", modified="2024-04-10T10:30:00Z", revision="7")
 
 
-def _params(clauses: int, seed, copies: int) -> dict:
-    return {"generator": GENERATOR_VERSION, "clauses": clauses, "seed": seed, "copies": copies}
+def _params(clauses: int, seed, copies: int, flavour: str = "clean") -> dict:
+    return {"generator": GENERATOR_VERSION, "clauses": clauses, "seed": seed, "copies": copies, "flavour": flavour}
 
 
-def generate(out: Path, clauses: int, seed=1, copies: int = 20) -> dict:
+def generate(out: Path, clauses: int, seed=1, copies: int = 20, flavour: str = "clean") -> dict:
     """Write the base and edited drafts, the ground truth and the reviewed copies; return the truth."""
+    if flavour not in FLAVOURS:
+        raise ValueError(f"flavour must be one of {', '.join(FLAVOURS)}, not {flavour!r}")
     out = Path(out)
     (out / "reviews").mkdir(parents=True, exist_ok=True)
     blocks = build_model(clauses, seed)
@@ -846,14 +871,20 @@ def generate(out: Path, clauses: int, seed=1, copies: int = 20) -> dict:
     be = _builder()
     for name, r, meta in (("base", base, BASE_META), ("edited", edited, EDITED_META)):
         (out / f"{name}.txt").write_text(_source(r, meta), encoding="utf-8")
-        (out / f"{name}.docx").write_bytes(be.build_draft(out / f"{name}.txt"))
-    reviews = _write_reviews(out, be, blocks, base, seed, copies)
-    truth = dict(_params(clauses, seed, copies), paragraphs={"base": len(base.paras), "edited": len(edited.paras)},
+        (out / f"{name}.docx").write_bytes(_flavoured(be.build_draft(out / f"{name}.txt"), flavour, seed))
+    reviews = _write_reviews(out, be, blocks, base, seed, copies, flavour)
+    truth = dict(_params(clauses, seed, copies, flavour), runs_per_paragraph=runs_per_paragraph(out / "base.docx"),
+                 paragraphs={"base": len(base.paras), "edited": len(edited.paras)},
                  true_chars=sum(map(true_chars, edits)), true_chars_digitwise=sum(map(true_chars_digitwise, edits)),
                  counts=_tally(edits, lambda e: 1), true_by_kind=_tally(edits, true_chars), reviews=reviews,
                  edits=edits)
     (out / "edits.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
+
+
+def runs_per_paragraph(docx: Path) -> float:
+    """Average text-carrying runs per paragraph with text in a .docx (1 for clean drafts, about 4 for word)."""
+    return _wordlike().runs_per_paragraph(Path(docx).read_bytes())
 
 
 def _tally(edits, value) -> Dict[str, int]:
@@ -863,7 +894,7 @@ def _tally(edits, value) -> Dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _write_reviews(out: Path, be, blocks, base: Rendered, seed, copies: int) -> dict:
+def _write_reviews(out: Path, be, blocks, base: Rendered, seed, copies: int, flavour: str) -> dict:
     for old in (out / "reviews").glob("*.docx"):
         old.unlink()
     v1 = be.parse_draft(out / "base.txt")
@@ -872,22 +903,23 @@ def _write_reviews(out: Path, be, blocks, base: Rendered, seed, copies: int) -> 
     files = []
     for d in range(copies):
         div = reviewer.division(d)
-        (out / "reviews" / f"{div['code']}.docx").write_bytes(be.build_review_copy(v1, div))
+        copy_ = _flavoured(be.build_review_copy(v1, div), flavour, seed)
+        (out / "reviews" / f"{div['code']}.docx").write_bytes(copy_)
         files.append(f"reviews/{div['code']}.docx")
         n_comments += len(div["comments"])
         n_proposals += len(div["proposals"])
     return {"files": files, "comments": n_comments, "proposals": n_proposals, "annotations": n_comments + n_proposals}
 
 
-def ensure(out: Path, clauses: int, seed=1, copies: int = 20) -> dict:
+def ensure(out: Path, clauses: int, seed=1, copies: int = 20, flavour: str = "clean") -> dict:
     """The ground truth of a generated set in ``out``, generating it unless it is already there."""
     manifest = Path(out) / "edits.json"
     if manifest.exists():
         truth = json.loads(manifest.read_text(encoding="utf-8"))
-        if all(truth.get(k) == v for k, v in _params(clauses, seed, copies).items()) and all(
+        if all(truth.get(k) == v for k, v in _params(clauses, seed, copies, flavour).items()) and all(
                 (Path(out) / f).exists() for f in ["base.docx", "edited.docx"] + truth["reviews"]["files"]):
             return truth
-    return generate(out, clauses, seed, copies)
+    return generate(out, clauses, seed, copies, flavour)
 
 
 def main(argv=None) -> int:
@@ -896,12 +928,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", default="1", help="vary the vocabulary draws")
     parser.add_argument("--copies", type=int, default=20, help="reviewed copies to write")
     parser.add_argument("--out", type=Path, default=None, help="folder (default: a new temporary folder)")
+    parser.add_argument("--flavour", choices=FLAVOURS, default="clean",
+                        help="clean: as build_example writes them; word: runs, run properties and rsids as Word saves")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix=f"policydiff-bench-{args.clauses}-"))
-    truth = generate(out, args.clauses, args.seed, args.copies)
-    print(f"{out}: {truth['paragraphs']['base']} paragraphs, {len(truth['edits'])} edits "
-          f"({truth['true_chars']} true characters), {truth['reviews']['annotations']} annotations in "
-          f"{args.copies} reviewed copies")
+    truth = generate(out, args.clauses, args.seed, args.copies, args.flavour)
+    print(f"{out}: {truth['paragraphs']['base']} paragraphs ({truth['flavour']}, {truth['runs_per_paragraph']} runs "
+          f"each on average), {len(truth['edits'])} edits ({truth['true_chars']} true characters), "
+          f"{truth['reviews']['annotations']} annotations in {args.copies} reviewed copies")
     return 0
 
 

@@ -3,6 +3,7 @@
     python benchmarks/run.py                          every size, 5 runs of each operation
     python benchmarks/run.py --peers --profile        also python-redlines and LibreOffice; cProfile
     python benchmarks/run.py --sizes 30,300 --runs 3  a quicker look
+    python benchmarks/run.py --flavours word          only the Word-style drafts
 
 For each size, a generated draft (benchmarks/generate.py), its edited version and 20 reviewed
 copies; each operation runs RUNS times, each time in a fresh Python process (cold caches, as
@@ -16,6 +17,12 @@ reviewed copies), merge (consolidated copy), committee (merge --revised: redline
 disposition table). Then the redline's quality against the recorded edits (benchmarks/quality.py),
 checked with policydiff's reader and, up to --lo-max clauses, with LibreOffice accepting and
 rejecting all changes.
+
+Every size is measured in two flavours of the same drafts (--flavours): *clean*, as
+scripts/build_example.py writes them (one run per paragraph, formatting in styles; data in
+results/data/N), and *word*, rewritten by benchmarks/wordlike.py as Word saves a draft after a
+few editing sessions (about 4 runs per paragraph, each with its own Thai w:rPr, rsids, w14 ids;
+data in results/data/N-word). The texts, and so the recorded edits, are the same.
 
 Writes benchmarks/results/latest.json (git-ignored) and benchmarks/RESULTS.md (committed).
 """
@@ -128,7 +135,7 @@ def child(op: str, d: Path, out: Path, profile: Optional[Path]) -> None:
         t0 = time.perf_counter()
         info = fn(d, out)
         seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "info": info}))
+    print(json.dumps({"seconds": seconds, "info": info, "hwm_mb": _hwm_kb(os.getpid()) / 1024}))
 
 
 # ---------------------------------------------------------------- measuring processes
@@ -144,26 +151,43 @@ def measure(cmd: List[str], stdin: Optional[bytes] = None, env=None, timeout: fl
             proc.stdin.write(stdin)
             proc.stdin.close()
         # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the max over all children).
-        _, status, ru = _wait4(proc, timeout)
+        _, status, ru, hwm_kb = _wait4(proc, timeout)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024,
+        # Linux carries the parent's peak RSS into a child's ru_maxrss across fork and exec, so
+        # ru_maxrss is at least this (large) process's own peak; the child's VmHWM is its own.
+        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": (hwm_kb or ru.ru_maxrss) / 1024,
+                "ru_maxrss_mb": ru.ru_maxrss / 1024,
                 "code": proc.returncode, "stdout": out.read().decode("utf-8", "replace"),
                 "stderr": err.read().decode("utf-8", "replace")}
 
 
 def _wait4(proc, timeout: float):
+    """os.wait4 of the child, and the last VmHWM (kB) read from it while it ran (0 if never read)."""
     deadline = time.monotonic() + timeout
+    hwm = 0
     while True:
         pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
         if pid:
-            return pid, status, ru
+            return pid, status, ru, hwm
+        hwm = max(hwm, _hwm_kb(proc.pid))
         if time.monotonic() > deadline:
             proc.kill()
-            return os.wait4(proc.pid, 0)
+            return (*os.wait4(proc.pid, 0), hwm)
         time.sleep(0.005)
+
+
+def _hwm_kb(pid: int) -> int:
+    """A running process's peak resident memory since its exec (VmHWM), in kB; 0 when unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _child_env() -> dict:
@@ -181,7 +205,9 @@ def run_op(op: str, d: Path, out: Path, runs: int) -> dict:
         if m["code"] != 0:
             raise RuntimeError(f"{op} on {d} failed (exit {m['code']}):\n{m['stderr'][-3000:]}")
         got = json.loads(m["stdout"].strip().splitlines()[-1])
-        samples.append({"op": got["seconds"], "process": m["wall"], "cpu": m["cpu"], "rss_mb": m["rss_mb"],
+        # The child's own VmHWM at the end of the op is exact; polling may miss a last short peak.
+        rss = max(m["rss_mb"], got.get("hwm_mb", 0))
+        samples.append({"op": got["seconds"], "process": m["wall"], "cpu": m["cpu"], "rss_mb": rss,
                         "info": got["info"]})
     return summarize(samples)
 
@@ -336,15 +362,22 @@ def run_peer(name: str, once, d: Path, out: Path, runs: int) -> dict:
 # ---------------------------------------------------------------- one size
 
 
-def bench_size(n: int, args, lo) -> dict:
-    d = RESULTS / "data" / str(n)
+def data_dir(n: int, flavour: str) -> Path:
+    """Where the generated set of ``n`` clauses in ``flavour`` lives (clean sets keep their old place)."""
+    return RESULTS / "data" / (str(n) if flavour == "clean" else f"{n}-{flavour}")
+
+
+def bench_size(n: int, args, lo, flavour: str = "clean") -> dict:
+    d = data_dir(n, flavour)
     t0 = time.perf_counter()
-    truth = generate.ensure(d, n, args.seed, args.copies)
-    print(f"[{n} clauses] data ready in {time.perf_counter() - t0:.1f} s: {truth['paragraphs']['base']} paragraphs, "
+    truth = generate.ensure(d, n, args.seed, args.copies, flavour)
+    print(f"[{n} clauses, {flavour}] data ready in {time.perf_counter() - t0:.1f} s: "
+          f"{truth['paragraphs']['base']} paragraphs, {truth['runs_per_paragraph']} runs per paragraph, "
           f"{len(truth['edits'])} recorded edits, {truth['reviews']['annotations']} annotations", flush=True)
     out = d / "out"
     res = {"clauses": n, "paragraphs": truth["paragraphs"]["base"], "true_chars": truth["true_chars"],
-           "edit_counts": truth["counts"], "annotations": truth["reviews"]["annotations"], "ops": {}, "peers": {}}
+           "edit_counts": truth["counts"], "annotations": truth["reviews"]["annotations"], "ops": {}, "peers": {},
+           "flavour": flavour, "runs_per_paragraph": truth["runs_per_paragraph"]}
     for op in args.ops:
         res["ops"][op] = run_op(op, d, out, args.runs)
         print(f"  {op:10s} {_fmt_sample(res['ops'][op])}", flush=True)
@@ -404,16 +437,17 @@ def _yes(ok) -> str:
 # ---------------------------------------------------------------- profile
 
 
-def profile(n: int, ops, top: int = 25) -> Dict[str, dict]:
+def profile(n: int, ops, top: int = 25, flavour: str = "clean") -> Dict[str, dict]:
     """cProfile of each op at size ``n`` in a fresh process: the top functions by cumulative and own time
-    (full listing in results/profile-OP-N.txt, the top entries kept for RESULTS.md)."""
+    (full listing in results/profile-OP-N[-FLAVOUR].txt, the top entries kept for RESULTS.md)."""
     import io
     import pstats
 
-    d = RESULTS / "data" / str(n)
+    d = data_dir(n, flavour)
+    tag = str(n) if flavour == "clean" else f"{n}-{flavour}"
     texts = {}
     for op in ops:
-        prof = RESULTS / f"profile-{op}-{n}.prof"
+        prof = RESULTS / f"profile-{op}-{tag}.prof"
         m = measure([sys.executable, str(Path(__file__)), "--child", op, "--data", str(d), "--out", str(d / "out"),
                      "--profile-out", str(prof)], env=_child_env())
         if m["code"] != 0:
@@ -422,9 +456,10 @@ def profile(n: int, ops, top: int = 25) -> Dict[str, dict]:
         stats = pstats.Stats(str(prof), stream=buf)
         stats.strip_dirs().sort_stats("cumulative").print_stats(top)
         stats.sort_stats("tottime").print_stats(top)
-        (RESULTS / f"profile-{op}-{n}.txt").write_text(buf.getvalue(), encoding="utf-8")
-        texts[op] = {"clauses": n, "total": round(stats.total_tt, 3), "top": _top_functions(stats, 15)}
-        print(f"profile of {op} at {n} clauses: {RESULTS / f'profile-{op}-{n}.txt'}", flush=True)
+        (RESULTS / f"profile-{op}-{tag}.txt").write_text(buf.getvalue(), encoding="utf-8")
+        texts[op] = {"clauses": n, "flavour": flavour, "total": round(stats.total_tt, 3),
+                     "top": _top_functions(stats, 15)}
+        print(f"profile of {op} at {n} clauses ({flavour}): {RESULTS / f'profile-{op}-{tag}.txt'}", flush=True)
     return texts
 
 
@@ -479,8 +514,12 @@ def _lo_version() -> str:
     return " ".join(done.stdout.split()[:2])
 
 
-def targets(sizes: Dict[int, dict]) -> List[tuple]:
-    """(target, value, met) rows for the largest size measured."""
+def targets(sizes: Dict[int, dict], flavour: str = "clean") -> List[tuple]:
+    """(target, value, met, flavour) rows for the largest size measured in one flavour."""
+    return [row + (flavour,) for row in _targets(sizes)]
+
+
+def _targets(sizes: Dict[int, dict]) -> List[tuple]:
     big = max(sizes)
     r = sizes[big]
     rows = []
@@ -507,24 +546,41 @@ def targets(sizes: Dict[int, dict]) -> List[tuple]:
     return rows
 
 
+def _measured(report: dict):
+    """(size, flavour, result) for every size and flavour measured, by size then flavour."""
+    by = report.get("by_flavour") or {"clean": report["sizes"]}
+    order = {f: k for k, f in enumerate(report.get("flavours") or list(by))}
+    rows = [(n, f, r) for f, sizes in by.items() for n, r in sizes.items()]
+    return sorted(rows, key=lambda t: (int(t[0]), order.get(t[1], 99)))
+
+
+def _target_lines(report: dict):
+    """(label, value, met) of every target row, the label starting with the row's flavour."""
+    for row in report["targets"]:
+        what, value, ok = row[:3]
+        yield (f"[{row[3]}] {what}" if len(row) > 3 else what), value, ok
+
+
 def terminal_table(report: dict) -> str:
-    lines = [f"{'size':>6} {'op':10} {'median op s':>12} {'process s':>10} {'cpu s':>7} {'peak MB':>8}"]
-    for n, r in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+    lines = [f"{'size':>6} {'flavour':7} {'runs/p':>6} {'op':10} {'median op s':>12} {'process s':>10} {'cpu s':>7} "
+             f"{'peak MB':>8}"]
+    for n, fl, r in _measured(report):
+        head = f"{n:>6} {fl:7} {r.get('runs_per_paragraph', 1.0):6.2f}"
         for op, s in r["ops"].items():
-            lines.append(f"{n:>6} {op:10} {s['op']:12.3f} {s['process']:10.3f} {s['cpu']:7.2f} {s['rss_mb']:8.1f}")
+            lines.append(f"{head} {op:10} {s['op']:12.3f} {s['process']:10.3f} {s['cpu']:7.2f} {s['rss_mb']:8.1f}")
         for name, s in r.get("peers", {}).items():
             if "op" in s:
                 cpu = f"{s['cpu']:7.2f}" if s.get("cpu") is not None else f"{'-':>7}"
-                lines.append(f"{n:>6} {name[:10]:10} {s['op']:12.3f} {s['process']:10.3f} {cpu} {s['rss_mb']:8.1f}")
+                lines.append(f"{head} {name[:10]:10} {s['op']:12.3f} {s['process']:10.3f} {cpu} {s['rss_mb']:8.1f}")
     lines.append("")
-    for n, r in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+    for n, fl, r in _measured(report):
         if r.get("quality"):
-            lines.append(f"{n:>6} policydiff  {_fmt_quality(r['quality'])}")
+            lines.append(f"{n:>6} {fl:7} policydiff  {_fmt_quality(r['quality'])}")
         for name, s in r.get("peers", {}).items():
             if s.get("quality"):
-                lines.append(f"{n:>6} {name:11s} {_fmt_quality(s['quality'])}")
+                lines.append(f"{n:>6} {fl:7} {name:11s} {_fmt_quality(s['quality'])}")
     lines.append("")
-    lines += [f"{'met' if ok else 'MISSED':6} {what}: {value}" for what, value, ok in report["targets"]]
+    lines += [f"{'met' if ok else 'MISSED':6} {what}: {value}" for what, value, ok in _target_lines(report)]
     return "\n".join(lines)
 
 
@@ -537,17 +593,21 @@ def markdown(report: dict, command: str) -> str:
            f"load average at the end {m['loadavg']}. {m['libreoffice'] or 'LibreOffice not installed'}; "
            f"python-redlines {m['python_redlines'] or 'not installed'}.", "",
            "## Targets (largest size)", "", "| target | measured | |", "|---|---|---|"]
-    out += [f"| {what} | {value} | {'met' if ok else '**missed**'} |" for what, value, ok in report["targets"]]
+    out += [f"| {what} | {value} | {'met' if ok else '**missed**'} |" for what, value, ok in _target_lines(report)]
     out += ["", "## Speed and memory", "",
             f"Median of {report['runs']} runs, each in a fresh process. *op*: from opening the first file to the "
             "output written; *process*: the whole command (interpreter, imports, op); *cpu*: user+system CPU of "
-            "the process; *peak*: its peak RSS.", "",
-            "| clauses | paragraphs | operation | op s | process s | cpu s | peak MB |",
-            "|---:|---:|---|---:|---:|---:|---:|"]
-    for n, r in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+            "the process; *peak*: its peak RSS. *Flavour*: *clean* drafts as build_example.py writes them (one run "
+            "per paragraph, formatting in styles); *word* the same drafts as Word saves them after a few editing "
+            "sessions (benchmarks/wordlike.py: paragraphs cut into runs, each with its own Thai w:rPr, rsids, w14 "
+            "ids); *runs/para*: text runs per paragraph of the base draft.", "",
+            "| clauses | paragraphs | flavour | runs/para | operation | op s | process s | cpu s | peak MB |",
+            "|---:|---:|---|---:|---|---:|---:|---:|---:|"]
+    for n, fl, r in _measured(report):
         for op, s in r["ops"].items():
-            out.append(f"| {n} | {r['paragraphs']} | {op} | {s['op']:.3f} | {s['process']:.3f} | {s['cpu']:.2f} | "
-                       f"{s['rss_mb']:.0f} |")
+            out.append(f"| {n} | {r['paragraphs']} | {fl} | {r.get('runs_per_paragraph', 1.0):.2f} | {op} | "
+                       f"{s['op']:.3f} | {s['process']:.3f} | {s['cpu']:.2f} | {s['rss_mb']:.0f} |")
+    out += _flavour_cost_md(report)
     out += _quality_md(report)
     out += _peers_md(report)
     out += _profile_md(report)
@@ -566,30 +626,52 @@ def markdown(report: dict, command: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _flavour_cost_md(report: dict) -> List[str]:
+    """Word-style drafts' op time and peak memory as multiples of the clean drafts', per size and operation."""
+    by = report.get("by_flavour") or {}
+    if not {"clean", "word"} <= set(by):
+        return []
+    out = ["", "What Word-style drafts cost (word ÷ clean, same size and operation):", "",
+           "| clauses | operation | op s clean → word | × | peak MB clean → word |", "|---:|---|---:|---:|---:|"]
+    for n in sorted(set(by["clean"]) & set(by["word"]), key=int):
+        for op in by["clean"][n]["ops"]:
+            c, w = by["clean"][n]["ops"][op], by["word"][n]["ops"].get(op)
+            if w:
+                times = f"{w['op'] / c['op']:.2f}×" if c["op"] else ""
+                out.append(f"| {n} | {op} | {c['op']:.3f} → {w['op']:.3f} | {times} | "
+                           f"{c['rss_mb']:.0f} → {w['rss_mb']:.0f} |")
+    return out
+
+
 def _quality_md(report: dict) -> List[str]:
     out = ["", "## Redline quality (base → edited)", "",
-           "| clauses | true chars | marked | marked ÷ true | word edits marked exactly | accept | reject | "
-           "LibreOffice accept / reject |", "|---:|---:|---:|---:|---:|---|---|---|"]
-    for n, r in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+           "| clauses | flavour | true chars | marked | marked ÷ true | word edits marked exactly | accept | reject | "
+           "LibreOffice accept / reject |", "|---:|---|---:|---:|---:|---:|---|---|---|"]
+    for n, fl, r in _measured(report):
         q = r.get("quality")
         if not q:
             continue
         lo = f"{_yes(q['lo_accept_exact'])} / {_yes(q['lo_reject_exact'])}" if "lo_accept_exact" in q else "not run"
-        out.append(f"| {n} | {q['true']} | {q['marked']} | {q['ratio']:.3f} | {q['word_edits_exact']} of "
+        out.append(f"| {n} | {fl} | {q['true']} | {q['marked']} | {q['ratio']:.3f} | {q['word_edits_exact']} of "
                    f"{q['word_edits']} | {_yes(q['accept_exact'])} | {_yes(q['reject_exact'])} | {lo} |")
-    out += ["", "Recorded edits:", ""]
-    for n, r in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+    out += ["", "Recorded edits (the same in every flavour):", ""]
+    for n, r in sorted(_first_flavour(report).items(), key=lambda kv: int(kv[0])):
         out.append(f"- {n} clauses ({r['annotations']} annotations in the reviewed copies): "
                    + ", ".join(f"{k} {v}" for k, v in r["edit_counts"].items()))
     return out
+
+
+def _first_flavour(report: dict) -> Dict[int, dict]:
+    return report["sizes"]
 
 
 def _profile_md(report: dict) -> List[str]:
     if not report.get("profile"):
         return []
     out = ["", "## Profile (cProfile, one fresh process each; profiling slows Python code about 1.5–2×)"]
-    for op, p in report["profile"].items():
-        out += ["", f"{op}, {p['clauses']} clauses, {p['total']} s under the profiler:", "",
+    profiles = report.get("profile_by_flavour") or {"": report["profile"]}
+    for fl, op, p in ((fl, op, p) for fl, ops in profiles.items() for op, p in ops.items()):
+        out += ["", f"{op}, {p['clauses']} clauses{', ' + fl if fl else ''}, {p['total']} s under the profiler:", "",
                 "| function | cumulative s | own s |", "|---|---:|---:|"]
         out += [f"| `{name}` | {cum:.3f} | {own:.3f} |" for name, cum, own in p["top"]]
     return out
@@ -597,16 +679,17 @@ def _profile_md(report: dict) -> List[str]:
 
 def _peers_md(report: dict) -> List[str]:
     rows = []
-    for n, r in sorted(report["sizes"].items(), key=lambda kv: int(kv[0])):
+    for n, fl, r in _measured(report):
         ours = r["ops"].get("redline")
         for name, s in r.get("peers", {}).items():
             if "op" not in s:
-                rows.append(f"| {n} | {name} | {s.get('skipped') or 'failed: ' + s.get('failed', '')} | | | | | |")
+                rows.append(f"| {n} | {fl} | {name} | {s.get('skipped') or 'failed: ' + s.get('failed', '')} "
+                            "| | | | | |")
                 continue
             q = s["quality"]
             times = f"{s['op'] / ours['op']:.1f}×" if ours else ""
             compare = f" (compare alone {s['compare']:.2f})" if "compare" in s else ""
-            rows.append(f"| {n} | {name} | {s['op']:.2f}{compare} | {times} | {s['rss_mb']:.0f} | {q['ratio']:.2f} | "
+            rows.append(f"| {n} | {fl} | {name} | {s['op']:.2f}{compare} | {times} | {s['rss_mb']:.0f} | {q['ratio']:.2f} | "
                         f"{q['word_edits_exact']} of {q['word_edits']} | {_yes(q['accept_exact'])} / "
                         f"{_yes(q['reject_exact'])} |")
     if not rows:
@@ -615,8 +698,8 @@ def _peers_md(report: dict) -> List[str]:
             "Time is wall seconds (LibreOffice: load + compare + save, soffice already running); × is the peer's "
             "time ÷ policydiff's redline op time; memory is the peer process's peak RSS (LibreOffice: soffice's "
             "resident size sampled every 20 ms during load, compare and save).",
-            "", "| clauses | tool | seconds | × policydiff | peak MB | marked ÷ true | word edits marked exactly | "
-            "accept / reject exact (our reader) |", "|---:|---|---:|---:|---:|---:|---:|---|"] + rows
+            "", "| clauses | flavour | tool | seconds | × policydiff | peak MB | marked ÷ true | word edits marked "
+            "exactly | accept / reject exact (our reader) |", "|---:|---|---|---:|---:|---:|---:|---:|---|"] + rows
 
 
 # ---------------------------------------------------------------- main
@@ -634,6 +717,8 @@ def main(argv=None) -> int:
     p.add_argument("--lo-max", type=int, default=300, help="check our redline with LibreOffice up to this size")
     p.add_argument("--no-libreoffice", action="store_true", help="skip every LibreOffice step")
     p.add_argument("--profile", action="store_true", help="cProfile redline and merge at the largest size")
+    p.add_argument("--flavours", default=",".join(generate.FLAVOURS),
+                   help="draft flavours, comma-separated: clean (as built), word (runs and rsids as Word saves)")
     p.add_argument("--markdown", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=RESULTS / "latest.json")
     p.add_argument("--child", choices=OPS, help=argparse.SUPPRESS)
@@ -646,14 +731,24 @@ def main(argv=None) -> int:
         return 0
     args.ops = [op for op in args.ops.split(",") if op]
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    flavours = [f for f in args.flavours.split(",") if f]
+    unknown = [f for f in flavours if f not in generate.FLAVOURS]
+    if unknown or not flavours:
+        p.error(f"--flavours: choose from {', '.join(generate.FLAVOURS)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     lo = None if args.no_libreoffice else libreoffice()
-    report = {"runs": args.runs, "seed": args.seed, "sizes": {}}
+    # "sizes" keeps its old meaning (one flavour: clean when measured); "by_flavour" holds every flavour.
+    report = {"runs": args.runs, "seed": args.seed, "flavours": flavours, "sizes": {},
+              "by_flavour": {f: {} for f in flavours}}
     for n in sizes:
-        report["sizes"][n] = bench_size(n, args, lo)
-    report["targets"] = targets(report["sizes"])
+        for fl in flavours:
+            report["by_flavour"][fl][n] = bench_size(n, args, lo, fl)
+    report["sizes"] = report["by_flavour"][flavours[0]]
+    report["targets"] = [row for fl in flavours for row in targets(report["by_flavour"][fl], fl)]
     if args.profile:
-        report["profile"] = profile(max(sizes), [op for op in ("redline", "merge") if op in args.ops])
+        ops = [op for op in ("redline", "merge") if op in args.ops]
+        report["profile_by_flavour"] = {fl: profile(max(sizes), ops, flavour=fl) for fl in flavours}
+        report["profile"] = report["profile_by_flavour"][flavours[0]]
     report["machine"] = machine()
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     args.json.parent.mkdir(parents=True, exist_ok=True)

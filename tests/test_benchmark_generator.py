@@ -1,18 +1,24 @@
 """The benchmark generator (benchmarks/generate.py) at its smallest size: the same seed gives the same files,
-the recorded edits are exactly the differences between its two drafts, and their redline is exact."""
+the recorded edits are exactly the differences between its two drafts, and their redline is exact; the
+word-like flavour (benchmarks/wordlike.py) cuts runs as Word does without changing any text."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+import regex
+from lxml import etree
+from openxml_audit import OpenXmlValidator
 
 from policydiff import api
 from policydiff.core.structure import outline
+from policydiff.docx.ns import nsmap, qn
 from policydiff.docx.reader import read_docx
 from policydiff.sources import import_sources
 
@@ -147,3 +153,141 @@ def test_generated_sets_are_reused_only_when_they_match(made, tmp_path):
     assert gen.ensure(a, CLAUSES, seed="1", copies=20) == json.loads((a / "edits.json").read_text(encoding="utf-8"))
     again = gen.ensure(tmp_path, CLAUSES, seed="1", copies=2)
     assert again["copies"] == 2 and len(list((tmp_path / "reviews").glob("*.docx"))) == 2
+
+
+# ---------------------------------------------------------------- the word-like flavour (benchmarks/wordlike.py)
+
+W14_PARA_ID = "{%s}paraId" % nsmap["w14"]
+THAI_COMBINING = {0x0E31, *range(0x0E33, 0x0E3B), *range(0x0E47, 0x0E4F)}
+
+
+def _load_wordlike():
+    spec = importlib.util.spec_from_file_location("policydiff_bench_wordlike_test", ROOT / "benchmarks" / "wordlike.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+wl = _load_wordlike()
+
+
+@pytest.fixture(scope="module")
+def word(made, tmp_path_factory):
+    """The 30-clause set's base, edited and a reviewed copy with comments and proposals, made word-like."""
+    a, _, truth = made
+    out = tmp_path_factory.mktemp("bench-word")
+    review = next(f for f in truth["reviews"]["files"] if _has_tracked_changes_and_comments(a / f))
+    names = {"base": "base.docx", "edited": "edited.docx", "review": review}
+    for key, name in names.items():
+        (out / f"{key}.docx").write_bytes(wl.wordlike((a / name).read_bytes(), "1"))
+    return {key: (a / name, out / f"{key}.docx") for key, name in names.items()}
+
+
+def _has_tracked_changes_and_comments(path) -> bool:
+    xml = _document(path)
+    return xml.find(qn("w:body")).find(f".//{qn('w:ins')}") is not None and xml.find(
+        f".//{qn('w:commentRangeStart')}") is not None
+
+
+def _document(path):
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("word/document.xml"))
+
+
+def _paragraph_xml(path):
+    """Each paragraph's serialized XML, keyed by its text (paragraphs whose text occurs once)."""
+    paras = {}
+    for p in _document(path).iter(qn("w:p")):
+        text = "".join(p.itertext())
+        paras[text] = None if text in paras else etree.tostring(p)
+    return {t: x for t, x in paras.items() if x is not None}
+
+
+def test_wordlike_keeps_every_paragraph_text_in_every_view(word):
+    for key, (clean, wordlike) in word.items():
+        for view in ("accept", "reject", "all"):
+            want = [(p.label, p.text) for p in api.load(clean, view=view).doc.paragraphs()]
+            assert [(p.label, p.text) for p in api.load(wordlike, view=view).doc.paragraphs()] == want, (key, view)
+
+
+def test_wordlike_cuts_paragraphs_into_several_runs_with_thai_properties(word):
+    clean, base = word["base"]
+    assert wl.runs_per_paragraph(clean.read_bytes()) == 1.0
+    assert 2.5 <= wl.runs_per_paragraph(base.read_bytes()) <= 6
+    runs = list(_document(base).iter(qn("w:r")))
+    fonts = [r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}") for r in runs]
+    assert all(f is not None and f.get(qn("w:cs")) == "TH SarabunPSK" for f in fonts)
+    assert all(r.find(f"{qn('w:rPr')}/{qn('w:szCs')}").get(qn("w:val")) == "32" for r in runs)
+    assert all(r.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:bidi")) == "th-TH" for r in runs)
+
+
+def test_wordlike_runs_and_paragraphs_carry_rsids_listed_in_settings_and_unique_paragraph_ids(word):
+    _, base = word["base"]
+    doc = _document(base)
+    with zipfile.ZipFile(base) as z:
+        settings = etree.fromstring(z.read("word/settings.xml"))
+    listed = {el.get(qn("w:val")) for el in settings.find(qn("w:rsids"))}
+    used = {v for el in doc.iter(qn("w:p"), qn("w:r")) for k, v in el.attrib.items() if "rsid" in k}
+    assert used and used <= listed and all(re.fullmatch("[0-9A-F]{8}", v) for v in listed)
+    assert sum(1 for r in doc.iter(qn("w:r")) if r.get(qn("w:rsidR"))) > len(list(doc.iter(qn("w:p"))))
+    ids = [p.get(W14_PARA_ID) for p in doc.iter(qn("w:p"))]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch("[0-7][0-9A-F]{7}", i) for i in ids)
+    assert "w14" in doc.get(qn("mc:Ignorable")).split()
+
+
+def test_wordlike_keeps_an_unchanged_paragraph_byte_identical_and_recuts_an_edited_one(word):
+    clean_base, clean_edited = _paragraph_xml(word["base"][0]), _paragraph_xml(word["edited"][0])
+    base, edited = _paragraph_xml(word["base"][1]), _paragraph_xml(word["edited"][1])
+    unchanged = [t for t in clean_base if clean_edited.get(t) == clean_base[t]]
+    assert len(unchanged) > 40
+    assert all(base[t] == edited[t] for t in unchanged)
+    # The paragraph whose formatting changed (a word made bold) has the same text and other runs.
+    bolded = [t for t in clean_base if t in clean_edited and clean_edited[t] != clean_base[t]]
+    assert bolded and all(base[t] != edited[t] for t in bolded)
+
+
+def test_wordlike_never_cuts_inside_a_grapheme_cluster(word):
+    for key, (_, path) in word.items():
+        for p in _document(path).iter(qn("w:p")):
+            pieces = [el.text or "" for el in p.iter(qn("w:t"), qn("w:delText"))]
+            text = "".join(pieces)
+            starts = {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+            cuts = {sum(map(len, pieces[:k])) for k in range(1, len(pieces))}
+            assert cuts <= starts, (key, text)
+            assert not any(piece and ord(piece[0]) in THAI_COMBINING for piece in pieces), (key, pieces)
+
+
+def test_wordlike_keeps_bold_on_the_bolded_word(made, word):
+    a, _, truth = made
+    (edit,) = [e for e in truth["edits"] if e["op"] == "bold"]
+    text = read_docx(a / "base.docx").paragraphs()[edit["para"]].text
+    (para,) = [p for p in read_docx(word["edited"][1]).paragraphs() if p.text == text]
+    assert len(para.text_runs) > 1
+    bold = [r.fmt.bold for r in para.text_runs for _ in r.text]
+    assert bold == [edit["at"] <= k < edit["end"] for k in range(len(text))]
+
+
+@pytest.mark.parametrize("key", ["base", "review"])
+def test_word_like_drafts_pass_the_schema_check(word, key):
+    # One validator per file: its cross-part caches are keyed by id(package).
+    errors = [str(e) for e in OpenXmlValidator().validate(str(word[key][1])).errors]
+    assert errors == []
+
+
+def test_the_redline_of_the_word_like_pair_is_exact(word, tmp_path):
+    (clean_base, base), (clean_edited, edited) = word["base"], word["edited"]
+    old, new = api.load(base), api.load(edited)
+    api.write_redline(api.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
+    assert shown(tmp_path / "red.docx", "accept") == shown(edited) == shown(clean_edited)
+    assert shown(tmp_path / "red.docx", "reject") == shown(base) == shown(clean_base)
+
+
+def test_word_flavour_is_recorded_and_regenerated_when_the_flavour_changes(made, tmp_path):
+    a, _, truth = made
+    assert truth["flavour"] == "clean" and truth["runs_per_paragraph"] == 1.0
+    got = gen.ensure(tmp_path, CLAUSES, seed="1", copies=2, flavour="word")
+    assert got["flavour"] == "word" and 2.5 <= got["runs_per_paragraph"] <= 6
+    assert got["edits"] == truth["edits"]
+    assert (tmp_path / "base.docx").read_bytes() == wl.wordlike((a / "base.docx").read_bytes(), "1")
+    again = gen.ensure(tmp_path, CLAUSES, seed="1", copies=2, flavour="clean")
+    assert again["flavour"] == "clean" and (tmp_path / "base.docx").read_bytes() == (a / "base.docx").read_bytes()
