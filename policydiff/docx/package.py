@@ -670,6 +670,9 @@ class Package:
         self.members = tuple(members)
         self.source_bytes = data
         self.warnings = []
+        # The main document with an empty body but for its final w:sectPr, set by the reader
+        # once it has read the body: the writer fills it instead of parsing the part again.
+        self.skeleton: Optional[bytes] = None
         self._by_name = {m.name.casefold(): m for m in self.members}
         self._rels_cache = {}
         self._content_types = self._read_content_types()

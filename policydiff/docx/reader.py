@@ -33,6 +33,7 @@ _PPR, _RPR, _PSTYLE, _NUMPR = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:nu
 _PPR_CHANGE, _RPR_CHANGE, _SYM = qn("w:pPrChange"), qn("w:rPrChange"), qn("w:sym")
 _COMMENT_START, _COMMENT_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
 _VAL, _ID, _AUTHOR, _DATE, _NAME = qn("w:val"), qn("w:id"), qn("w:author"), qn("w:date"), qn("w:name")
+_BODY, _SECT_PR = qn("w:body"), qn("w:sectPr")
 _PPR_PARTS = frozenset((_PSTYLE, _NUMPR, _RPR, _PPR_CHANGE))
 _OLD_PPR = f"{_PPR_CHANGE}/{_PPR}"
 _XML_CHAR = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -538,12 +539,26 @@ def read_package(pkg, view: str = "accept") -> Document:
         name = pkg.part_by_type(source, key)
         return pkg.xml(name) if name else None
 
+    root = pkg.main_document()
     doc = read_parts(
-        pkg.main_document(), numbering_root=part(main, "numbering"), styles_root=part(main, "styles"),
+        root, numbering_root=part(main, "numbering"), styles_root=part(main, "styles"),
         comments_root=part(main, "comments"), extended_root=part(main, "commentsExtended"),
         core_root=part("/", "core-properties"), view=view, source=str(pkg.path),
     )
+    pkg.skeleton = _skeleton(root)
     return replace(doc, warnings=tuple(pkg.warnings) + doc.warnings) if pkg.warnings else doc
+
+
+def _skeleton(root) -> bytes:
+    """The main document emptied but for the body's final w:sectPr (destroys ``root``'s body:
+    call it when the body has been read)."""
+    body = root.find(_BODY)
+    if body is not None:
+        sect = body.find(_SECT_PR)
+        del body[:]
+        if sect is not None:
+            body.append(sect)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def read_docx(path, view: str = "accept") -> Document:
