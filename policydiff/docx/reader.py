@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import replace
@@ -550,15 +551,20 @@ def read_package(pkg, view: str = "accept") -> Document:
 
 
 def _skeleton(root) -> bytes:
-    """The main document emptied but for the body's final w:sectPr (destroys ``root``'s body:
-    call it when the body has been read)."""
-    body = root.find(_BODY)
-    if body is not None:
-        sect = body.find(_SECT_PR)
-        del body[:]
+    """The main document with an empty body but for its final w:sectPr, built as a new small
+    tree (emptying the parsed one costs as much as serializing a big document)."""
+    skel = etree.Element(root.tag, attrib=root.attrib, nsmap=root.nsmap)
+    skel.text = root.text
+    for child in root:
+        if child.tag != _BODY:
+            skel.append(copy.deepcopy(child))
+            continue
+        body = etree.SubElement(skel, _BODY, attrib=child.attrib)
+        body.text, body.tail = child.text, child.tail
+        sect = child.find(_SECT_PR)
         if sect is not None:
-            body.append(sect)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            body.append(copy.deepcopy(sect))
+    return etree.tostring(skel, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def read_docx(path, view: str = "accept") -> Document:
