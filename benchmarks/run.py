@@ -135,7 +135,11 @@ def child(op: str, d: Path, out: Path, profile: Optional[Path]) -> None:
         t0 = time.perf_counter()
         info = fn(d, out)
         seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "info": info, "hwm_mb": _hwm_kb(os.getpid()) / 1024}))
+    import resource  # the largest of the worker processes that read reviewed copies, if any
+
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "info": info, "hwm_mb": _hwm_kb(os.getpid()) / 1024,
+                      "workers_mb": workers_mb}))
 
 
 # ---------------------------------------------------------------- measuring processes
@@ -208,7 +212,7 @@ def run_op(op: str, d: Path, out: Path, runs: int) -> dict:
         # The child's own VmHWM at the end of the op is exact; polling may miss a last short peak.
         rss = max(m["rss_mb"], got.get("hwm_mb", 0))
         samples.append({"op": got["seconds"], "process": m["wall"], "cpu": m["cpu"], "rss_mb": rss,
-                        "info": got["info"]})
+                        "workers_rss_mb": got.get("workers_mb", 0.0), "info": got["info"]})
     return summarize(samples)
 
 
@@ -216,6 +220,7 @@ def summarize(samples: List[dict]) -> dict:
     out = {k: round(statistics.median(s[k] for s in samples), 3) if samples[0][k] is not None else None
            for k in ("op", "process", "cpu")}
     out["rss_mb"] = round(max(s["rss_mb"] for s in samples), 1)
+    out["workers_rss_mb"] = round(max(s.get("workers_rss_mb", 0.0) for s in samples), 1)
     out["runs"] = [round(s["op"], 3) for s in samples]
     out["info"] = samples[-1].get("info", {})
     return out
@@ -597,7 +602,8 @@ def markdown(report: dict, command: str) -> str:
     out += ["", "## Speed and memory", "",
             f"Median of {report['runs']} runs, each in a fresh process. *op*: from opening the first file to the "
             "output written; *process*: the whole command (interpreter, imports, op); *cpu*: user+system CPU of "
-            "the process; *peak*: its peak RSS. *Flavour*: *clean* drafts as build_example.py writes them (one run "
+            "the process and of the worker processes it forks to read reviewed copies (one per core, when the copies "
+            "pass 1 MB); *peak*: its peak RSS, and in brackets the largest worker's. *Flavour*: *clean* drafts as build_example.py writes them (one run "
             "per paragraph, formatting in styles); *word* the same drafts as Word saves them after a few editing "
             "sessions (benchmarks/wordlike.py: paragraphs cut into runs, each with its own Thai w:rPr, rsids, w14 "
             "ids); *runs/para*: text runs per paragraph of the base draft.", "",
@@ -606,7 +612,8 @@ def markdown(report: dict, command: str) -> str:
     for n, fl, r in _measured(report):
         for op, s in r["ops"].items():
             out.append(f"| {n} | {r['paragraphs']} | {fl} | {r.get('runs_per_paragraph', 1.0):.2f} | {op} | "
-                       f"{s['op']:.3f} | {s['process']:.3f} | {s['cpu']:.2f} | {s['rss_mb']:.0f} |")
+                       f"{s['op']:.3f} | {s['process']:.3f} | {s['cpu']:.2f} | {s['rss_mb']:.0f}"
+                       f"{' (%.0f)' % s['workers_rss_mb'] if s.get('workers_rss_mb') else ''} |")
     out += _flavour_cost_md(report)
     out += _quality_md(report)
     out += _peers_md(report)

@@ -196,3 +196,15 @@ def test_bad_sources_give_a_clear_message_and_keep_what_is_usable(repo_root, tmp
     assert find(out["annotations"], text="มีข้อนี้")["clause"] == "ข้อ " + to_thai("5")
     only_bad = CliRunner().invoke(main, ["comments", base, str(bad_form), str(not_xlsx)])
     assert only_bad.exit_code == 2
+
+
+def test_reading_the_copies_in_worker_processes_gives_the_same_round(repo_root, tmp_path):
+    # A broken copy among the good ones: its problem is reported the same way from a worker.
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    base = api.load(repo_root / "drafts" / "v1.docx")
+    sources = [repo_root / "comments" / "round1", broken]
+    here = import_sources(base, sources, round_from="2009-06-30", round_to="2009-07-14", workers=1)
+    forked = import_sources(base, sources, round_from="2009-06-30", round_to="2009-07-14", workers=2)
+    assert len(here.annotations) == 34 and [p.source for p in here.problems] == ["broken.docx"]
+    assert forked == here
