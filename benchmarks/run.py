@@ -185,9 +185,14 @@ def _wait4(proc, timeout: float):
 
 def _hwm_kb(pid: int) -> int:
     """A running process's peak resident memory since its exec (VmHWM), in kB; 0 when unreadable."""
+    return _status_kb(pid, "VmHWM")
+
+
+def _status_kb(pid, field: str) -> int:
+    """A memory field (VmHWM, VmRSS) of /proc/PID/status in kB; 0 when unreadable."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass
@@ -318,13 +323,7 @@ def _group_pids(pgid: int) -> List[str]:
 
 
 def _rss_kb(pid: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return _status_kb(pid, "VmRSS")
 
 
 # ---------------------------------------------------------------- python-redlines
