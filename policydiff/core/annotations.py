@@ -156,8 +156,7 @@ def _container_segments(blocks, out: List[Sequence[_Segment]], warnings: List[st
                     _container_segments(cell.blocks, out, warnings)
             continue
         if cur is None:
-            if not b.tracked and len(b.text_runs) == len(b.runs):
-                # Untouched (most paragraphs of a copy): one kept stretch, nothing to import.
+            if _untouched(b):  # most paragraphs of a copy: one kept stretch, nothing to import
                 out.append((_Segment("keep", b.text, 0),) if b.runs else ())
                 continue
             cur, at = [], 0
@@ -171,10 +170,14 @@ def _container_segments(blocks, out: List[Sequence[_Segment]], warnings: List[st
         out.append(cur)
 
 
+def _untouched(p: Paragraph) -> bool:
+    """No tracked change and no comment mark in the paragraph."""
+    return not p.tracked and len(p.text_runs) == len(p.runs)
+
+
 def _paragraph_segments(p: Paragraph, cur: List[_Segment], at: int) -> int:
     """Append ``p``'s runs and comment marks to ``cur``; return the offset after them."""
-    if not p.tracked and len(p.text_runs) == len(p.runs):
-        # Untouched (most paragraphs of a copy): its text is one kept stretch.
+    if _untouched(p):  # its text is one kept stretch
         if p.runs:
             cur.append(_Segment("keep", p.text, at))
         return at + len(p.text)
