@@ -119,6 +119,9 @@ def child(op: str, d: Path, out: Path, profile: Optional[Path]) -> None:
     """Run one operation in this (fresh) process and print its timing as JSON."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     import policydiff.api  # noqa: F401  (imports are the process's cost, not the operation's)
+    from policydiff.docx.package import tune_allocator
+
+    tune_allocator()  # as the CLI does at start
     import policydiff.sources  # noqa: F401
 
     fn = globals()[f"op_{op}"]

@@ -87,6 +87,9 @@ def _check_output(path) -> None:
 @click.version_option(__version__, prog_name="policydiff")
 def main():
     """policydiff: Thai policy drafts as clauses; redlines, division comments, merge, archive."""
+    from .docx.package import tune_allocator
+
+    tune_allocator()
 
 
 def _emit_json(data) -> None:
