@@ -71,7 +71,7 @@ def op_outline(d: Path, out: Path) -> dict:
 def op_redline(d: Path, out: Path) -> dict:
     from policydiff import api
 
-    a, b = api.load(d / "base.docx"), api.load(d / "edited.docx")
+    a, b = api.load_pair(d / "base.docx", d / "edited.docx")  # as the CLI reads two files
     red = api.redline(a, b, author=AUTHOR, date=DATE)
     api.write_redline(red, b, out / "redline.docx", old=a)
     return {"blocks": len(red.blocks)}

@@ -6,10 +6,11 @@ The CLI is a thin layer over these; tests and benchmarks call them directly.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from .core.align import align
 from .core.diff import word_diff
@@ -19,6 +20,7 @@ from .core.structure import outline_places
 from .docx.package import open_package
 from .docx.reader import read_package
 from .docx.writer import write_package
+from .errors import PolicydiffError
 from .fsutil import atomic_write
 
 
@@ -46,6 +48,55 @@ def load(path, view: str = "accept") -> Version:
     pkg = open_package(path)
     doc = read_package(pkg, view=view)
     return Version(str(path), pkg, doc)
+
+
+# Above this many bytes of .docx (both drafts together), ``load_pair`` reads the old draft in a
+# forked process while this one reads the new: reading is bound by XML parsing, and sending the
+# old Document back costs less than reading it (0.1 s against 0.5 s for a 3,000-clause Word draft).
+PARALLEL_LOAD_BYTES = 500_000
+
+
+def load_pair(old_path, new_path, view: str = "accept") -> Tuple[Version, Version]:
+    """Both drafts of a comparison, read side by side on two cores when they are large.
+
+    The errors are those of reading them one after the other: the old draft's first.
+    """
+    if not _parallel_worth_it(old_path, new_path):
+        return load(old_path, view), load(new_path, view)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = pool.submit(_read_document, str(old_path), view)
+        try:
+            new = load(new_path, view)
+        except PolicydiffError:
+            if pending.result() is None:
+                load(old_path, view)  # raises the old draft's error, as reading in order would
+            raise
+        old_doc = pending.result()
+    if old_doc is None:
+        return load(old_path, view), new  # raises the old draft's error
+    return Version(str(old_path), open_package(old_path), old_doc), new
+
+
+def _read_document(path: str, view: str) -> Optional[Document]:
+    """(In the forked reader.) The draft's Document, or None when it cannot be read."""
+    try:
+        return read_package(open_package(path), view=view)
+    except PolicydiffError:
+        return None
+
+
+def _parallel_worth_it(*paths) -> bool:
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return sum(os.path.getsize(p) for p in paths) >= PARALLEL_LOAD_BYTES
+    except OSError:
+        return False  # a missing file: read in order, for its error
 
 
 def load_bytes(data: bytes, name: str, view: str = "accept") -> Version:

@@ -232,6 +232,16 @@ def open_archive(start=None) -> Store:
     return Store.open(Path(start) if start is not None else Path.cwd(), busy_timeout=BUSY_TIMEOUT)
 
 
+def resolve_drafts(old: str, new: str, start=None):
+    """The two drafts a comparison names (files side by side when both are files, see
+    ``api.load_pair``), each an existing file or a version label."""
+    from . import api
+
+    if os.path.exists(old) and os.path.exists(new):
+        return api.load_pair(old, new)
+    return resolve_draft(old, start), resolve_draft(new, start)
+
+
 def resolve_draft(arg: str, start=None):
     """Return the draft ``arg`` names: an existing file, else a version label (or seq) in the archive."""
     from . import api

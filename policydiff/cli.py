@@ -151,7 +151,7 @@ def redline(old, new, out, author, date, no_moves):
     from . import api
 
     _check_output(out)
-    a, b = _draft(old), _draft(new)
+    a, b = _drafts(old, new)
     _warn_draft(a)
     _warn_draft(b)
     red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
@@ -205,7 +205,7 @@ def diff(old, new, as_json):
     """Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version labels)."""
     from . import api
 
-    a, b = _draft(old), _draft(new)
+    a, b = _drafts(old, new)
     _warn_draft(a)
     _warn_draft(b)
     changes = [c for c in api.clause_changes(a, b) if c["status"] != "unchanged" or c["renumbered"]]
@@ -456,6 +456,13 @@ def _draft(arg: str):
     from .archive import resolve_draft
 
     return resolve_draft(arg)
+
+
+def _drafts(old: str, new: str):
+    """The two drafts a comparison names (files read side by side when large)."""
+    from .archive import resolve_drafts
+
+    return resolve_drafts(old, new)
 
 
 def _sources(base: str, sources, round_from: str, round_to: str):
