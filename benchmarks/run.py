@@ -604,8 +604,8 @@ def markdown(report: dict, command: str) -> str:
     out += ["", "## Speed and memory", "",
             f"Median of {report['runs']} runs, each in a fresh process. *op*: from opening the first file to the "
             "output written; *process*: the whole command (interpreter, imports, op); *cpu*: user+system CPU of "
-            "the process and of the worker processes it forks to read reviewed copies (one per core, when the copies "
-            "pass 1 MB); *peak*: its peak RSS, and in brackets the largest worker's. *Flavour*: *clean* drafts as build_example.py writes them (one run "
+            "the process and of the worker processes it forks (reviewed copies read one per core when they pass 1 MB; the old draft of a redline read beside the new one above 500 KB"
+            "); *peak*: its peak RSS, and in brackets the largest worker's. *Flavour*: *clean* drafts as build_example.py writes them (one run "
             "per paragraph, formatting in styles); *word* the same drafts as Word saves them after a few editing "
             "sessions (benchmarks/wordlike.py: paragraphs cut into runs, each with its own Thai w:rPr, rsids, w14 "
             "ids); *runs/para*: text runs per paragraph of the base draft.", "",
