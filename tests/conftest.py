@@ -1,5 +1,6 @@
 """Shared fixtures: the repository root, LibreOffice (``lo``), and a small .docx factory."""
 
+import json
 import os
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")  # before anything imports pythainlp
@@ -34,6 +35,12 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def spec(repo_root):
+    """The example round's comments and proposals as written (comments/src/round1.json)."""
+    return json.loads((repo_root / "comments" / "src" / "round1.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -22,11 +22,6 @@ ROUND = ["--round-from", "2009-06-30", "--round-to", "2009-07-14"]
 
 
 @pytest.fixture(scope="module")
-def spec(repo_root):
-    return json.loads((repo_root / "comments" / "src" / "round1.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
 def annotations(repo_root):
     result = CliRunner().invoke(main, ["comments", str(repo_root / "drafts" / "v1.docx"),
                                        str(repo_root / "comments" / "round1"), "--json", *ROUND])
