@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root, LibreOffice (``lo``), and a small .docx factory."""
+"""Shared fixtures: the repository root, the example round's spec, LibreOffice (``lo``), and a small .docx factory."""
 
 import json
 import os
