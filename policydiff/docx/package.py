@@ -721,9 +721,12 @@ class Package:
         data = self.read(partname)
         return None if data is None else parse_xml(data, _normalize(partname), self.path)
 
-    def main_document(self):
-        """Return the parsed root of the main document part, checking it is a w:document."""
-        root = self.xml(self.main_part)
+    def main_document(self, data: Optional[bytes] = None):
+        """Return the parsed root of the main document part, checking it is a w:document.
+
+        ``data``: the part's bytes as the reader reduced them (see ``known``), parsed instead.
+        """
+        root = self.xml(self.main_part) if data is None else parse_xml(data, _normalize(self.main_part), self.path)
         if root.tag != ns.qn("w:document"):
             qname = etree.QName(root)
             raise NotADocxError(

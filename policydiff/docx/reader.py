@@ -15,6 +15,7 @@ from ..core.model import (
     Paragraph, Row, Run, Table,
 )
 from ..errors import UnsafeDocumentError
+from . import known
 from .ns import qn
 from .numbering import Numbering, style_numbering
 
@@ -186,6 +187,11 @@ class _Reader:
         self.style_key = tuple(sorted(self.style_num.items()))
         self.warnings: List[str] = []
         self.run_props: dict = {}  # w:rPr XML -> _run_props: a draft repeats a few formats thousands of times
+        # From the main document's raw bytes (see known.py): the placeholder w:p elements and
+        # the models they stand for; the other paragraphs' byte keys; the runs left unparsed.
+        self.found: dict = {}
+        self.keys: dict = {}
+        self.runs_left_out = 0
 
     def _warn_once(self, message: str) -> None:
         if message not in self.warnings:
@@ -227,6 +233,12 @@ class _Reader:
         return Row(cells=cells, props=_xml(_without(trpr, "w:ins", "w:del")), change=change)
 
     def paragraph(self, p) -> Paragraph:
+        para = self.found.get(p)
+        if para is not None:
+            return _copy(para)
+        key = self.keys.get(p)
+        if key is not None:
+            return self._by_bytes(p, key)
         # Unicode serializes Thai as itself; the default ASCII writes each character as &#...; (3x slower).
         key = (self.style_key, etree.tostring(p, encoding="unicode"))
         para = _READ.get(key)
@@ -238,6 +250,17 @@ class _Reader:
             if len(_READ) >= _READ_MAX:
                 _READ.clear()
             _READ[key] = para
+        return para
+
+    def _by_bytes(self, p, key: tuple) -> Paragraph:
+        """A paragraph keyed by its raw bytes: read before, or read now and kept."""
+        para = known.recall(key)
+        if para is not None:
+            return _copy(para)
+        warned = len(self.warnings)
+        para = self._paragraph(p)
+        if len(self.warnings) == warned:
+            known.remember(key, para)
         return para
 
     def _paragraph(self, p) -> Paragraph:
@@ -484,10 +507,12 @@ LIMITS = {"w:p": ("paragraphs", 100_000), "w:r": ("runs", 1_000_000), "w:tc": ("
 MAX_COMMENTS = 100_000  # Word itself refuses more than 32,767 comment ranges
 
 
-def _check_counts(source: str, body, comments_root) -> None:
-    """Refuse a document with more paragraphs, runs, cells or comments than the safety limits."""
+def _check_counts(source: str, body, comments_root, runs_left_out: int = 0) -> None:
+    """Refuse a document with more paragraphs, runs, cells or comments than the safety limits
+    (``runs_left_out``: runs of paragraphs replaced before parsing, see known.py)."""
     # One walk for the three tags: a walk per tag costs twice as much when runs are many.
     counts = Counter(el.tag for el in body.iter(*(qn(t) for t in LIMITS))) if body is not None else Counter()
+    counts[_R] += runs_left_out
     for tag, (what, limit) in LIMITS.items():
         if counts[qn(tag)] > limit:
             raise UnsafeDocumentError(source, f"has {counts[qn(tag)]:,} {what}, over the safety limit of {limit:,}")
@@ -498,13 +523,18 @@ def _check_counts(source: str, body, comments_root) -> None:
 
 
 def read_parts(document_root, *, numbering_root=None, styles_root=None, comments_root=None,
-               extended_root=None, core_root=None, view: str = "accept", source: str = "") -> Document:
-    """Build a Document from parsed parts, in the given view of tracked changes."""
+               extended_root=None, core_root=None, view: str = "accept", source: str = "",
+               reader: Optional[_Reader] = None) -> Document:
+    """Build a Document from parsed parts, in the given view of tracked changes.
+
+    ``reader``: one already made for ``styles_root`` and the raw bytes of the main document
+    (``read_package``); otherwise one is made here.
+    """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
-    reader = _Reader(styles_root)
+    reader = reader or _Reader(styles_root)
     body = document_root.find(qn("w:body"))
-    _check_counts(source, body, comments_root)
+    _check_counts(source, body, comments_root, reader.runs_left_out)
     blocks = reader.blocks(body) if body is not None else ()
     comments = read_comments(comments_root, extended_root)
     warnings = reader.warnings + markup_warnings(body, comments)
@@ -540,14 +570,33 @@ def read_package(pkg, view: str = "accept") -> Document:
         name = pkg.part_by_type(source, key)
         return pkg.xml(name) if name else None
 
-    root = pkg.main_document()
+    reader = _Reader(part(main, "styles"))
+    root = _main_document(pkg, reader)
     doc = read_parts(
-        root, numbering_root=part(main, "numbering"), styles_root=part(main, "styles"),
-        comments_root=part(main, "comments"), extended_root=part(main, "commentsExtended"),
-        core_root=part("/", "core-properties"), view=view, source=str(pkg.path),
+        root, numbering_root=part(main, "numbering"), comments_root=part(main, "comments"),
+        extended_root=part(main, "commentsExtended"), core_root=part("/", "core-properties"), view=view,
+        source=str(pkg.path), reader=reader,
     )
     pkg.skeleton = _skeleton(root)
     return replace(doc, warnings=tuple(pkg.warnings) + doc.warnings) if pkg.warnings else doc
+
+
+def _main_document(pkg, reader: _Reader):
+    """The parsed main document, its paragraphs read before left out of the parse (known.py);
+    tells ``reader`` which placeholders stand for which models and how the rest are keyed."""
+    data = pkg.read(pkg.main_part)
+    cut = known.cut(data, reader.style_key) if data else None
+    if cut is None:
+        return pkg.main_document()
+    reduced, found, runs = cut.reduced()
+    root = pkg.main_document(reduced if found else None)
+    paras = list(root.iter(_P))
+    if len(paras) != len(cut.extents):  # known.cut's rules make this impossible: read it plainly
+        return pkg.main_document() if found else root
+    reader.found = {paras[i]: para for i, para in found.items()}
+    reader.keys = {p: key for i, p in enumerate(paras) if i not in found and (key := cut.key(i)) is not None}
+    reader.runs_left_out = runs
+    return root
 
 
 def _skeleton(root) -> bytes:

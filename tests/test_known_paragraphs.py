@@ -1,0 +1,192 @@
+"""Paragraphs read before are left out of the parse (docx/known.py): a document reads exactly as
+it does alone, and the byte cut is used only where the bytes say what the parser will see."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from policydiff.docx import known, reader
+from policydiff.docx.package import open_package, open_package_bytes
+from policydiff.docx.reader import read_package
+from policydiff.errors import UnsafeDocumentError
+from tests.docxgen import Ins, docx_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAFTS = sorted((ROOT / "drafts").glob("v*.docx"))
+COPIES = sorted((ROOT / "comments" / "round1").glob("*.docx"))
+BASE = ["ข้อ ๑ ให้ส่วนราชการจัดทำแผนปฏิบัติราชการประจำปี", "ข้อ ๒ ให้หัวหน้าส่วนราชการรายงานผล",
+        "ข้อ ๓ ให้เปิดเผยข้อมูลข่าวสารของราชการ"]
+
+
+@pytest.fixture(autouse=True)
+def forget():
+    """Each test starts with nothing read before."""
+    known._SEEN.clear()
+    reader._READ.clear()
+    yield
+    known._SEEN.clear()
+    reader._READ.clear()
+
+
+def _alone(data: bytes, name: str = "doc.docx", view: str = "all"):
+    """The document as read with nothing read before."""
+    known._SEEN.clear()
+    reader._READ.clear()
+    return read_package(open_package_bytes(data, name), view)
+
+
+def _read(data: bytes, name: str = "doc.docx", view: str = "all"):
+    return read_package(open_package_bytes(data, name), view)
+
+
+def _with_document(data: bytes, rewrite) -> bytes:
+    """The .docx ``data`` with word/document.xml rewritten."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            part = zin.read(name)
+            zout.writestr(name, rewrite(part) if name == "word/document.xml" else part)
+    return out.getvalue()
+
+
+def _document_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("word/document.xml")
+
+
+def _left_out(data: bytes) -> int:
+    """How many paragraphs of ``data`` the next read leaves out of the parse."""
+    pkg = open_package_bytes(data, "doc.docx")
+    style_key = reader._Reader(pkg.xml("word/styles.xml")).style_key
+    cut = known.cut(_document_xml(data), style_key)
+    return 0 if cut is None else len(cut.reduced()[1])
+
+
+@pytest.mark.parametrize("view", ["accept", "reject", "all"])
+def test_drafts_and_copies_read_after_the_base_read_as_they_do_alone(view):
+    files = [p.read_bytes() for p in DRAFTS + COPIES]
+    alone = [_alone(data, view=view) for data in files]
+    known._SEEN.clear()
+    reader._READ.clear()
+    _read(files[0], view=view)
+    assert all(_left_out(data) > 0 for data in files[1:])  # the path under test is taken
+    after = [_read(data, view=view) for data in files]
+    assert after == alone
+
+
+def test_a_copy_of_the_base_leaves_out_every_paragraph_and_reads_the_same():
+    data = docx_bytes(BASE)
+    first = _read(data)
+    assert _left_out(data) == len(BASE)
+    again = _read(data)
+    assert again == first
+    assert [p.text for p in again.blocks] == BASE
+
+
+def test_each_copy_is_a_distinct_object_so_the_redline_can_index_by_identity():
+    data = docx_bytes(BASE)
+    first = _read(data)
+    again = _read(data)
+    assert all(a is not b and a == b for a, b in zip(first.blocks, again.blocks))
+
+
+def test_a_paragraph_read_before_but_hidden_in_a_comment_is_not_read():
+    data = docx_bytes(BASE)
+    _read(data)
+    first_para = re.compile(rb"<w:p[ >].*?</w:p>", re.S)
+    hidden = _with_document(data, lambda x: first_para.sub(lambda m: b"<!--" + m.group() + b"-->", x, count=1))
+    assert [p.text for p in _read(hidden).blocks] == BASE[1:]
+    assert _read(hidden) == _alone(hidden)
+
+
+def test_a_paragraph_read_before_inside_cdata_is_not_read():
+    data = docx_bytes(BASE)
+    _read(data)
+    first_para = re.compile(rb"<w:p[ >].*?</w:p>", re.S)
+    hidden = _with_document(data, lambda x: first_para.sub(lambda m: b"<![CDATA[" + m.group() + b"]]>", x, count=1))
+    assert [p.text for p in _read(hidden).blocks] == BASE[1:]
+    assert _read(hidden) == _alone(hidden)
+
+
+@pytest.mark.parametrize("rewrite, why", [
+    (lambda x: x.replace(b"<w:body>", b"<w:body><!-- a note -->", 1), "a comment after the root"),
+    (lambda x: x.replace(b"<w:body>", b"<w:body><?pi data?>", 1), "a processing instruction"),
+    (lambda x: x.replace(b"<w:body>", b'<w:body xmlns:x="urn:x">', 1), "a declaration outside a paragraph"),
+    (lambda x: x.replace(b'xmlns:w="', b'xmlns:v="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                         b'xmlns:w="', 1), "the namespace bound to two prefixes"),
+    (lambda x: x.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"), "UTF-16"),
+])
+def test_files_whose_bytes_may_not_say_where_paragraphs_are_are_read_plainly(rewrite, why):
+    data = docx_bytes(BASE)
+    _read(data)
+    odd = _with_document(data, rewrite)
+    assert known.cut(_document_xml(odd), ()) is None, why
+    assert _read(odd) == _alone(odd)
+
+
+def test_a_table_rebinding_the_prefix_is_not_cut_so_its_paragraphs_are_not_taken_for_the_base_ones():
+    data = docx_bytes(BASE)
+    _read(data)
+    other = _with_document(data, lambda x: re.sub(
+        rb"(<w:p[ >].*?</w:p>)", rb'<w:tbl xmlns:w="urn:not-word"><w:tr><w:tc>\1</w:tc></w:tr></w:tbl>', x,
+        count=1, flags=re.S))
+    assert known.cut(_document_xml(other), ()) is None
+    assert [p.text for p in _read(other).blocks] == BASE[1:]  # the rebound paragraph is not Word's
+
+
+def test_a_declaration_inside_a_paragraph_is_part_of_that_paragraphs_key():
+    data = docx_bytes(BASE)
+    _read(data)
+    declared = _with_document(data, lambda x: x.replace(b"<w:r>", b'<w:r xmlns:x="urn:x">', 1))
+    assert _left_out(declared) == len(BASE) - 1
+    assert _read(declared) == _alone(declared)
+    assert _left_out(declared) == len(BASE)
+    assert _read(declared) == _alone(declared)
+
+
+def test_paragraphs_with_revisions_stay_in_the_parse_so_document_wide_checks_see_them():
+    data = docx_bytes([["ข้อ ๑ ", Ins("ให้ส่วนราชการ")], ["ข้อ ๒ ", Ins("ให้รายงาน")], "ข้อ ๓"])
+    same_ids = _with_document(data, lambda x: re.sub(rb'(<w:ins [^>]*w:id=")\d+"', rb'\g<1>7"', x))
+    first = _read(same_ids)
+    assert any("duplicate revision ids" in w for w in first.warnings)
+    assert _left_out(same_ids) == 1  # only the paragraph without a revision
+    assert _read(same_ids).warnings == first.warnings
+
+
+def test_the_run_limit_counts_the_runs_of_paragraphs_left_out(monkeypatch):
+    data = docx_bytes(BASE)
+    _read(data)
+    assert _left_out(data) == len(BASE)
+    monkeypatch.setitem(reader.LIMITS, "w:r", ("runs", len(BASE) - 1))
+    with pytest.raises(UnsafeDocumentError, match="runs, over the safety limit"):
+        _read(data)
+
+
+def test_the_same_paragraph_bytes_under_other_root_declarations_are_read_again():
+    data = docx_bytes(BASE)
+    _read(data)
+    more = _with_document(data, lambda x: re.sub(rb"(<w:document\b)", rb'\1 xmlns:x="urn:x"', x, count=1))
+    assert _read(more) == _alone(more)  # the models keep the declarations in scope (props XML)
+
+
+def test_a_different_style_numbering_is_not_taken_for_the_same_paragraph():
+    data = docx_bytes(BASE)
+    _read(data)
+    style_key = reader._Reader(open_package_bytes(data, "d.docx").xml("word/styles.xml")).style_key
+    cut = known.cut(_document_xml(data), style_key + (("Heading1", ("9", 0)),))
+    assert cut is not None and cut.reduced()[1] == {}
+
+
+def test_the_example_drafts_are_cut_at_every_paragraph_the_parser_finds():
+    for path in DRAFTS:
+        data = _document_xml(path.read_bytes())
+        cut = known.cut(data, ())
+        assert cut is not None, path.name
+        root = open_package(path).main_document()
+        assert len(cut.extents) == sum(1 for _ in root.iter("{%s}p" % known.nsmap["w"]))
+        assert sum(e is not None for e in cut.extents) > 0.9 * len(cut.extents)
