@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from policydiff.docx import known, reader
 from policydiff.docx.package import open_package, open_package_bytes
@@ -190,3 +192,60 @@ def test_the_example_drafts_are_cut_at_every_paragraph_the_parser_finds():
         root = open_package(path).main_document()
         assert len(cut.extents) == sum(1 for _ in root.iter("{%s}p" % known.nsmap["w"]))
         assert sum(e is not None for e in cut.extents) > 0.9 * len(cut.extents)
+
+
+# ---------------------------------------------------------------- paragraphs read from their bytes
+
+_RPRS = [None, b"<w:rPr/>", b"<w:rPr></w:rPr>", b"<w:rPr><w:b/></w:rPr>", b"<w:rPr><w:b w:val='1'/></w:rPr>",
+         b'<w:rPr><w:i/><w:sz w:val="28"/></w:rPr>', b'<w:rPr><w:sz  w:val = "28" /><w:i/></w:rPr>',
+         b'<w:rPr><w:u w:val="single"/></w:rPr>', b'<w:rPr><w:rPrChange w:id="9" w:author="a"><w:rPr/></w:rPrChange></w:rPr>']
+_TEXTS = [b"<w:t>\xe0\xb8\x82\xe0\xb9\x89\xe0\xb8\xad</w:t>", b'<w:t xml:space="preserve"> a &amp; b </w:t>', b"<w:t/>",
+          b"<w:t>&lt;x&gt; &quot;q&quot; &apos;</w:t>", b"<w:t>&#3585;&#x0E02;</w:t>", b"<w:t>line\r\nend</w:t>",
+          b"<w:t xml:space = 'preserve' >sp</w:t>", b"<w:tab/>", b"<w:t>a</w:t><w:t>b</w:t>", b""]
+_BETWEEN = [b"", b'<w:proofErr w:type="spellStart"/>', b'<w:bookmarkStart w:id="0" w:name="x"/>',
+            b'<w:bookmarkEnd w:id="0"/>', b'<w:hyperlink r:id="rId9"><w:r><w:t>link</w:t></w:r></w:hyperlink>',
+            b'<w:ins w:id="5" w:author="a"><w:r><w:t>new</w:t></w:r></w:ins>']
+_PPRS = [b"", b"<w:pPr/>", b'<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>',
+         b'<w:pPr><w:jc w:val="thaiDistribute"/><w:rPr><w:sz w:val="32"/></w:rPr></w:pPr>',
+         b'<w:pPr><w:rPr><w:ins w:id="3" w:author="a"/></w:rPr></w:pPr>']
+
+
+def _paragraph_xml(ppr: bytes, runs) -> bytes:
+    body = b"".join(between + b'<w:r w:rsidR="00A1">' + (rpr or b"") + b"<w:lastRenderedPageBreak/>" * brk + text
+                    + b"</w:r>" for between, rpr, text, brk in runs)
+    return b'<w:p w:rsidR="0001">' + ppr + body + b"</w:p>"
+
+
+def _as_document(paragraphs) -> bytes:
+    body = b"".join(paragraphs)
+    return _with_document(docx_bytes(["x"]), lambda x: re.sub(rb"<w:body>.*</w:body>", lambda m: b"<w:body>" + body
+                                                               + b"</w:body>", x, flags=re.S))
+
+
+def _walked(data: bytes, monkeypatch):
+    """The document as read with every paragraph walked element by element."""
+    with monkeypatch.context() as m:
+        m.setattr(reader._Reader, "_plain", lambda self, p, raw: None)
+        return _alone(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(_PPRS), st.lists(
+    st.tuples(st.sampled_from(_BETWEEN), st.sampled_from(_RPRS), st.sampled_from(_TEXTS), st.integers(0, 1)),
+    max_size=6)), min_size=1, max_size=4))
+def test_a_paragraph_read_from_its_bytes_is_the_paragraph_its_elements_give(monkeypatch, paras):
+    data = _as_document([_paragraph_xml(ppr, runs) for ppr, runs in paras])
+    assert _alone(data) == _walked(data, monkeypatch)
+
+
+def test_plain_runs_are_read_from_bytes_and_joined_where_only_the_bytes_of_their_format_differ(monkeypatch):
+    calls = []
+    real = reader._Reader._plain
+    monkeypatch.setattr(reader._Reader, "_plain", lambda self, p, raw: calls.append(real(self, p, raw)) or calls[-1])
+    data = _as_document([_paragraph_xml(b"", [(b"", b"<w:rPr><w:b w:val='1'/></w:rPr>", b"<w:t>a</w:t>", 0),
+                                              (b"", b'<w:rPr><w:b w:val="1"/></w:rPr>', b"<w:t>b</w:t>", 1)])])
+    doc = _alone(data, view="accept")
+    assert calls and calls[0] is not None  # taken: the path under test
+    assert [r.text for r in doc.blocks[0].runs] == ["ab"] and doc.blocks[0].runs[0].fmt.bold
+    monkeypatch.undo()
+    assert _walked(data, monkeypatch) == _alone(data)

@@ -31,12 +31,12 @@ from typing import Dict, List, Optional, Tuple
 from .ns import nsmap
 
 _W = nsmap["w"].encode()
-_ATTRS = rb"""(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
-_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml(" + _ATTRS + rb")\?>)?\s*")
+ATTRS = rb"""(?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml(" + ATTRS + rb")\?>)?\s*")
 _ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)["']""")
-_ROOT = re.compile(rb"<w:document" + _ATTRS + rb">")
+_ROOT = re.compile(rb"<w:document" + ATTRS + rb">")
 _P_EDGE = re.compile(rb"<w:p[\s/>]|</w:p>")
-_P_TAG = re.compile(rb"<w:p" + _ATTRS + rb"(/?)>")
+P_TAG = re.compile(rb"<w:p" + ATTRS + rb"(/?)>")
 _RUN = re.compile(rb"<w:r[\s/>]")
 # What the reader's document-wide checks look at (revision ids, move names, comment ranges):
 # a paragraph holding any of it stays in the tree, where those checks see it.
@@ -107,7 +107,7 @@ def cut(data: bytes, style_key: tuple) -> Optional[Cut]:
     for i, (start, closing) in enumerate(edges):
         if closing:
             continue
-        tag = _P_TAG.match(data, start)
+        tag = P_TAG.match(data, start)
         if tag is None:
             return None
         if tag.group(1):

@@ -39,6 +39,16 @@ _BODY, _SECT_PR = qn("w:body"), qn("w:sectPr")
 _PPR_PARTS = frozenset((_PSTYLE, _NUMPR, _RPR, _PPR_CHANGE))
 _OLD_PPR = f"{_PPR_CHANGE}/{_PPR}"
 _XML_CHAR = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A paragraph of plain runs as Word writes it, read from its bytes (``_Reader._plain_runs``):
+# optional w:pPr, then runs of one w:rPr and one w:t, and markup the reader skips anyway.
+_PLAIN_PPR = re.compile(rb"<w:pPr>[^<]*(?:<(?!/w:pPr>)[^<]*)*</w:pPr>|<w:pPr/>")
+# One run or one skipped element; a w:rPr's body is matched tag by tag (a lazy ``.*?`` tries
+# every byte, twice the cost).
+_PLAIN_INLINE = re.compile(
+    rb"(<w:r" + known.ATTRS + rb">)(?:<w:rPr>([^<]*(?:<(?!/w:rPr>)[^<]*)*)</w:rPr>|(<w:rPr/>))?"
+    rb"(?:<w:lastRenderedPageBreak/>)?(?:<w:t" + known.ATTRS + rb">([^<]*)</w:t>|<w:t" + known.ATTRS + rb"/>)</w:r>"
+    rb"|<w:(?:proofErr|bookmarkStart|bookmarkEnd)" + known.ATTRS + rb"/>")
+_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 VIEWS = ("accept", "reject", "all")
 
 
@@ -119,6 +129,12 @@ def _run_props(rpr, xml: str) -> tuple:
     return format_of(clean), _xml(clean), format_of(old_rpr), _xml(old_rpr)
 
 
+def _run(texts: List[str], props: tuple) -> Run:
+    """One run of the joined ``texts`` with ``props`` (fmt, props, old_fmt, old_props)."""
+    fmt, xml, old_fmt, old_xml = props
+    return Run(text="".join(texts), fmt=fmt, props=xml, old_fmt=old_fmt, old_props=old_xml)
+
+
 def _copy(para: Paragraph) -> Paragraph:
     """A distinct Paragraph equal to ``para``, keeping the cached properties it has computed.
 
@@ -192,6 +208,8 @@ class _Reader:
         self.found: dict = {}
         self.keys: dict = {}
         self.runs_left_out = 0
+        self.props_by_bytes: dict = {}  # a w:rPr's bytes -> _run_props, for _plain_runs
+        self.heads_by_bytes: dict = {}  # a w:pPr's bytes -> _head, for _plain
 
     def _warn_once(self, message: str) -> None:
         if message not in self.warnings:
@@ -258,13 +276,86 @@ class _Reader:
         if para is not None:
             return _copy(para)
         warned = len(self.warnings)
-        para = self._paragraph(p)
+        para = self._plain(p, key[-1]) or self._paragraph(p)
         if len(self.warnings) == warned:
             known.remember(key, para)
         return para
 
-    def _paragraph(self, p) -> Paragraph:
-        ppr = _first(p, _PPR)
+    def _plain(self, p, raw: bytes) -> Optional[Paragraph]:
+        """A paragraph of plain runs read from its bytes ``raw`` without walking its elements
+        (a third of the cost); None for any other paragraph.
+
+        Each distinct w:pPr and w:rPr is still worked out from its element, once per document:
+        the model holds the XML lxml writes for them, which their bytes need not be.
+        """
+        # Revised properties are read element by element (the grammar below rejects them too,
+        # but only after matching part of them); a declaration inside the paragraph gives its
+        # w:rPr XML more than the document's, which the per-document caches here key by bytes.
+        if b"PrChange" in raw or b"xmlns" in raw:
+            return None
+        tag = known.P_TAG.match(raw)
+        if tag is None or tag.group(1):
+            return None
+        ppr = _PLAIN_PPR.match(raw, tag.end())
+        runs = self._plain_runs(p, raw, ppr.end() if ppr else tag.end())
+        if runs is None:
+            return None
+        ppr_bytes = ppr.group() if ppr else b""
+        head = self.heads_by_bytes.get(ppr_bytes)
+        if head is None:
+            head = self._head(_first(p, _PPR))
+            if head[2] is None and len(self.heads_by_bytes) < _RUN_PROPS_MAX:  # a mark change keeps its own
+                self.heads_by_bytes[ppr_bytes] = head
+        style, num, mark, props, _ = head
+        return Paragraph(runs=runs, style=style, props=props, mark_change=mark, num=num)
+
+    def _plain_runs(self, p, raw: bytes, pos: int) -> Optional[tuple]:
+        """The joined runs of ``p`` from its bytes ``raw`` after ``pos`` (its w:pPr), or None
+        when anything but plain runs, proofing marks and bookmarks is there."""
+        end = len(raw) - len(b"</w:p>")
+        runs: List[Run] = []
+        texts: List[str] = []
+        last = None
+        k = 0  # direct w:r children matched so far
+        for m in _PLAIN_INLINE.finditer(raw, pos, end):
+            if m.start() != pos:
+                return None
+            pos = m.end()
+            run, rpr, empty_rpr, text = m.group(1, 2, 3, 4)
+            if run is None:
+                continue  # proofing marks and bookmarks: not text
+            found = self._props_by_bytes(p, k, rpr if empty_rpr is None else b"/")
+            k += 1
+            if text and (b"&" in text or b"\r" in text):
+                if b"&#" in text or b"\r" in text:  # character references, line-end normalizing
+                    return None
+                for entity, char in _ENTITIES:
+                    text = text.replace(entity, char)
+            if found is not last and texts:
+                runs.append(_run(texts, last))
+                texts = []
+            last = found
+            texts.append(text.decode() if text else "")
+        if pos != end:
+            return None
+        if texts:
+            runs.append(_run(texts, last))
+        return tuple(runs)
+
+    def _props_by_bytes(self, p, k: int, rpr: Optional[bytes]) -> tuple:
+        """_run_props of the w:rPr of ``p``'s ``k``-th run, whose bytes are ``rpr`` (None: no w:rPr)."""
+        if rpr is None:
+            return _NO_RUN_PROPS
+        found = self.props_by_bytes.get(rpr)
+        if found is None:
+            run = [child for child in p if child.tag == _R][k]
+            if len(self.props_by_bytes) >= _RUN_PROPS_MAX:
+                self.props_by_bytes.clear()
+            found = self.props_by_bytes[rpr] = self._run_props(_first(run, _RPR))
+        return found
+
+    def _head(self, ppr) -> tuple:
+        """(style, numbering, mark change, w:pPr XML, holds a w:pPrChange) of a w:pPr."""
         kids = _firsts(ppr, _PPR_PARTS)
         style = self._val(kids.get(_PSTYLE)) or ""
         num = self._numpr(kids.get(_NUMPR))
@@ -276,11 +367,16 @@ class _Reader:
                     mark = change_of(el)
         if num is None and style in self.style_num:
             num = self.style_num[style]
-        runs: List = []
-        self.inlines(p, None, runs)
-        para = Paragraph(runs=_joined(runs), style=style, props=self._ppr_xml(ppr, kids), mark_change=mark, num=num)
-        # The path finds a w:pPr in any w:pPrChange, not only the first (kids holds the first).
-        change = ppr.find(_OLD_PPR) if _PPR_CHANGE in kids else None
+        return style, num, mark, self._ppr_xml(ppr, kids), _PPR_CHANGE in kids
+
+    def _paragraph(self, p) -> Paragraph:
+        ppr = _first(p, _PPR)
+        style, num, mark, props, has_change = self._head(ppr)
+        inlines: List = []
+        self.inlines(p, None, inlines)
+        para = Paragraph(runs=_joined(inlines), style=style, props=props, mark_change=mark, num=num)
+        # The path finds a w:pPr in any w:pPrChange, not only the first (_head looks at the first).
+        change = ppr.find(_OLD_PPR) if has_change else None
         if change is None:
             return para
         old_style = self._val(change.find(qn("w:pStyle"))) or ""
