@@ -225,7 +225,7 @@ def _as_document(paragraphs) -> bytes:
 def _walked(data: bytes, monkeypatch):
     """The document as read with every paragraph walked element by element."""
     with monkeypatch.context() as m:
-        m.setattr(reader._Reader, "_plain", lambda self, p, raw: None)
+        m.setattr(reader._Reader, "from_bytes", lambda self, raw, cut: None)
         return _alone(data)
 
 
@@ -240,8 +240,9 @@ def test_a_paragraph_read_from_its_bytes_is_the_paragraph_its_elements_give(monk
 
 def test_plain_runs_are_read_from_bytes_and_joined_where_only_the_bytes_of_their_format_differ(monkeypatch):
     calls = []
-    real = reader._Reader._plain
-    monkeypatch.setattr(reader._Reader, "_plain", lambda self, p, raw: calls.append(real(self, p, raw)) or calls[-1])
+    real = reader._Reader.from_bytes
+    monkeypatch.setattr(reader._Reader, "from_bytes",
+                        lambda self, raw, cut: calls.append(real(self, raw, cut)) or calls[-1])
     data = _as_document([_paragraph_xml(b"", [(b"", b"<w:rPr><w:b w:val='1'/></w:rPr>", b"<w:t>a</w:t>", 0),
                                               (b"", b'<w:rPr><w:b w:val="1"/></w:rPr>', b"<w:t>b</w:t>", 1)])])
     doc = _alone(data, view="accept")
@@ -249,3 +250,51 @@ def test_plain_runs_are_read_from_bytes_and_joined_where_only_the_bytes_of_their
     assert [r.text for r in doc.blocks[0].runs] == ["ab"] and doc.blocks[0].runs[0].fmt.bold
     monkeypatch.undo()
     assert _walked(data, monkeypatch) == _alone(data)
+
+
+_PLAIN = _paragraph_xml(b'<w:pPr><w:jc w:val="thaiDistribute"/></w:pPr>', [
+    (b"", b'<w:rPr><w:sz w:val="32"/></w:rPr>', b'<w:t xml:space="preserve">\xe0\xb8\x82\xe0\xb9\x89\xe0\xb8\xad a</w:t>', 0),
+    (b'<w:proofErr w:type="spellStart"/>', None, b"<w:t>b &amp; c</w:t>", 0)])
+_HOSTILE = [b"\x00", b"\x0b", b"\x0c", b"\r", b"\t", b"&", b"&foo;", b"&#65;", b"]]>", b"<", b">", b'"', b"'", b" ",
+            b"=", b":", b"x:", b"w14:", b"xml:", b"\xff", b"\xe0\xb8", b"\xef\xbf\xbe", b"/", b' w:rsidR="1"',
+            b' w:rsidR="2"', b" a=\"&lt;\"", b"<w:b/>", b"</w:t>", b"<w:t>", b"xmlns:q=\"u\" "]
+
+
+def _outcome(data: bytes, read):
+    try:
+        return read(data)
+    except Exception as e:  # noqa: BLE001 (the outcome is the error itself, compared below)
+        return (type(e).__name__, str(e))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(_HOSTILE)), min_size=1, max_size=3))
+def test_a_paragraph_left_out_of_the_parse_is_one_the_parser_reads_the_same(monkeypatch, edits):
+    raw = _PLAIN
+    for at, bad in edits:
+        k = int(at * len(raw))
+        raw = raw[:k] + bad + raw[k:]
+    # After an untouched copy, which has every w:pPr and w:rPr worked out already: the edited
+    # paragraph is then read from its bytes alone, with no parse of its own to catch anything.
+    data = _as_document([_PLAIN, raw])
+    assert _outcome(data, _alone) == _outcome(data, lambda d: _walked(d, monkeypatch))
+
+
+def test_a_plain_paragraph_is_left_out_of_the_parse_on_first_reading(monkeypatch):
+    parsed = []
+    real = known.Cut.reduced
+    monkeypatch.setattr(known.Cut, "reduced", lambda self, read=None: parsed.append(real(self, read)) or parsed[-1])
+    data = _as_document([_PLAIN, _PLAIN.replace(b" a<", b" z<")])
+    doc = _alone(data)
+    assert len(parsed[0][1]) == 2 and parsed[0][0].count(b"<w:p/>") == 2
+    assert [p.text for p in doc.blocks] == ["ข้อ a" + "b & c", "ข้อ z" + "b & c"]
+
+
+@pytest.mark.parametrize("tag", [b'<w:r w:rsidR="1" w:rsidR="2">', b'<w:r q:x="1">', b'<w:r xml:lang="th">',
+                                 b'<w:r w14:x="1">', b"<w:r 1a=\"1\">", b'<w:r w:x="\xff">', b"<w:r w:x='a\x01'>",
+                                 b'<w:r w:x="&amp;">', b'<w:r\tw:x\n=\r"1" >'])
+def test_run_attributes_are_left_out_of_the_parse_only_when_it_would_take_them(monkeypatch, tag):
+    odd = _PLAIN.replace(b'<w:r w:rsidR="00A1">', tag, 1)
+    assert odd != _PLAIN
+    data = _as_document([_PLAIN, odd])
+    assert _outcome(data, _alone) == _outcome(data, lambda d: _walked(d, monkeypatch))

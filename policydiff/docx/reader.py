@@ -14,10 +14,11 @@ from ..core.model import (
     DELETE, INSERT, MOVE_FROM, MOVE_TO, Cell, Change, Comment, CommentMark, Document, Format, Meta,
     Paragraph, Row, Run, Table,
 )
-from ..errors import UnsafeDocumentError
+from ..errors import PolicydiffError, UnsafeDocumentError
 from . import known
 from .ns import qn
 from .numbering import Numbering, style_numbering
+from .package import MAX_XML_TEXT, parse_xml
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}
 _CONTAINERS = {qn(t) for t in ("w:hyperlink", "w:smartTag", "w:customXml", "w:fldSimple", "w:dir", "w:bdo")}
@@ -43,11 +44,15 @@ _XML_CHAR = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 # optional w:pPr, then runs of one w:rPr and one w:t, and markup the reader skips anyway.
 _PLAIN_PPR = re.compile(rb"<w:pPr>[^<]*(?:<(?!/w:pPr>)[^<]*)*</w:pPr>|<w:pPr/>")
 # One run or one skipped element; a w:rPr's body is matched tag by tag (a lazy ``.*?`` tries
-# every byte, twice the cost).
+# every byte, twice the cost). Groups: the run's attributes, its w:rPr body, an empty w:rPr,
+# the w:t's attributes, its text; a skipped element's attributes.
 _PLAIN_INLINE = re.compile(
-    rb"(<w:r" + known.ATTRS + rb">)(?:<w:rPr>([^<]*(?:<(?!/w:rPr>)[^<]*)*)</w:rPr>|(<w:rPr/>))?"
-    rb"(?:<w:lastRenderedPageBreak/>)?(?:<w:t" + known.ATTRS + rb">([^<]*)</w:t>|<w:t" + known.ATTRS + rb"/>)</w:r>"
-    rb"|<w:(?:proofErr|bookmarkStart|bookmarkEnd)" + known.ATTRS + rb"/>")
+    rb"<w:r(" + known.ATTRS + rb")>(?:<w:rPr>([^<]*(?:<(?!/w:rPr>)[^<]*)*)</w:rPr>|(<w:rPr/>))?"
+    rb"(?:<w:lastRenderedPageBreak/>)?<w:t(" + known.ATTRS + rb")(?:>([^<]*)</w:t>|/>)</w:r>"
+    rb"|<w:(?:proofErr|bookmarkStart|bookmarkEnd)(" + known.ATTRS + rb")/>")
+# A reference other than the five named entities (characters the parser refuses or changes are
+# looked for once per document: known.Cut.chars_ok).
+_NOT_AN_ENTITY = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)")
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 VIEWS = ("accept", "reject", "all")
 
@@ -127,6 +132,28 @@ def _run_props(rpr, xml: str) -> tuple:
     old_rpr = old.find(_RPR)
     clean = _without(rpr, "w:rPrChange")
     return format_of(clean), _xml(clean), format_of(old_rpr), _xml(old_rpr)
+
+
+class _NotPlain(Exception):
+    """A paragraph's bytes do not parse on their own: the parser reads it with the rest."""
+
+
+class _Fragment:
+    """A paragraph's element, parsed from its bytes alone under the document's root start tag
+    (so its properties serialize with the namespace declarations they have in the document),
+    when first asked for."""
+
+    def __init__(self, raw: bytes, root_tag: bytes):
+        self.raw, self.root_tag, self._p = raw, root_tag, None
+
+    def p(self):
+        if self._p is None:
+            try:
+                root = parse_xml(self.root_tag + self.raw + b"</w:document>", "a paragraph")
+            except PolicydiffError:
+                raise _NotPlain from None
+            self._p = root[0]
+        return self._p
 
 
 def _run(texts: List[str], props: tuple) -> Run:
@@ -276,42 +303,55 @@ class _Reader:
         if para is not None:
             return _copy(para)
         warned = len(self.warnings)
-        para = self._plain(p, key[-1]) or self._paragraph(p)
+        para = self._paragraph(p)
         if len(self.warnings) == warned:
             known.remember(key, para)
         return para
 
-    def _plain(self, p, raw: bytes) -> Optional[Paragraph]:
-        """A paragraph of plain runs read from its bytes ``raw`` without walking its elements
-        (a third of the cost); None for any other paragraph.
+    def from_bytes(self, raw: bytes, cut: "known.Cut") -> Optional[Paragraph]:
+        """A paragraph of plain runs read from its bytes ``raw`` alone (``cut``: the document's),
+        or None for any other paragraph: the parser then reads it.
 
-        Each distinct w:pPr and w:rPr is still worked out from its element, once per document:
-        the model holds the XML lxml writes for them, which their bytes need not be.
+        Plain: an optional w:pPr, then runs of one w:rPr and one w:t, with proofing marks and
+        bookmarks between; nothing the parser would refuse (see ``_plain_runs``). Each distinct
+        w:pPr and w:rPr is still worked out from its element, once per document (the model holds
+        the XML lxml writes for them, which their bytes need not be): the first paragraph that
+        has it is parsed on its own, under the document's root start tag.
         """
-        # Revised properties are read element by element (the grammar below rejects them too,
-        # but only after matching part of them); a declaration inside the paragraph gives its
-        # w:rPr XML more than the document's, which the per-document caches here key by bytes.
-        if b"PrChange" in raw or b"xmlns" in raw:
+        # Revised properties are never plain (the grammar below would refuse them too, but only
+        # after matching part of them); a declaration inside the paragraph gives its w:rPr XML
+        # more than the root's, which the per-document caches here key by bytes.
+        if b"PrChange" in raw or b"xmlns" in raw or not cut.chars_ok:
             return None
         tag = known.P_TAG.match(raw)
-        if tag is None or tag.group(1):
+        if tag is None or tag.group(2) or not cut.attributes_ok(tag.group(1)):
             return None
-        ppr = _PLAIN_PPR.match(raw, tag.end())
-        runs = self._plain_runs(p, raw, ppr.end() if ppr else tag.end())
-        if runs is None:
+        element = _Fragment(raw, cut.root_tag)
+        try:
+            ppr = _PLAIN_PPR.match(raw, tag.end())
+            runs = self._plain_runs(element, raw, ppr.end() if ppr else tag.end(), cut)
+            if runs is None:
+                return None
+            head = self._head_by_bytes(element, ppr.group() if ppr else b"")
+        except _NotPlain:
             return None
-        ppr_bytes = ppr.group() if ppr else b""
-        head = self.heads_by_bytes.get(ppr_bytes)
-        if head is None:
-            head = self._head(_first(p, _PPR))
-            if head[2] is None and len(self.heads_by_bytes) < _RUN_PROPS_MAX:  # a mark change keeps its own
-                self.heads_by_bytes[ppr_bytes] = head
         style, num, mark, props, _ = head
         return Paragraph(runs=runs, style=style, props=props, mark_change=mark, num=num)
 
-    def _plain_runs(self, p, raw: bytes, pos: int) -> Optional[tuple]:
-        """The joined runs of ``p`` from its bytes ``raw`` after ``pos`` (its w:pPr), or None
-        when anything but plain runs, proofing marks and bookmarks is there."""
+    def _head_by_bytes(self, element: "_Fragment", ppr: bytes) -> tuple:
+        """_head of the paragraph's w:pPr, whose bytes are ``ppr``."""
+        head = self.heads_by_bytes.get(ppr)
+        if head is None:
+            head = self._head(_first(element.p(), _PPR))
+            if head[2] is None and len(self.heads_by_bytes) < _RUN_PROPS_MAX:  # a mark change keeps its own
+                self.heads_by_bytes[ppr] = head
+        return head
+
+    def _plain_runs(self, element: "_Fragment", raw: bytes, pos: int, cut: "known.Cut") -> Optional[tuple]:
+        """The joined runs of a paragraph from its bytes ``raw`` after ``pos`` (its w:pPr), or
+        None when anything but plain runs, proofing marks and bookmarks is there, or anything
+        the parser would refuse: a malformed attribute, a reference other than the five named
+        ones, bytes that are not UTF-8 (characters XML does not allow: ``from_bytes``)."""
         end = len(raw) - len(b"</w:p>")
         runs: List[Run] = []
         texts: List[str] = []
@@ -321,34 +361,46 @@ class _Reader:
             if m.start() != pos:
                 return None
             pos = m.end()
-            run, rpr, empty_rpr, text = m.group(1, 2, 3, 4)
-            if run is None:
-                continue  # proofing marks and bookmarks: not text
-            found = self._props_by_bytes(p, k, rpr if empty_rpr is None else b"/")
-            k += 1
-            if text and (b"&" in text or b"\r" in text):
-                if b"&#" in text or b"\r" in text:  # character references, line-end normalizing
+            run_attrs, rpr, empty_rpr, t_attrs, text, other_attrs = m.group(1, 2, 3, 4, 5, 6)
+            if run_attrs is None:  # proofing marks and bookmarks: not text
+                if other_attrs and not cut.attributes_ok(other_attrs):
                     return None
-                for entity, char in _ENTITIES:
-                    text = text.replace(entity, char)
+                continue
+            if (run_attrs and not cut.attributes_ok(run_attrs)) or (t_attrs and not cut.attributes_ok(t_attrs)):
+                return None
+            found = self._props_by_bytes(element, k, rpr if empty_rpr is None else b"/")
+            k += 1
+            if text:
+                if len(text) > MAX_XML_TEXT:
+                    return None
+                if b"&" in text:
+                    if _NOT_AN_ENTITY.search(text):
+                        return None
+                    for entity, char in _ENTITIES:
+                        text = text.replace(entity, char)
+                try:
+                    text = text.decode()
+                except UnicodeDecodeError:
+                    return None
             if found is not last and texts:
                 runs.append(_run(texts, last))
                 texts = []
             last = found
-            texts.append(text.decode() if text else "")
+            texts.append(text or "")
         if pos != end:
             return None
         if texts:
             runs.append(_run(texts, last))
         return tuple(runs)
 
-    def _props_by_bytes(self, p, k: int, rpr: Optional[bytes]) -> tuple:
-        """_run_props of the w:rPr of ``p``'s ``k``-th run, whose bytes are ``rpr`` (None: no w:rPr)."""
+    def _props_by_bytes(self, element: "_Fragment", k: int, rpr: Optional[bytes]) -> tuple:
+        """_run_props of the w:rPr of the paragraph's ``k``-th run, whose bytes are ``rpr`` (None:
+        no w:rPr)."""
         if rpr is None:
             return _NO_RUN_PROPS
         found = self.props_by_bytes.get(rpr)
         if found is None:
-            run = [child for child in p if child.tag == _R][k]
+            run = [child for child in element.p() if child.tag == _R][k]
             if len(self.props_by_bytes) >= _RUN_PROPS_MAX:
                 self.props_by_bytes.clear()
             found = self.props_by_bytes[rpr] = self._run_props(_first(run, _RPR))
@@ -684,7 +736,7 @@ def _main_document(pkg, reader: _Reader):
     cut = known.cut(data, reader.style_key) if data else None
     if cut is None:
         return pkg.main_document()
-    reduced, found, runs = cut.reduced()
+    reduced, found, runs = cut.reduced(lambda raw: reader.from_bytes(raw, cut))
     root = pkg.main_document(reduced if found else None)
     paras = list(root.iter(_P))
     if len(paras) != len(cut.extents):  # known.cut's rules make this impossible: read it plainly

@@ -24,6 +24,9 @@ _WRAPPER = {INS: "w:ins", DEL: "w:del", MOVE_FROM: "w:moveFrom", MOVE_TO: "w:mov
 _REMOVED = (DEL, MOVE_FROM)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# zlib level 3 deflates an 8.5 MB body in 0.03 s instead of level 6's 0.06 s, into 350 KB
+# instead of 230 KB: a committee's file is opened, not sent by the thousand.
+_ZIP_LEVEL = 3
 _BREAKS = re.compile("([\t\n])")
 _MAX_TEXT_NODE = 1_000_000  # characters (up to 3 MB of UTF-8 Thai)
 _BREAK_TAGS = {"\t": qn("w:tab"), "\n": qn("w:br")}
@@ -36,6 +39,12 @@ _ID, _AUTHOR, _DATE = qn("w:id"), qn("w:author"), qn("w:date")
 _WRAPPER_TAG = {op: qn(tag) for op, tag in _WRAPPER.items()}
 
 
+def _fresh(el):
+    """A deep copy of ``el`` (lxml's own, without ``copy.deepcopy``'s memo: a fifth of the
+    writer's time went to it)."""
+    return el.__deepcopy__(None)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parsed(xml: str):
     return etree.fromstring(xml)
@@ -43,7 +52,7 @@ def _parsed(xml: str):
 
 def _element(xml: str):
     """A fresh element from an opaque property string ('' → None)."""
-    return copy.deepcopy(_parsed(xml)) if xml else None
+    return _fresh(_parsed(xml)) if xml else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -56,6 +65,17 @@ def _paragraph_start(props: str):
     if props:
         p.append(_element(props))
     return p
+
+
+@functools.lru_cache(maxsize=4096)
+def _run_start(props: str, removed: bool):
+    """A w:r holding these run properties and one empty w:t (w:delText when removed), for each
+    run of plain text to copy: one copy costs less than building the run piece by piece."""
+    r = etree.Element(_R)
+    if props:
+        r.append(_element(props))
+    etree.SubElement(r, _DEL_TEXT if removed else _T).set(_XML_SPACE, "preserve")
+    return r
 
 
 def _elements(xml: str) -> list:
@@ -108,6 +128,11 @@ class BodyWriter:
     def run(self, parent, text: str, props: str, removed: bool, old_props: Optional[str] = None,
             author="", date=""):
         """Append a w:r to ``parent``: its properties (with a w:rPrChange if asked) and its text."""
+        if old_props is None and len(text) <= _MAX_TEXT_NODE and "\t" not in text and "\n" not in text:
+            r = _fresh(_run_start(props, removed))
+            r[-1].text = text
+            parent.append(r)
+            return r
         r = etree.SubElement(parent, _R)
         rpr = _element(props)
         if old_props is not None:
@@ -137,7 +162,7 @@ class BodyWriter:
 
     # -- paragraphs
     def paragraph(self, para: RPara):
-        p = copy.deepcopy(_paragraph_start(para.props))
+        p = _fresh(_paragraph_start(para.props))
         self._revise_ppr(p, para)
         if para.move:
             self._move_range(p, para, start=True)
@@ -547,5 +572,5 @@ def zip_parts(parts: Dict[str, bytes], order: Optional[List[str]] = None) -> byt
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, parts[name])
+            z.writestr(info, parts[name], compresslevel=_ZIP_LEVEL)
     return buf.getvalue()
