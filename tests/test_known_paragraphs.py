@@ -97,6 +97,19 @@ def test_each_copy_is_a_distinct_object_so_the_redline_can_index_by_identity():
     assert all(a is not b and a == b for a, b in zip(first.blocks, again.blocks))
 
 
+def test_a_paragraph_repeated_in_one_document_is_two_objects():
+    doc = _read(docx_bytes([BASE[0], BASE[1], BASE[0]]))
+    assert doc.blocks[0] == doc.blocks[2] and doc.blocks[0] is not doc.blocks[2]
+
+
+def test_what_the_first_document_computes_on_a_paragraph_the_next_one_inherits():
+    data = docx_bytes(BASE)
+    first = _read(data, view="accept")
+    keys = [p.key for p in first.blocks]  # as a redline asks
+    again = _read(data, view="accept")
+    assert all("key" in p.__dict__ for p in again.blocks) and [p.key for p in again.blocks] == keys
+
+
 def test_a_paragraph_read_before_but_hidden_in_a_comment_is_not_read():
     data = docx_bytes(BASE)
     _read(data)

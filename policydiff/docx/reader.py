@@ -280,7 +280,7 @@ class _Reader:
     def paragraph(self, p) -> Paragraph:
         para = self.found.get(p)
         if para is not None:
-            return _copy(para)
+            return para
         key = self.keys.get(p)
         if key is not None:
             return self._by_bytes(p, key)
@@ -736,12 +736,14 @@ def _main_document(pkg, reader: _Reader):
     cut = known.cut(data, reader.style_key) if data else None
     if cut is None:
         return pkg.main_document()
-    reduced, found, runs = cut.reduced(lambda raw: reader.from_bytes(raw, cut))
+    reduced, found, fresh, runs = cut.reduced(lambda raw: reader.from_bytes(raw, cut))
     root = pkg.main_document(reduced if found else None)
     paras = list(root.iter(_P))
     if len(paras) != len(cut.extents):  # known.cut's rules make this impossible: read it plainly
         return pkg.main_document() if found else root
-    reader.found = {paras[i]: para for i, para in found.items()}
+    # A model read just now is this document's (and the cache's, which so keeps what later
+    # steps compute on it: its text, its key); one read before is copied.
+    reader.found = {paras[i]: para if i in fresh else _copy(para) for i, para in found.items()}
     reader.keys = {p: key for i, p in enumerate(paras) if i not in found and (key := cut.key(i)) is not None}
     reader.runs_left_out = runs
     return root
