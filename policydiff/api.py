@@ -15,8 +15,9 @@ from typing import List, Optional, Sequence, Tuple
 from .core.align import align
 from .core.diff import word_diff
 from .core.model import Document
-from .core.redline import Redline, Revision, build_redline
+from .core.redline import Redline, Revision, build_redline, edited_texts, pair_blocks
 from .core.structure import outline_places
+from .core.tokens import load_dictionary
 from .docx.package import open_package
 from .docx.reader import read_package
 from .docx.writer import write_package
@@ -118,9 +119,50 @@ def default_date(doc: Document) -> str:
 
 def redline(old: Version, new: Version, *, author: str = "policydiff", date: Optional[str] = None,
             moves: bool = True) -> Redline:
-    """The redline between two read drafts."""
-    rev = Revision(author=author, date=date or default_date(new.doc))
-    return build_redline(old.doc, new.doc, rev, moves=moves)
+    """The redline between two read drafts; when their edited paragraphs are many, half of the
+    word edits are worked out in a forked process (see ``side_by_side_word_diffs``)."""
+    pairs = pair_blocks(old.doc.blocks, new.doc.blocks)
+    rev = Revision(author=author, date=date or default_date(new.doc),
+                   word_diffs=side_by_side_word_diffs(edited_texts(old.doc, new.doc, pairs)))
+    return build_redline(old.doc, new.doc, rev, moves=moves, pairs=pairs)
+
+
+# Above this many characters of edited paragraphs (old and new together), ``redline`` works out
+# the second half of the word edits in a forked process: a 3,000-clause draft with 1,700 edited
+# paragraphs has 0.6 million and spends 0.25 s on them; a fork and the way back cost 0.02 s.
+PARALLEL_DIFF_CHARS = 200_000
+
+
+def side_by_side_word_diffs(texts: List[Tuple[str, str]]) -> Optional[dict]:
+    """{(old, new): word edits} for the text pairs, the second half worked out in a forked
+    process while this one works out the first; None when they are too few to pay for it, or
+    the platform cannot fork. A child that fails leaves its half to be worked out here."""
+    if sum(len(a) + len(b) for a, b in texts) < PARALLEL_DIFF_CHARS or not hasattr(os, "fork"):
+        return None
+    import pickle
+
+    load_dictionary()  # once, for both processes
+    half = len(texts) // 2
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its half, pickled down the pipe, then gone without cleanup
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(pickle.dumps([word_diff(a, b) for a, b in texts[half:]], pickle.HIGHEST_PROTOCOL))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    diffs = {pair: word_diff(*pair) for pair in texts[:half]}
+    with os.fdopen(read_end, "rb") as back:
+        data = back.read()
+    os.waitpid(pid, 0)
+    try:
+        theirs = pickle.loads(data)
+    except Exception:  # noqa: BLE001 (a child that died midway: its half is worked out as needed)
+        return diffs
+    diffs.update(zip(texts[half:], theirs))
+    return diffs
 
 
 def write_redline(red: Redline, template: Version, out, old: Optional[Version] = None) -> None:

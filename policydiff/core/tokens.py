@@ -157,6 +157,12 @@ def _trie() -> _WordSet:
     return _WordSet(words)
 
 
+def load_dictionary() -> None:
+    """Build the segmenter's dictionary now (0.06 s), e.g. once before forking processes that
+    all tokenize, rather than on first use in each."""
+    _trie()
+
+
 def tokenize(text: str) -> List[str]:
     """Split ``text`` into script-aware tokens whose concatenation is ``text``."""
     pattern = _PIECE_BY_CLUSTER if _JOINS_FORWARD.search(text) else _PIECE
