@@ -41,8 +41,9 @@ NOT_XML_CHAR = rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]"
 _NOT_XML_CHAR = re.compile(NOT_XML_CHAR)
 _NOT_PLAIN = [bytes([c]) for c in (*range(0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20))] + [
     b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"]]>"]  # each found by its first byte (see _occurs)
-# A name given twice (or a value that looks like it: then the careful check decides).
-_REPEATED = re.compile(rb"[ \t\r\n]([^ \t\r\n=]+)[ \t\r\n]*=.*[ \t\r\n]\1[ \t\r\n]*=", re.S)
+# The names of attributes (and of what looks like one inside a value: the careful check then
+# decides).
+_ATTR_NAMES = re.compile(rb"[ \t\r\n]([^ \t\r\n=]+)[ \t\r\n]*=")
 _DECLARATION = re.compile(rb"""xmlns(?::([^ \t\r\n=]+))?[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')""")
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml(" + ATTRS + rb")\?>)?\s*")
 _ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)["']""")
@@ -71,7 +72,7 @@ class Cut:
         self.context = (style_key, root_tag)
         self.extents = extents  # (start, end) of each paragraph, None where it may not be keyed
         self.prefixes = _prefixes(root_tag)
-        self._attributes_ok: Dict[bytes, bool] = {}
+        self.judged: Dict[bytes, bool] = {}  # attributes -> attributes_ok
         self._plain_pattern = None
         self._chars_ok: Optional[bool] = None
 
@@ -99,9 +100,10 @@ class Cut:
             key = (*context, data[extent[0]:extent[1]])
             seen = _SEEN.get(key)
             if seen is None and read is not None:
-                para = read(key[-1])
-                if para is not None:
-                    seen = remember(key, para)
+                raw = key[-1]
+                para = read(raw)
+                if para is not None:  # plain runs, so any markup is in its w:pPr (a mark revision)
+                    seen = remember(key, para, bare=_MARKUP.search(raw, 0, max(raw.find(b"</w:pPr>"), 0)) is None)
                     fresh.add(i)
             if seen is None or not seen[2]:
                 continue
@@ -129,13 +131,13 @@ class Cut:
         """Whether attributes that ``ATTRS`` matched are well-formed as the parser sees them:
         XML names (ASCII here) with declared prefixes, each once, values of UTF-8 XML
         characters without references."""
-        ok = self._attributes_ok.get(attrs)
+        ok = self.judged.get(attrs)
         if ok is None:
             ok = self.prefixes is not None and (
-                (self._plain_attributes.fullmatch(attrs) is not None and _REPEATED.search(attrs) is None)
+                (self._plain_attributes.fullmatch(attrs) is not None and _once_each(attrs))
                 or _attributes_ok(attrs, self.prefixes))
-            if len(self._attributes_ok) < _SEEN_MAX:
-                self._attributes_ok[attrs] = ok
+            if len(self.judged) < _SEEN_MAX:
+                self.judged[attrs] = ok
         return ok
 
     @property
@@ -237,6 +239,12 @@ def _declarations_inside_paragraphs(data: bytes, body: int, extents: list) -> bo
     return True
 
 
+def _once_each(attrs: bytes) -> bool:
+    """Whether no attribute name is given twice."""
+    names = _ATTR_NAMES.findall(attrs)
+    return len(set(names)) == len(names)
+
+
 def _chars_ok(value: bytes) -> bool:
     """Whether ``value`` is UTF-8 holding only characters XML allows."""
     if _NOT_XML_CHAR.search(value):
@@ -248,14 +256,16 @@ def _chars_ok(value: bytes) -> bool:
     return True
 
 
-def remember(key: tuple, para) -> tuple:
+def remember(key: tuple, para, bare: Optional[bool] = None) -> tuple:
     """Keep a paragraph's model for the next document that has the same bytes, with its count
-    of runs and whether it may be left out of the parse (it holds no markup that document-wide
-    checks look at); returns what it keeps."""
+    of runs and whether it may be left out of the parse (``bare``: it holds no markup that
+    document-wide checks look at; looked for when not known); returns what it keeps."""
     if len(_SEEN) >= _SEEN_MAX:
         _SEEN.clear()
     raw = key[-1]
-    seen = _SEEN[key] = (para, len(_RUN.findall(raw)), _MARKUP.search(raw) is None)
+    if bare is None:
+        bare = _MARKUP.search(raw) is None
+    seen = _SEEN[key] = (para, len(_RUN.findall(raw)), bare)
     return seen
 
 

@@ -353,6 +353,7 @@ class _Reader:
         the parser would refuse: a malformed attribute, a reference other than the five named
         ones, bytes that are not UTF-8 (characters XML does not allow: ``from_bytes``)."""
         end = len(raw) - len(b"</w:p>")
+        judged = cut.judged  # attributes judged before: most runs repeat a few
         runs: List[Run] = []
         texts: List[str] = []
         last = None
@@ -363,10 +364,11 @@ class _Reader:
             pos = m.end()
             run_attrs, rpr, empty_rpr, t_attrs, text, other_attrs = m.group(1, 2, 3, 4, 5, 6)
             if run_attrs is None:  # proofing marks and bookmarks: not text
-                if other_attrs and not cut.attributes_ok(other_attrs):
+                if other_attrs and not (judged.get(other_attrs) or cut.attributes_ok(other_attrs)):
                     return None
                 continue
-            if (run_attrs and not cut.attributes_ok(run_attrs)) or (t_attrs and not cut.attributes_ok(t_attrs)):
+            if ((run_attrs and not (judged.get(run_attrs) or cut.attributes_ok(run_attrs)))
+                    or (t_attrs and not (judged.get(t_attrs) or cut.attributes_ok(t_attrs)))):
                 return None
             found = self._props_by_bytes(element, k, rpr if empty_rpr is None else b"/")
             k += 1
