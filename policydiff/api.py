@@ -75,6 +75,8 @@ def load_pair(old_path, new_path, view: str = "accept") -> Tuple[Version, Versio
             if pending.result() is None:
                 load(old_path, view)  # raises the old draft's error, as reading in order would
             raise
+        if not pending.done():
+            load_dictionary()  # while the old draft is still read: the comparison will tokenize
         old_doc = pending.result()
     if old_doc is None:
         return load(old_path, view), new  # raises the old draft's error

@@ -10,6 +10,7 @@ Clauses (``Clause``) are computed from the blocks by ``core.structure``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Optional, Tuple, Union
 
 from .labels import parse_label
@@ -131,8 +132,15 @@ class Paragraph:
     def key(self) -> str:
         """Kind and wording without the clause label: what a paragraph shares with its other
         versions, however renumbered (cached: a round pairs the base with every copy)."""
-        label = parse_label(self.shown)
-        return f"{label.kind}:{label.rest}" if label else "p:" + self.shown
+        return _key_of(self.shown)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_of(shown: str) -> str:
+    """``Paragraph.key`` of a paragraph shown as ``shown``: once per wording, though a redline's
+    two drafts hold most paragraphs twice, as distinct objects."""
+    label = parse_label(shown)
+    return f"{label.kind}:{label.rest}" if label else "p:" + shown
 
 
 @dataclass(frozen=True)
