@@ -40,7 +40,7 @@ _BODY, _SECT_PR = qn("w:body"), qn("w:sectPr")
 _PPR_PARTS = frozenset((_PSTYLE, _NUMPR, _RPR, _PPR_CHANGE))
 _OLD_PPR = f"{_PPR_CHANGE}/{_PPR}"
 _XML_CHAR = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# A paragraph of plain runs as Word writes it, read from its bytes (``_Reader._plain_runs``):
+# A paragraph of plain runs as Word writes it, read from its bytes (``_Reader.from_bytes``):
 # optional w:pPr, then runs of one w:rPr and one w:t, and markup the reader skips anyway.
 _PLAIN_PPR = re.compile(rb"<w:pPr>[^<]*(?:<(?!/w:pPr>)[^<]*)*</w:pPr>|<w:pPr/>")
 # One run or one skipped element; a w:rPr's body is matched tag by tag (a lazy ``.*?`` tries
@@ -235,8 +235,8 @@ class _Reader:
         self.found: dict = {}
         self.keys: dict = {}
         self.runs_left_out = 0
-        self.props_by_bytes: dict = {}  # a w:rPr's bytes -> _run_props, for _plain_runs
-        self.heads_by_bytes: dict = {}  # a w:pPr's bytes -> _head, for _plain
+        self.props_by_bytes: dict = {}  # a w:rPr's bytes -> _run_props, for from_bytes
+        self.heads_by_bytes: dict = {}  # a w:pPr's bytes -> _head, for from_bytes
 
     def _warn_once(self, message: str) -> None:
         if message not in self.warnings:
