@@ -155,10 +155,13 @@ def side_by_side_word_diffs(texts: List[Tuple[str, str]]) -> Optional[dict]:
         finally:
             os._exit(0)
     os.close(write_end)
-    diffs = {pair: word_diff(*pair) for pair in texts[:half]}
-    with os.fdopen(read_end, "rb") as back:
+    back = os.fdopen(read_end, "rb")
+    try:
+        diffs = {pair: word_diff(*pair) for pair in texts[:half]}
         data = back.read()
-    os.waitpid(pid, 0)
+    finally:
+        back.close()  # after an error here, a child still writing gets EPIPE and leaves
+        os.waitpid(pid, 0)
     try:
         theirs = pickle.loads(data)
     except Exception:  # noqa: BLE001 (a child that died midway: its half is worked out as needed)

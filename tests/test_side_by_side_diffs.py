@@ -67,3 +67,33 @@ def test_few_edits_are_worked_out_in_this_process():
     texts = edited_texts(old.doc, new.doc, pair_blocks(old.doc.blocks, new.doc.blocks))
     assert sum(len(a) + len(b) for a, b in texts) < api.PARALLEL_DIFF_CHARS
     assert api.side_by_side_word_diffs(texts) is None
+
+
+def test_an_error_in_this_half_reaps_the_child_and_is_raised(monkeypatch):
+    monkeypatch.setattr(api, "PARALLEL_DIFF_CHARS", 0)
+    forked = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    parent = os.getpid()
+    real = api.word_diff
+
+    def fails_here(a, b):
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        return real(a, b)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(api, "word_diff", fails_here)
+    old, new = (api.load(DRAFTS / f"{v}.docx") for v in ("v1", "v4"))
+    texts = edited_texts(old.doc, new.doc, pair_blocks(old.doc.blocks, new.doc.blocks))
+    with pytest.raises(KeyboardInterrupt):
+        api.side_by_side_word_diffs(texts)
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # already reaped
