@@ -429,10 +429,12 @@ def _trim_replacement(old: Tuple[str, ...], new: Tuple[str, ...]) -> List[Op]:
     """A replacement with its common ends moved out, cut only where both sides have a
     cluster boundary and at least one side has a word boundary."""
     a, b = "".join(old), "".join(new)
-    cuts_a, cuts_b = _offsets(old), _offsets(new)
-    clusters_a, clusters_b = _cluster_starts(a), _cluster_starts(b)
     limit = min(len(a), len(b))
     head = common_prefix(a, b)
+    if not head and not common_prefix(a[-1:], b[-1:]):  # nothing shared to move out (most edits)
+        return [(op, text) for op, text in ((DELETE, a), (INSERT, b)) if text]
+    cuts_a, cuts_b = _offsets(old), _offsets(new)
+    clusters_a, clusters_b = _cluster_starts(a), _cluster_starts(b)
     while head and not ((head in cuts_a or head in cuts_b or _words_meet(a, b, head, head))
                         and head in clusters_a and head in clusters_b):
         head -= 1

@@ -156,10 +156,15 @@ class _Fragment:
         return self._p
 
 
-def _run(texts: List[str], props: tuple) -> Run:
-    """One run of the joined ``texts`` with ``props`` (fmt, props, old_fmt, old_props)."""
+def _run(texts: List[bytes], props: tuple) -> Run:
+    """One run of the joined UTF-8 ``texts`` with ``props`` (fmt, props, old_fmt, old_props);
+    raises _NotPlain when they are not UTF-8."""
     fmt, xml, old_fmt, old_xml = props
-    return Run(text="".join(texts), fmt=fmt, props=xml, old_fmt=old_fmt, old_props=old_xml)
+    try:
+        text = b"".join(texts).decode()
+    except UnicodeDecodeError:
+        raise _NotPlain from None
+    return Run(text=text, fmt=fmt, props=xml, old_fmt=old_fmt, old_props=old_xml)
 
 
 def _copy(para: Paragraph) -> Paragraph:
@@ -351,9 +356,10 @@ class _Reader:
         """The joined runs of a paragraph from its bytes ``raw`` after ``pos`` (its w:pPr), or
         None when anything but plain runs, proofing marks and bookmarks is there, or anything
         the parser would refuse: a malformed attribute, a reference other than the five named
-        ones, bytes that are not UTF-8 (characters XML does not allow: ``from_bytes``)."""
+        ones, bytes that are not UTF-8 (characters XML does not allow: ``from_bytes``); raises
+        _NotPlain for the last."""
         end = len(raw) - len(b"</w:p>")
-        judged = cut.judged  # attributes judged before: most runs repeat a few
+        judged, props = cut.judged, self.props_by_bytes  # judged before: most runs repeat a few
         runs: List[Run] = []
         texts: List[str] = []
         last = None
@@ -370,7 +376,9 @@ class _Reader:
             if ((run_attrs and not (judged.get(run_attrs) or cut.attributes_ok(run_attrs)))
                     or (t_attrs and not (judged.get(t_attrs) or cut.attributes_ok(t_attrs)))):
                 return None
-            found = self._props_by_bytes(element, k, rpr if empty_rpr is None else b"/")
+            if empty_rpr is not None:
+                rpr = b"/"
+            found = _NO_RUN_PROPS if rpr is None else props.get(rpr) or self._props_by_bytes(element, k, rpr)
             k += 1
             if text:
                 if len(text) > MAX_XML_TEXT:
@@ -380,26 +388,19 @@ class _Reader:
                         return None
                     for entity, char in _ENTITIES:
                         text = text.replace(entity, char)
-                try:
-                    text = text.decode()
-                except UnicodeDecodeError:
-                    return None
             if found is not last and texts:
                 runs.append(_run(texts, last))
                 texts = []
             last = found
-            texts.append(text or "")
+            texts.append(text or b"")
         if pos != end:
             return None
         if texts:
             runs.append(_run(texts, last))
         return tuple(runs)
 
-    def _props_by_bytes(self, element: "_Fragment", k: int, rpr: Optional[bytes]) -> tuple:
-        """_run_props of the w:rPr of the paragraph's ``k``-th run, whose bytes are ``rpr`` (None:
-        no w:rPr)."""
-        if rpr is None:
-            return _NO_RUN_PROPS
+    def _props_by_bytes(self, element: "_Fragment", k: int, rpr: bytes) -> tuple:
+        """_run_props of the w:rPr of the paragraph's ``k``-th run, whose bytes are ``rpr``."""
         found = self.props_by_bytes.get(rpr)
         if found is None:
             run = [child for child in element.p() if child.tag == _R][k]
