@@ -108,7 +108,14 @@ def test_the_example_redline_is_written_mostly_as_text(template, monkeypatch):
     assert with_text == _written(pkg, red, False, monkeypatch)
 
 
-def test_a_template_with_a_placeholder_lookalike_is_written_as_elements(template, monkeypatch):
+@pytest.mark.parametrize("target", ["policydiff-paragraph", "policydiff-paragraph-0", "x"])
+def test_an_instruction_a_file_brings_in_its_properties_is_written_as_it_was(template, monkeypatch, target):
     pkg, doc = template
-    plain = writer._PlainParagraphs(pkg.skeleton.replace(b"<w:body>", b"<w:body><?policydiff-paragraph 0?>", 1))
-    assert not plain.usable
+    w = writer.nsmap["w"]
+    hostile = f'<w:pPr xmlns:w="{w}"><?{target} 0?><w:jc w:val="center"/></w:pPr>'
+    plain = f'<w:pPr xmlns:w="{w}"><w:jc w:val="left"/></w:pPr>'
+    red = Redline((RPara((Piece(KEEP, "ก"),), hostile), RPara((Piece(INS, "ข"),), plain),
+                   RPara((Piece(KEEP, "ค"),), hostile, mark=INS)))
+    written = _written(pkg, red, True, monkeypatch)
+    assert written == _written(pkg, red, False, monkeypatch)
+    assert _document(written).count(f"<?{target} 0?>".encode()) == 2

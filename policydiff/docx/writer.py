@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import os
 import re
 import zipfile
 from typing import Dict, List, Optional, Tuple
@@ -86,9 +87,11 @@ def _elements(xml: str) -> list:
     return [copy.deepcopy(e) for e in wrapper]
 
 
-# A paragraph of plain pieces is written as text and stands in the tree as this processing
-# instruction until the tree is serialized (see _PlainParagraphs).
-_PLACEHOLDER = "policydiff-paragraph"
+# A paragraph of plain pieces is written as text and stands in the tree as a processing
+# instruction until the tree is serialized (see _PlainParagraphs); its target carries a nonce
+# drawn for each document, so no instruction a file brings along (in a w:pPr, say) is taken
+# for one.
+_PLACEHOLDER = "policydiff-paragraph-"
 _MARK = "\ue000"  # stands for a run's text while lxml serializes the run around it
 _BODY = qn("w:body")
 _PLAIN_OPS = {KEEP: None, INS: "w:ins", DEL: "w:del"}
@@ -114,10 +117,10 @@ class _PlainParagraphs:
     def __init__(self, skeleton: bytes):
         self.root = etree.fromstring(skeleton)
         self.body = self.root.find(_BODY)
-        # Written as "w:" tags: only where the root binds w to WordprocessingML, and where no
-        # instruction in the template could be taken for a placeholder.
-        self.usable = (self.body is not None and self.root.nsmap.get("w") == nsmap["w"]
-                       and _PLACEHOLDER.encode() not in skeleton)
+        self.target = _PLACEHOLDER + os.urandom(8).hex()
+        self.placeholder = re.compile(rb"<\?" + self.target.encode() + rb" (\d+)\?>")
+        # Written as "w:" tags: only where the root binds w to WordprocessingML.
+        self.usable = self.body is not None and self.root.nsmap.get("w") == nsmap["w"]
         if self.usable:
             del self.body[:]
         self.texts: List[str] = []
@@ -148,7 +151,7 @@ class _PlainParagraphs:
             out.append(f'<{tag} w:id="{ids.next()}" w:author="{_value_escaped(piece.author or "policydiff")}"'
                        f"{date}>{text}</{tag}>")
         self.texts.append(start[0] + "".join(out) + start[1] if out else start[2])
-        return etree.ProcessingInstruction(_PLACEHOLDER, str(len(self.texts) - 1))
+        return etree.ProcessingInstruction(self.target, str(len(self.texts) - 1))
 
     def plain(self, para: RPara, comment_marks: bool) -> bool:
         """Whether ``para`` can be written as text: plain pieces, no mark, move, comment, or
@@ -196,15 +199,12 @@ class _PlainParagraphs:
         """The serialized document with each placeholder replaced by its paragraph."""
         if not self.texts:
             return document
-        pieces = _PLACEHOLDER_RE.split(document)
+        pieces = self.placeholder.split(document)
         if len(pieces) != 2 * len(self.texts) + 1:
             raise AssertionError("a paragraph placeholder was lost or repeated")
         texts = [t.encode() for t in self.texts]
         pieces[1::2] = [texts[int(k)] for k in pieces[1::2]]
         return b"".join(pieces)
-
-
-_PLACEHOLDER_RE = re.compile(rb"<\?" + _PLACEHOLDER.encode() + rb" (\d+)\?>")
 
 
 class _Ids:
