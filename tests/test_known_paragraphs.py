@@ -4,6 +4,7 @@ it does alone, and the byte cut is used only where the bytes say what the parser
 from __future__ import annotations
 
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -303,3 +304,39 @@ def test_run_attributes_are_left_out_of_the_parse_only_when_it_would_take_them(m
     assert odd != _PLAIN
     data = _as_document([_PLAIN, odd])
     assert _outcome(data, _alone) == _outcome(data, lambda d: _walked(d, monkeypatch))
+
+
+@pytest.mark.parametrize("holder", [b"<w:jc w:val=\"left\">", b"<w:ind w:left=\"0\">"])
+def test_a_paragraph_read_before_inside_paragraph_properties_stays_in_their_xml(holder):
+    data = docx_bytes(BASE)
+    _read(data)
+    first = re.compile(rb"(<w:p>)(.*?</w:p>)", re.S)  # BASE[0] moved into BASE[1]'s w:pPr
+    para = first.search(_document_xml(data)).group()
+    close = b"</" + holder[1:].split(b" ")[0] + b">"
+
+    def nest(xml: bytes) -> bytes:
+        xml = xml.replace(para, b"", 1)
+        return re.sub(rb"(<w:p>)(<w:pPr>)", lambda m: m.group(1) + m.group(2) + holder + para + close, xml, count=1)
+
+    nested = _with_document(data, nest)
+    assert _read(nested) == _alone(nested)
+    assert para.decode() in "".join(p.props for p in _read(nested).blocks)  # the whole paragraph, not <w:p/>
+
+
+def test_fuzzed_documents_read_with_the_byte_paths_as_without_them(monkeypatch):
+    from tests.fuzz import fuzzlib
+
+    seeds = fuzzlib.seed_files()
+    for data in seeds.values():
+        _read(data)  # what a round reads first, so that later inputs meet paragraphs read before
+    rng = random.Random(20261129)
+
+    def outcome(data: bytes, plain: bool):
+        with monkeypatch.context() as m:
+            if not plain:
+                m.setattr(known, "cut", lambda data, style_key: None)
+            return _outcome(data, lambda d: _read(d))
+
+    for _ in range(150):
+        _, data = fuzzlib.reader_input(rng, seeds)
+        assert outcome(data, True) == outcome(data, False)

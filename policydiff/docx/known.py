@@ -105,8 +105,8 @@ class Cut:
             if seen is None and read is not None:
                 raw = key[-1]
                 para = read(raw)
-                if para is not None:  # plain runs, so any markup is in its w:pPr (a mark revision)
-                    seen = remember(key, para, bare=_MARKUP.search(raw, 0, max(raw.find(b"</w:pPr>"), 0)) is None)
+                if para is not None:
+                    seen = remember(key, para)
                     fresh.add(i)
             if seen is None or not seen[2]:
                 continue
@@ -259,16 +259,15 @@ def _chars_ok(value: bytes) -> bool:
     return True
 
 
-def remember(key: tuple, para, bare: Optional[bool] = None) -> tuple:
+def remember(key: tuple, para) -> tuple:
     """Keep a paragraph's model for the next document that has the same bytes, with its count
-    of runs and whether it may be left out of the parse (``bare``: it holds no markup that
-    document-wide checks look at; looked for when not known); returns what it keeps."""
+    of runs and whether it may be left out of the parse (it holds no markup that document-wide
+    checks look at, anywhere: a plain paragraph's w:pPr and w:rPr may hold any); returns what it
+    keeps."""
     if len(_SEEN) >= _SEEN_MAX:
         _SEEN.clear()
     raw = key[-1]
-    if bare is None:
-        bare = _MARKUP.search(raw) is None
-    seen = _SEEN[key] = (para, len(_RUN.findall(raw)), bare)
+    seen = _SEEN[key] = (para, len(_RUN.findall(raw)), _MARKUP.search(raw) is None)
     return seen
 
 
