@@ -40,8 +40,7 @@ _ATTR = re.compile(rb"""[ \t\r\n]+([^ \t\r\n=]+)[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)
 _NAME = re.compile(rb"(?:([A-Za-z_][A-Za-z0-9_.-]*):)?[A-Za-z_][A-Za-z0-9_.-]*\Z")
 # Characters XML does not allow (in UTF-8): C0 controls but tab, line feed and carriage return;
 # U+FFFE and U+FFFF.
-NOT_XML_CHAR = rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]"
-_NOT_XML_CHAR = re.compile(NOT_XML_CHAR)
+_NOT_XML_CHAR = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 _NOT_PLAIN = [bytes([c]) for c in (*range(0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20))] + [
     b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"]]>"]  # each found by its first byte (see _occurs)
 # The names of attributes (and of what looks like one inside a value: the careful check then

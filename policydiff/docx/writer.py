@@ -577,10 +577,10 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
                     num_map: Optional[Dict[str, str]] = None) -> bytes:
     """word/document.xml: the template's root and section properties around the redline's body."""
     root = etree.fromstring(template_document)
-    body = root.find(qn("w:body"))
+    body = root.find(_BODY)
     sect = body.find(qn("w:sectPr")) if body is not None else None
     if body is None:
-        body = etree.SubElement(root, qn("w:body"))
+        body = etree.SubElement(root, _BODY)
     del body[:]  # unlike remove() one by one, frees the old body without re-homing each subtree
     plain = _PlainParagraphs(template_document)
     BodyWriter(comment_ids, num_map, plain).body(body, redline.blocks)
