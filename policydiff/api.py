@@ -15,6 +15,8 @@ from typing import List, Optional, Sequence, Tuple
 from .core.align import align
 from .core.diff import word_diff
 from .core.model import Document
+from .core.objects import MARKERS, visible, visible_offset
+from .core.overlay import own_comments
 from .core.redline import Redline, Revision, build_redline, edited_texts, pair_blocks
 from .core.structure import outline_places
 from .core.tokens import load_dictionary
@@ -126,7 +128,7 @@ def redline(old: Version, new: Version, *, author: str = "policydiff", date: Opt
     pairs = pair_blocks(old.doc.blocks, new.doc.blocks)
     rev = Revision(author=author, date=date or default_date(new.doc),
                    word_diffs=side_by_side_word_diffs(edited_texts(old.doc, new.doc, pairs)))
-    return build_redline(old.doc, new.doc, rev, moves=moves, pairs=pairs)
+    return own_comments(build_redline(old.doc, new.doc, rev, moves=moves, pairs=pairs), new.doc)
 
 
 # Above this many characters of edited paragraphs (old and new together), ``redline`` works out
@@ -176,9 +178,14 @@ def write_redline(red: Redline, template: Version, out, old: Optional[Version] =
 
 
 def clause_changes(old: Version, new: Version) -> List[dict]:
-    """Each clause's fate between two versions, with word edits for edited clauses."""
+    """Each clause's fate between two versions, with word edits for edited clauses.
+
+    Texts are as a person reads them (objects left out); an edit that inserts or deletes an
+    object (an image, a field, a note reference...) names it (``"object": "image"``).
+    """
     from .core.structure import display_label
 
+    objects = {"-": old.doc.objects(), "+": new.doc.objects()}
     out = []
     for m in align(old.clauses, new.clauses):
         oc = old.clauses[m.old] if m.old is not None else None
@@ -187,16 +194,25 @@ def clause_changes(old: Version, new: Version) -> List[dict]:
         new_ref = display_label(new.clauses, m.new) if nc else None
         edits = []
         if oc is not None and nc is not None and oc.body != nc.body:
-            edits = [{"op": op, "text": text} for op, text in word_diff(oc.body, nc.body) if op != "="]
+            edits = [_edit(op, text, objects[op]) for op, text in word_diff(oc.body, nc.body) if op != "="]
         out.append({
             "status": m.status, "renumbered": m.renumbered, "key": m.key, "kind": (nc or oc).kind,
             "old_label": oc.label if oc else None, "new_label": nc.label if nc else None,
             "old_path": oc.path if oc else None, "new_path": nc.path if nc else None,
             "old_ref": old_ref, "new_ref": new_ref,
-            "old_text": oc.text if oc else None, "new_text": nc.text if nc else None,
-            "similarity": round(m.similarity, 4), "edits": edits,
+            "old_text": visible(oc.text) if oc else None, "new_text": visible(nc.text) if nc else None,
+            "similarity": round(m.similarity, 4), "edits": edits, "story": "body",
         })
     return out
+
+
+def _edit(op: str, text: str, objects: dict) -> dict:
+    """One word edit as ``diff --json`` gives it: its visible text, and the objects it holds."""
+    edit = {"op": op, "text": visible(text)}
+    kinds = [objects[m].kind for m in MARKERS.findall(text) if m in objects]
+    if kinds:
+        edit["object"], edit["objects"] = kinds[0], kinds
+    return edit
 
 
 # ---------------------------------------------------------------- merge
@@ -428,11 +444,13 @@ class Landing:
 
 
 def reanchored(base: Version, new: Version, annotations) -> dict:
-    """{annotation id: Landing} for every annotation re-anchored onto ``new``."""
+    """{annotation id: Landing} for every annotation re-anchored onto ``new`` (offsets in the
+    clause's text as a person reads it)."""
     from .core.annotations import reanchor_all
 
     out = {}
     for p in reanchor_all(annotations, base.clauses, new.clauses):
         c = new.clauses[p.clause] if p.clause is not None else None
-        out[p.annotation.id] = Landing(p.status, p.score, (c.label or c.path) if c else None, p.start, p.end)
+        start, end = (visible_offset(c.text, p.start), visible_offset(c.text, p.end)) if c else (p.start, p.end)
+        out[p.annotation.id] = Landing(p.status, p.score, (c.label or c.path) if c else None, start, end)
     return out

@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .core.objects import visible, visible_offset
 from .errors import PolicydiffError
 
 EXIT_BAD_INPUT = 2
@@ -124,11 +125,11 @@ def outline(draft, view, as_json):
 
 def _clause_json(c) -> dict:
     return {"label": c.label, "number": c.number, "kind": c.kind, "path": c.path, "level": c.level,
-            "text": c.text, "body": c.body}
+            "text": visible(c.text), "body": visible(c.body)}
 
 
 def _clause_line(c, width: int = 70) -> str:
-    first = c.body.split("\n", 1)[0]
+    first = visible(c.body).split("\n", 1)[0]
     if len(first) > width:
         first = first[: width - 1] + "…"
     head = c.label or {"title": "[ชื่อเรื่อง]", "preamble": "[อารัมภบท]", "closing": "[ท้ายประกาศ]",
@@ -212,15 +213,45 @@ def diff(old, new, as_json):
     if as_json:
         _emit_json(changes)
         return
+    objects: dict = {}
     for c in changes:
         click.echo(_change_line(c))
         if c["edits"] or c["status"] in ("edited",):
             click.echo("    " + _inline(c))
+        mine = _object_tally(c["edits"])
+        if mine:
+            click.echo("    " + _object_summary(mine))
+        for kind, counts in mine.items():
+            for op, n in counts.items():
+                objects.setdefault(kind, {}).setdefault(op, 0)
+                objects[kind][op] += n
     tally = {}
     for c in changes:
         key = "renumbered" if c["status"] == "unchanged" else c["status"]
         tally[key] = tally.get(key, 0) + 1
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or "no changes")
+    if objects:
+        click.echo(_object_summary(objects))
+
+
+def _object_tally(edits) -> dict:
+    """{kind: {"+": n, "-": n}} of the objects the edits insert and delete."""
+    out: dict = {}
+    for e in edits:
+        for kind in e.get("objects", ()):
+            out.setdefault(kind, {}).setdefault(e["op"], 0)
+            out[kind][e["op"]] += 1
+    return out
+
+
+def _object_summary(tally: dict) -> str:
+    """``ภาพ: เพิ่ม 1, ลบ 1; ฟิลด์: เพิ่ม 3`` (objects inserted and deleted, by kind)."""
+    from .core.objects import THAI_NAMES
+
+    words = {"+": "เพิ่ม", "-": "ลบ"}
+    return "; ".join(f"{THAI_NAMES.get(kind, kind)}: "
+                     + ", ".join(f"{words[op]} {n}" for op, n in sorted(counts.items(), reverse=True))
+                     for kind, counts in sorted(tally.items()))
 
 
 def _change_line(c: dict) -> str:
@@ -364,11 +395,15 @@ def _day(value: str, name: str) -> str:
         raise click.BadParameter(f"not a date: {value!r}", param_hint=name)
 
 
-def _annotation_json(a, placed=None) -> dict:
+def _annotation_json(a, placed=None, clause_texts=None) -> dict:
+    """An annotation for ``comments --json``: texts as a person reads them, offsets in the
+    clause's text as ``outline --json`` gives it (``clause_texts``: clause path -> its text)."""
+    text = (clause_texts or {}).get(a.anchor.clause, "")
     out = {
         "id": a.id, "source": a.source, "division": a.division, "kind": a.kind, "action": a.action,
-        "clause": a.clause, "clause_path": a.anchor.clause, "quote": a.quote, "text": a.text,
-        "prefix": a.anchor.prefix, "suffix": a.anchor.suffix, "start": a.anchor.start, "end": a.anchor.end,
+        "clause": a.clause, "clause_path": a.anchor.clause, "quote": visible(a.quote), "text": visible(a.text),
+        "prefix": visible(a.anchor.prefix), "suffix": visible(a.anchor.suffix),
+        "start": visible_offset(text, a.anchor.start), "end": visible_offset(text, a.anchor.end),
         "author": a.author, "date": a.date, "tracked": a.tracked, "new_paragraph": a.new_paragraph,
         "late": a.late, "type": a.type, "done": a.done, "note": a.note,
         "replies": [{"author": r.author, "date": r.date, "text": r.text} for r in a.replies],
@@ -408,7 +443,8 @@ def comments(base, sources, against, round_from, round_to, as_json):
     if later is not None:
         _warn_draft(later)
     placed = api.reanchored(b, later, imported.annotations) if later is not None else {}
-    rows = [_annotation_json(a, placed.get(a.id)) for a in imported.annotations]
+    texts = {c.path: c.text for c in b.clauses}
+    rows = [_annotation_json(a, placed.get(a.id), texts) for a in imported.annotations]
     groups_c, groups_d = conflicts(imported.annotations), duplicates(imported.annotations)
     orphans = [r["id"] for r in rows if r["status"] == "orphan"]
     if as_json:

@@ -10,6 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policydiff.core.objects import visible
+
 from tests.fuzz import fuzzlib
 from tests.fuzz.fuzz_reader import seed_cache
 from tests.fuzz.fuzzlib import Crash, E, check_importer, check_reader, with_parts
@@ -66,22 +68,28 @@ def _with_body(*paragraphs) -> bytes:
 
 
 @pytest.mark.parametrize("code", ["0001", "0000", "001F", "D800", "DFFF", "FFFE", "110000", "zz"])
-def test_a_symbol_with_a_control_or_surrogate_code_is_left_out_with_a_warning(code):
+def test_a_symbol_with_a_control_or_surrogate_code_is_kept_as_the_symbol_it_is(code):
     # Found by the fuzzer: chr() of the code went into the text, and writing the redline failed
-    # (lxml refuses control characters; UTF-8 refuses lone surrogates).
+    # (lxml refuses control characters; UTF-8 refuses lone surrogates). A w:sym is now an object
+    # carried with its XML: no character is made of its code, and the redline writes it back.
     data = _with_body(E("w:p", None, E("w:r", None, E("w:t", text="ข้อ ๑ ก"),
                                       E("w:sym", {"w:font": "Wingdings", "w:char": code}))))
     got, _ = fuzzlib.read_or_refuse(data, "sym.docx")
     pkg, docs = got
-    assert [p.text for p in docs["accept"].paragraphs()] == ["ข้อ ๑ ก"]
-    assert "a w:sym with an unreadable character code was left out" in docs["accept"].warnings
+    [para] = docs["accept"].paragraphs()
+    assert visible(para.text) == "ข้อ ๑ ก"
+    [sym] = [r.obj for r in para.text_runs if r.obj is not None]
+    assert sym.kind == "symbol" and f'w:char="{code}"' in sym.xml and 'w:font="Wingdings"' in sym.xml
     assert check_reader(data, *CACHE["small.docx"]).kind == "ok"
 
 
 def test_a_symbol_from_a_symbol_font_is_kept():
     data = _with_body(E("w:p", None, E("w:r", None, E("w:sym", {"w:font": "Wingdings", "w:char": "F0A7"}))))
     got, _ = fuzzlib.read_or_refuse(data, "sym.docx")
-    assert [p.text for p in got[1]["accept"].paragraphs()] == ["\uf0a7"]
+    [para] = got[1]["accept"].paragraphs()
+    [run] = para.text_runs
+    assert run.obj.kind == "symbol" and run.text == run.obj.marker
+    assert 'w:font="Wingdings"' in run.obj.xml and 'w:char="F0A7"' in run.obj.xml
 
 
 def test_a_reply_chain_that_loops_keeps_every_comment():

@@ -84,12 +84,22 @@ def walk(text, paragraphs, annotations):
 
 
 def shown(paragraph) -> str:
-    """The paragraph as a reader sees it: its automatic-numbering label, a space, its text."""
+    """The paragraph as a reader sees it: its automatic-numbering label, a space, its text.
+
+    A footnote's or endnote's reference mark is left out, as policydiff's visible text leaves
+    out every object (the note itself is a story of its own).
+    """
     try:
         label = paragraph.getPropertyValue("ListLabelString")
     except Exception:  # not every paragraph-like element has the property
         label = ""
-    text = paragraph.getString()
+    parts = []
+    portions = paragraph.createEnumeration()
+    while portions.hasMoreElements():
+        portion = portions.nextElement()
+        if portion.TextPortionType != "Footnote":
+            parts.append(portion.getString())
+    text = "".join(parts)
     return f"{label} {text}" if label else text
 
 

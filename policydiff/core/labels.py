@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from .objects import MARKER, MARKERS
+
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
 _TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
@@ -47,14 +49,53 @@ class Label:
 
 @lru_cache(maxsize=1 << 16)  # reviewed copies repeat the base's paragraphs thousands of times
 def parse_label(text: str) -> Optional[Label]:
-    """Return the structural label that starts ``text``, or None for an unnumbered paragraph."""
+    """Return the structural label that starts ``text``, or None for an unnumbered paragraph.
+
+    Objects (a bookmark around the label, say) do not hide it: markers before, inside or right
+    after the label are passed over, and ``rest`` keeps those after it.
+    """
     stripped = text.lstrip()
+    if MARKER in stripped[:_LABEL_ZONE]:
+        return _parse_around_markers(stripped)
     for kind, pattern in _PATTERNS:
         m = pattern.match(stripped)
         if m:
             number = re.sub(r"\s+", "", to_arabic(m.group(2)))
             rest = stripped[m.end():].lstrip(" \t\u00a0.:")
             return Label(kind, m.group(1), number, rest)
+    return None
+
+
+_LABEL_ZONE = 80  # characters in which a label and the objects around it stand
+
+
+def _parse_around_markers(text: str) -> Optional[Label]:
+    """``parse_label`` of a text whose start holds object markers."""
+    head = text[:_LABEL_ZONE]
+    kept = []  # offsets in ``text`` of the characters of ``head`` without markers
+    pos = 0
+    for m in MARKERS.finditer(head):
+        kept.extend(range(pos, m.start()))
+        pos = m.end()
+    kept.extend(range(pos, len(head)))
+    plain = "".join(head[i] for i in kept).lstrip()
+    skipped = len("".join(head[i] for i in kept)) - len(plain)
+    for kind, pattern in _PATTERNS:
+        m = pattern.match(plain)
+        if m:
+            number = re.sub(r"\s+", "", to_arabic(m.group(2)))
+            end = kept[skipped + m.end() - 1] + 1  # just after the label's last character
+            label = MARKERS.sub("", text[kept[skipped]:end])
+            rest = text[end:]
+            marks = []  # objects right after the label (a bookmark's end) stay, ahead of the words
+            while True:
+                rest = rest.lstrip(" \t\u00a0.:")
+                m = MARKERS.match(rest)
+                if m is None:
+                    break
+                marks.append(m.group())
+                rest = rest[m.end():]
+            return Label(kind, label, number, "".join(marks) + rest)
     return None
 
 

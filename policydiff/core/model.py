@@ -14,7 +14,9 @@ from functools import lru_cache
 from typing import Optional, Tuple, Union
 
 from .labels import parse_label
+from .objects import Obj, Wrap
 
+NOTE_KINDS = ("footnote", "endnote")  # objects.Obj kinds of note references
 INSERT = "ins"
 DELETE = "del"
 MOVE_FROM = "moveFrom"
@@ -78,6 +80,8 @@ class Run:
     change: Optional[Change] = None
     old_fmt: Optional[Format] = None  # set when the file has a w:rPrChange
     old_props: Optional[str] = None
+    obj: Optional[Obj] = None  # an object run: ``text`` is the object's marker (core.objects)
+    wrap: Tuple[Wrap, ...] = ()  # the hyperlinks, fields, content controls around the run
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class Paragraph:
     old_style: Optional[str] = None
     old_num: Optional[Tuple[str, int]] = None
     has_prop_change: bool = False
+    block_wrap: Tuple[Wrap, ...] = ()  # block-level content controls around the paragraph
 
     # Computed once per paragraph (a frozen dataclass may still cache in its __dict__).
     @cached_property
@@ -147,6 +152,7 @@ def _key_of(shown: str) -> str:
 class Cell:
     blocks: Tuple["Block", ...] = ()
     props: str = ""
+    wrap: Optional[Wrap] = None  # a cell-level content control (w:tr/w:sdt/w:tc)
 
 
 @dataclass(frozen=True)
@@ -154,12 +160,14 @@ class Row:
     cells: Tuple[Cell, ...] = ()
     props: str = ""
     change: Optional[Change] = None  # inserted/deleted table row
+    wrap: Optional[Wrap] = None  # a row-level content control (w:tbl/w:sdt/w:tr)
 
 
 @dataclass(frozen=True)
 class Table:
     rows: Tuple[Row, ...] = ()
     props: str = ""  # opaque w:tblPr + w:tblGrid
+    block_wrap: Tuple[Wrap, ...] = ()  # block-level content controls around the table
 
     def paragraphs(self) -> Tuple[Paragraph, ...]:
         """The cells' paragraphs in row order (nested tables flattened)."""
@@ -205,6 +213,15 @@ class Document:
     def paragraphs(self) -> Tuple[Paragraph, ...]:
         return tuple(iter_paragraphs(self.blocks))
 
+    def objects(self) -> dict:
+        """{marker: Obj} of every object in the document's paragraphs."""
+        return {r.obj.marker: r.obj for p in self.paragraphs() for r in p.text_runs if r.obj is not None}
+
+    def note_references(self) -> tuple:
+        """The footnote and endnote references (objects.Obj) of the document, in order."""
+        return tuple(r.obj for p in self.paragraphs() for r in p.text_runs
+                     if r.obj is not None and r.obj.kind in NOTE_KINDS)
+
     def view(self, which: str = "accept") -> "Document":
         """The document with tracked changes accepted ("accept") or rejected ("reject")."""
         if which not in ("accept", "reject"):
@@ -240,8 +257,8 @@ def _drop(change: Optional[Change], which: str) -> bool:
 
 def _view_run(run: Run, which: str) -> Run:
     if which == "reject" and run.old_fmt is not None:
-        return Run(run.text, run.old_fmt, run.old_props or "")
-    return Run(run.text, run.fmt, run.props)
+        return Run(run.text, run.old_fmt, run.old_props or "", obj=run.obj, wrap=run.wrap)
+    return Run(run.text, run.fmt, run.props, obj=run.obj, wrap=run.wrap)
 
 
 def _view_paragraph(p: Paragraph, which: str) -> Paragraph:

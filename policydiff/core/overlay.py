@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .model import Document, Paragraph, Table
+from .model import Document, Paragraph, Run, Table
 from .redline import (
     DEL, INS, KEEP, MOVE_FROM, MOVE_TO, CommentSpan, Piece, RCell, Redline, RPara, RRow, RTable, _merge_pieces,
     _slice, _spans, fix_marks,
@@ -132,16 +132,16 @@ def overlay(base: Document, edits: Sequence[Edit], notes: Sequence[Note], commen
         notes_by.setdefault(n.para, []).append(n)
     counter = iter(range(10 ** 9))
     blocks = _overlay_blocks(base.blocks, by_para, notes_by, counter)
-    return Redline(blocks, tuple(comments))
+    return Redline(blocks, tuple(comments), objects=base.objects())
 
 
 def _overlay_blocks(blocks, by_para, notes_by, counter) -> Tuple:
     out: List = []
     for b in blocks:
         if isinstance(b, Table):
-            rows = tuple(RRow(tuple(RCell(_overlay_blocks(c.blocks, by_para, notes_by, counter), c.props)
-                                    for c in r.cells), r.props) for r in b.rows)
-            out.append(RTable(rows, b.props))
+            rows = tuple(RRow(tuple(RCell(_overlay_blocks(c.blocks, by_para, notes_by, counter), c.props, c.wrap)
+                                    for c in r.cells), r.props, wrap=r.wrap) for r in b.rows)
+            out.append(RTable(rows, b.props, b.block_wrap))
             continue
         k = next(counter)
         para, extra = _overlay_paragraph(b, k, by_para.get(k, []))
@@ -164,11 +164,11 @@ def _overlay_paragraph(p: Paragraph, k: int, edits: Sequence[Edit]):
             continue
         if e.start < pos:
             continue  # overlapping edits were resolved into comments before; keep the first
-        pieces.extend(Piece(KEEP, t, r.props) for t, r, _ in _slice(spans, pos, e.start))
+        pieces.extend(Piece(KEEP, t, r.props, wrap=r.wrap) for t, r, _ in _slice(spans, pos, e.start))
         pieces.extend(_edit_pieces(spans, p.text, e))
         pos = e.end
-    pieces.extend(Piece(KEEP, t, r.props) for t, r, _ in _slice(spans, pos, len(p.text)))
-    return RPara(_merge_pieces(pieces), p.props, old_para=k, new_para=None), extra
+    pieces.extend(Piece(KEEP, t, r.props, wrap=r.wrap) for t, r, _ in _slice(spans, pos, len(p.text)))
+    return RPara(_merge_pieces(pieces), p.props, old_para=k, new_para=None, block_wrap=p.block_wrap), extra
 
 
 def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
@@ -177,7 +177,8 @@ def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
 
     old = text[e.start:e.end]
     if not old or not e.text:
-        out = [Piece(DEL, t, r.props, author=e.author, date=e.date) for t, r, _ in _slice(spans, e.start, e.end)]
+        out = [Piece(DEL, t, r.props, author=e.author, date=e.date, wrap=r.wrap)
+               for t, r, _ in _slice(spans, e.start, e.end)]
         if e.text:
             out.append(Piece(INS, e.text, _props_at(spans, e.start), author=e.author, date=e.date))
         return out
@@ -187,7 +188,7 @@ def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
             out.append(Piece(INS, chunk, _props_at(spans, a), author=e.author, date=e.date))
             continue
         kind, who = (KEEP, {}) if op == "=" else (DEL, {"author": e.author, "date": e.date})
-        out.extend(Piece(kind, t, r.props, **who) for t, r, _ in _slice(spans, a, a + len(chunk)))
+        out.extend(Piece(kind, t, r.props, wrap=r.wrap, **who) for t, r, _ in _slice(spans, a, a + len(chunk)))
         a += len(chunk)
     return out
 
@@ -218,6 +219,32 @@ def add_comments(red: Redline, placed: Sequence[Tuple[str, int, int, int, int]],
     for side, k, a, b, ci in placed:
         want.setdefault((side, k), []).append((a, b, ci))
     return replace(red, blocks=_comment_blocks(red.blocks, want), comments=tuple(comments))
+
+
+def own_comments(red: Redline, doc) -> Redline:
+    """Put ``doc``'s own Word comments (the new draft's) on the redline, on the words they mark;
+    a comment with only a reference mark sits at the mark."""
+    index = {}
+    for i, c in enumerate(doc.comments):
+        index.setdefault(c.id, i)
+    starts: Dict[str, Tuple[int, int]] = {}
+    placed: List[Tuple[str, int, Optional[int], Optional[int], int]] = []
+    for k, p in enumerate(doc.paragraphs()):
+        pos = 0
+        for x in p.runs:
+            if isinstance(x, Run):
+                pos += len(x.text)
+            elif x.id in index and x.kind == "start":
+                starts[x.id] = (k, pos)
+            elif x.id in index and x.id in starts:
+                k0, a = starts.pop(x.id)
+                if k0 == k:
+                    placed.append(("new", k, a, pos, index[x.id]))
+                else:
+                    placed.extend([("new", k0, a, None, index[x.id]), ("new", k, None, pos, index[x.id])])
+    if not placed:
+        return red
+    return replace(add_comments(red, placed, doc.comments), own_comments=True)
 
 
 def _comment_blocks(blocks, want) -> Tuple:

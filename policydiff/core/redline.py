@@ -31,6 +31,7 @@ class Piece:
     old_props: Optional[str] = None  # the run properties before a formatting-only change
     author: str = ""
     date: str = ""
+    wrap: tuple = ()  # the hyperlinks, fields, content controls (objects.Wrap) around the text
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class RPara:
     props_from_old: bool = False  # ``props`` are the old document's (a deleted paragraph's own)
     old_para: Optional[int] = None  # which paragraph of the old document this shows (flat index)
     new_para: Optional[int] = None  # which paragraph of the new document this shows (flat index)
+    block_wrap: tuple = ()  # block-level content controls around it (objects.Wrap)
 
     @property
     def text(self) -> str:
@@ -69,6 +71,7 @@ class RPara:
 class RCell:
     blocks: Tuple["RBlock", ...]
     props: str = ""
+    wrap: object = None  # a cell-level content control (objects.Wrap)
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,14 @@ class RRow:
     op: str = KEEP
     author: str = ""
     date: str = ""
+    wrap: object = None  # a row-level content control (objects.Wrap)
 
 
 @dataclass(frozen=True)
 class RTable:
     rows: Tuple[RRow, ...]
     props: str = ""
+    block_wrap: tuple = ()  # block-level content controls around it (objects.Wrap)
 
 
 RBlock = object  # RPara | RTable
@@ -95,6 +100,20 @@ class Redline:
     comments: tuple = ()  # model.Comment values referenced by CommentSpan.comment
     warnings: Tuple[str, ...] = ()
     landscape_tail: bool = False  # the last section (an appendix with a wide table) in landscape
+    # {marker: objects.Obj} of the objects the pieces' texts hold: the new (template) side's,
+    # and the old side's for removed text (whose XML refers to the old package).
+    objects: dict = field(default_factory=dict, compare=False, repr=False)
+    old_objects: dict = field(default_factory=dict, compare=False, repr=False)
+    # The note references (objects.Obj) of each draft's body in document order: a reference
+    # stands for "a note here" (its note is compared as a story of its own), so all share one
+    # marker, and the writer takes each one's XML in turn.
+    old_notes: tuple = field(default=(), compare=False, repr=False)
+    new_notes: tuple = field(default=(), compare=False, repr=False)
+    author: str = ""  # who and when the editor's changes are (for the stories besides the body)
+    date: str = ""
+    # ``comments`` are the new draft's own (``overlay.own_comments``): its comment parts stay as
+    # they are and the marks keep their ids.
+    own_comments: bool = False
 
 
 @dataclass(frozen=True)
@@ -329,7 +348,7 @@ def _slice(spans, start: int, end: int):
 def whole(p: Paragraph, op: str, rev: Revision) -> Tuple[Piece, ...]:
     """Every run of ``p`` as one piece each, with revision status ``op``."""
     author, date = (rev.author, rev.date) if op != KEEP else ("", "")
-    return tuple(Piece(op, r.text, r.props, author=author, date=date) for r in p.text_runs if r.text)
+    return tuple(Piece(op, r.text, r.props, author=author, date=date, wrap=r.wrap) for r in p.text_runs if r.text)
 
 
 def _kept(old_spans, new_spans, a: int, b: int, c: int, rev: Revision) -> List[Piece]:
@@ -340,10 +359,13 @@ def _kept(old_spans, new_spans, a: int, b: int, c: int, rev: Revision) -> List[P
         for otext, orun, _ in _slice(old_spans, a + offset, a + offset + len(text)):
             olen = len(otext)
             chunk, text = text[:olen], text[olen:]
-            if orun.fmt != nrun.fmt:
-                out.append(Piece(KEEP, chunk, nrun.props, orun.props, rev.author, rev.date))
+            if orun.wrap != nrun.wrap:  # the same words, now in another hyperlink or field
+                out.append(Piece(DEL, chunk, orun.props, None, rev.author, rev.date, orun.wrap))
+                out.append(Piece(INS, chunk, nrun.props, None, rev.author, rev.date, nrun.wrap))
+            elif orun.fmt != nrun.fmt:
+                out.append(Piece(KEEP, chunk, nrun.props, orun.props, rev.author, rev.date, nrun.wrap))
             else:
-                out.append(Piece(KEEP, chunk, nrun.props))
+                out.append(Piece(KEEP, chunk, nrun.props, wrap=nrun.wrap))
     return out
 
 
@@ -364,12 +386,34 @@ def diff_paragraph(old: Paragraph, new: Paragraph, rev: Revision, ops=None) -> T
             pieces.extend(_kept(ospans, nspans, a, a + n, c, rev))
             a, c = a + n, c + n
         elif op == "-":
-            pieces.extend(Piece(DEL, t, r.props, author=rev.author, date=rev.date) for t, r, _ in _slice(ospans, a, a + n))
+            pieces.extend(Piece(DEL, t, r.props, author=rev.author, date=rev.date, wrap=r.wrap)
+                          for t, r, _ in _slice(ospans, a, a + n))
             a += n
         else:
-            pieces.extend(Piece(INS, t, r.props, author=rev.author, date=rev.date) for t, r, _ in _slice(nspans, c, c + n))
+            pieces.extend(Piece(INS, t, r.props, author=rev.author, date=rev.date, wrap=r.wrap)
+                          for t, r, _ in _slice(nspans, c, c + n))
             c += n
-    return _merge_pieces(pieces)
+    return _merge_pieces(_removals_first(pieces))
+
+
+def _removals_first(pieces: List[Piece]) -> List[Piece]:
+    """Each stretch of changed pieces with its removed text before its added text: the same
+    views either way, and one hyperlink whose target changed is shown as the old link deleted
+    and the new one inserted, not as their words interleaved."""
+    out: List[Piece] = []
+    k = 0
+    while k < len(pieces):
+        if pieces[k].op == KEEP:
+            out.append(pieces[k])
+            k += 1
+            continue
+        e = k
+        while e < len(pieces) and pieces[e].op != KEEP:
+            e += 1
+        out.extend(p for p in pieces[k:e] if p.op in REMOVALS)
+        out.extend(p for p in pieces[k:e] if p.op not in REMOVALS)
+        k = e
+    return out
 
 
 def _merge_pieces(pieces: Sequence[Piece]) -> Tuple[Piece, ...]:
@@ -377,7 +421,8 @@ def _merge_pieces(pieces: Sequence[Piece]) -> Tuple[Piece, ...]:
     for p in pieces:
         if not p.text:
             continue
-        if out and out[-1].op == p.op and out[-1].props == p.props and out[-1].old_props == p.old_props:
+        if (out and out[-1].op == p.op and out[-1].props == p.props and out[-1].old_props == p.old_props
+                and out[-1].wrap == p.wrap):
             out[-1] = replace(out[-1], text=out[-1].text + p.text)
         else:
             out.append(p)
@@ -409,7 +454,7 @@ def diff_table(old: Table, new: Table, rev: Revision) -> RTable:
                     rows.append(_whole_row(old.rows[i], DEL, rev))
                 if j is not None:
                     rows.append(_whole_row(new.rows[j], INS, rev))
-    return RTable(tuple(rows), new.props)
+    return RTable(tuple(rows), new.props, new.block_wrap)
 
 
 def c_paras(cell):
@@ -419,20 +464,23 @@ def c_paras(cell):
 
 
 def _row_pair(old: Row, new: Row, rev: Revision) -> RRow:
-    cells = tuple(RCell(diff_blocks(oc.blocks, nc.blocks, rev), nc.props) for oc, nc in zip(old.cells, new.cells))
-    return RRow(cells, new.props)
+    cells = tuple(RCell(diff_blocks(oc.blocks, nc.blocks, rev), nc.props, nc.wrap)
+                  for oc, nc in zip(old.cells, new.cells))
+    return RRow(cells, new.props, wrap=new.wrap)
 
 
 def _whole_row(row: Row, op: str, rev: Revision) -> RRow:
-    cells = tuple(RCell(tuple(_whole_block(b, op, rev, mark=False) for b in c.blocks), c.props) for c in row.cells)
-    return RRow(cells, row.props, op, rev.author, rev.date)
+    cells = tuple(RCell(tuple(_whole_block(b, op, rev, mark=False) for b in c.blocks), c.props, c.wrap)
+                  for c in row.cells)
+    return RRow(cells, row.props, op, rev.author, rev.date, row.wrap)
 
 
 def _whole_block(block, op: str, rev: Revision, mark: bool = True):
     if isinstance(block, Table):
-        return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props)
+        return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props, block.block_wrap)
     m = op if mark else KEEP
     return RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "",
+                 block_wrap=block.block_wrap,
                  date=rev.date if mark else "", props_from_old=op == DEL,
                  **_src(rev, old=block if op == DEL else None, new=block if op == INS else None))
 
@@ -474,13 +522,15 @@ def _pair(old, new, rev: Revision):
     if isinstance(old, Table) and isinstance(new, Table):
         return diff_table(old, new, rev)
     if old == new:
-        return RPara(whole(new, KEEP, rev), new.props, **_src(rev, old, new))
-    return RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new), **_src(rev, old, new))
+        return RPara(whole(new, KEEP, rev), new.props, block_wrap=new.block_wrap, **_src(rev, old, new))
+    return RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new), block_wrap=new.block_wrap,
+                 **_src(rev, old, new))
 
 
 def _moved_from(old: Paragraph, name: str, rev: Revision) -> RPara:
     pieces = tuple(replace(p, op=MOVE_FROM) for p in whole(old, DEL, rev))
     return RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True),
+                 block_wrap=old.block_wrap,
                  props_from_old=True, **_src(rev, old=old))
 
 
@@ -490,10 +540,11 @@ def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara
     pieces = []
     for p in diff_paragraph(old, new, rev):
         if p.op == KEEP:
-            pieces.append(Piece(MOVE_TO, p.text, p.props, author=rev.author, date=rev.date))
+            pieces.append(Piece(MOVE_TO, p.text, p.props, author=rev.author, date=rev.date, wrap=p.wrap))
         elif p.op == INS:
             pieces.append(p)
     return RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
+                 block_wrap=new.block_wrap,
                  move=(name, True, True), **_src(rev, new=new))
 
 
@@ -530,7 +581,7 @@ def _settle_run(blocks: List, s: int, e: int) -> int:
     came = [i for i, b in enumerate(run) if b.mark in ADDITIONS]
     if gone and came:
         d, a = run[gone[-1]], run[came[-1]]
-        joined = RPara(d.pieces + a.pieces, a.props, d.props if d.props != a.props else None,
+        joined = RPara(d.pieces + a.pieces, a.props, d.props if d.props != a.props else None, block_wrap=a.block_wrap,
                        move=None, comments=d.comments + a.comments, old_para=d.old_para, new_para=a.new_para)
         rest = [b for i, b in enumerate(run) if i not in (gone[-1], came[-1])]
         blocks[s:e] = rest + [joined]
@@ -555,7 +606,9 @@ def build_redline(old: Document, new: Document, rev: Revision = Revision(), move
     """The redline from ``old`` to ``new`` (both in their accepted view); ``pairs``: their
     body blocks as ``pair_blocks`` pairs them, when already known (see ``edited_texts``)."""
     rev = replace(rev, old_index=_index(old), new_index=_index(new))
-    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves, pairs=pairs))
+    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves, pairs=pairs),
+                   objects=new.objects(), old_objects=old.objects(), old_notes=old.note_references(),
+                   new_notes=new.note_references(), author=rev.author, date=rev.date)
 
 
 def edited_texts(old: Document, new: Document, pairs: list) -> List[Tuple[str, str]]:

@@ -17,6 +17,9 @@ nsmap = {
     "xml": "http://www.w3.org/XML/1998/namespace",
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
 }
 
 REL_TYPES = {
@@ -30,6 +33,12 @@ REL_TYPES = {
     "core-properties": "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
     "extended-properties": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
     "theme": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme",
+    "footnotes": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
+    "endnotes": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes",
+    "header": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header",
+    "footer": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
+    "image": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image",
+    "hyperlink": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
 }
 
 CONTENT_TYPES = {
@@ -44,6 +53,10 @@ CONTENT_TYPES = {
     "extended-properties": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
     "relationships": "application/vnd.openxmlformats-package.relationships+xml",
     "theme": "application/vnd.openxmlformats-officedocument.theme+xml",
+    "footnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+    "endnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
+    "header": "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
+    "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
 }
 
 

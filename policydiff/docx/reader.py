@@ -18,20 +18,20 @@ from ..errors import PolicydiffError, UnsafeDocumentError
 from . import known
 from .ns import qn
 from .numbering import Numbering, style_numbering
+from .objects import SKIPPED, WRAPPERS, ObjectReader
 from .package import MAX_XML_TEXT, parse_xml
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}
-_CONTAINERS = {qn(t) for t in ("w:hyperlink", "w:smartTag", "w:customXml", "w:fldSimple", "w:dir", "w:bdo")}
 _SDT = qn("w:sdt")
 _SDT_CONTENT = qn("w:sdtContent")
 _TEXT_TAGS = {qn("w:t"), qn("w:delText")}
-_SPECIAL = {
-    qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n",
-    qn("w:noBreakHyphen"): "\u2011", qn("w:softHyphen"): "\u00ad",
-}
+_TAB, _BR = qn("w:tab"), qn("w:br")
+_PLAIN_BREAKS = {_TAB: "\t", _BR: "\n"}  # a w:br with a type or clear is an object
+_LAST_PAGE_BREAK, _COMMENT_REF = qn("w:lastRenderedPageBreak"), qn("w:commentReference")
 _OFF = ("0", "false", "off", "none")
 # Tags and attributes the hot loops compare against, computed once rather than per element.
 _P, _R, _TBL, _CUSTOM_XML = qn("w:p"), qn("w:r"), qn("w:tbl"), qn("w:customXml")
+_TR, _TC = qn("w:tr"), qn("w:tc")
 _PPR, _RPR, _PSTYLE, _NUMPR = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:numPr")
 _PPR_CHANGE, _RPR_CHANGE, _SYM = qn("w:pPrChange"), qn("w:rPrChange"), qn("w:sym")
 _COMMENT_START, _COMMENT_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
@@ -49,7 +49,7 @@ _PLAIN_PPR = re.compile(rb"<w:pPr>[^<]*(?:<(?!/w:pPr>)[^<]*)*</w:pPr>|<w:pPr/>")
 _PLAIN_INLINE = re.compile(
     rb"<w:r(" + known.ATTRS + rb")>(?:<w:rPr>([^<]*(?:<(?!/w:rPr>)[^<]*)*)</w:rPr>|(<w:rPr/>))?"
     rb"(?:<w:lastRenderedPageBreak/>)?<w:t(" + known.ATTRS + rb")(?:>([^<]*)</w:t>|/>)</w:r>"
-    rb"|<w:(?:proofErr|bookmarkStart|bookmarkEnd)(" + known.ATTRS + rb")/>")
+    rb"|<w:proofErr(" + known.ATTRS + rb")/>")
 # A reference other than the five named entities (characters the parser refuses or changes are
 # looked for once per document: known.Cut.chars_ok).
 _NOT_AN_ENTITY = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)")
@@ -188,7 +188,8 @@ def _joined(inlines: List) -> tuple:
     for x in inlines:
         prev = out[-1] if out else None
         if (type(x) is Run and type(prev) is Run and x.props == prev.props and x.change == prev.change
-                and x.old_props == prev.old_props and x.fmt == prev.fmt and x.old_fmt == prev.old_fmt):
+                and x.old_props == prev.old_props and x.fmt == prev.fmt and x.old_fmt == prev.old_fmt
+                and x.obj is None and prev.obj is None and x.wrap == prev.wrap):
             texts.append(x.text)
             continue
         if len(texts) > 1:
@@ -229,8 +230,14 @@ _READ: dict = {}
 _READ_MAX = 1 << 17
 
 
+def _has_objects(para: Paragraph) -> bool:
+    return any(type(r) is Run and (r.obj is not None or r.wrap) for r in para.runs)
+
+
 class _Reader:
-    def __init__(self, styles_root=None):
+    def __init__(self, styles_root=None, objects: Optional[ObjectReader] = None):
+        self.objects = objects or ObjectReader()
+        self.ranged_comments: set = set()  # ids of comments whose range starts somewhere
         self.style_num = style_numbering(styles_root)
         self.style_key = tuple(sorted(self.style_num.items()))
         self.warnings: List[str] = []
@@ -259,17 +266,33 @@ class _Reader:
             elif tag == _SDT:
                 content = child.find(_SDT_CONTENT)
                 if content is not None:
-                    out.extend(self.blocks(content))
+                    wrap = self.objects.wrap(child)
+                    out.extend(replace(b, block_wrap=(wrap,) + b.block_wrap) for b in self.blocks(content))
             elif tag == _CUSTOM_XML:
                 out.extend(self.blocks(child))
         return tuple(out)
 
     def table(self, tbl) -> Table:
         props = "".join(_xml(tbl.find(qn(t))) for t in ("w:tblPr", "w:tblGrid"))
-        rows = tuple(self.row(tr) for tr in tbl.iter(qn("w:tr")) if tr.getparent() is tbl)
+        rows = tuple(self.row(tr, wrap) for tr, wrap in self._wrapped(tbl, _TR))
         return Table(rows=rows, props=props)
 
-    def row(self, tr) -> Row:
+    def _wrapped(self, parent, tag):
+        """(element, content control around it or None) of ``parent``'s ``tag`` children, also
+        those inside a row- or cell-level content control (w:tbl/w:sdt/w:tr, w:tr/w:sdt/w:tc)."""
+        for child in parent:
+            if child.tag == tag:
+                yield child, None
+            elif child.tag == _SDT:
+                content = child.find(_SDT_CONTENT)
+                if content is not None:
+                    wrap = self.objects.wrap(child)
+                    for inner, _ in self._wrapped(content, tag):
+                        yield inner, wrap
+            elif child.tag == _CUSTOM_XML:
+                yield from self._wrapped(child, tag)
+
+    def row(self, tr, wrap=None) -> Row:
         trpr = tr.find(qn("w:trPr"))
         change = None
         if trpr is not None:
@@ -278,10 +301,10 @@ class _Reader:
                 if el is not None:
                     change = change_of(el)
         cells = tuple(
-            Cell(blocks=self.blocks(tc), props=_xml(tc.find(qn("w:tcPr"))))
-            for tc in tr if tc.tag == qn("w:tc")
+            Cell(blocks=self.blocks(tc), props=_xml(tc.find(qn("w:tcPr"))), wrap=cell_wrap)
+            for tc, cell_wrap in self._wrapped(tr, _TC)
         )
-        return Row(cells=cells, props=_xml(_without(trpr, "w:ins", "w:del")), change=change)
+        return Row(cells=cells, props=_xml(_without(trpr, "w:ins", "w:del")), change=change, wrap=wrap)
 
     def paragraph(self, p) -> Paragraph:
         para = self.found.get(p)
@@ -298,7 +321,9 @@ class _Reader:
             return _copy(para)
         warned = len(self.warnings)
         para = self._paragraph(p)
-        if len(self.warnings) == warned:  # one that warned is read again, so that it warns again
+        # One that warned is read again, so that it warns again; one with objects, because
+        # their identities depend on the package (an image's part, a note's text).
+        if len(self.warnings) == warned and not _has_objects(para):
             if len(_READ) >= _READ_MAX:
                 _READ.clear()
             _READ[key] = para
@@ -311,7 +336,7 @@ class _Reader:
             return _copy(para)
         warned = len(self.warnings)
         para = self._paragraph(p)
-        if len(self.warnings) == warned:
+        if len(self.warnings) == warned and not _has_objects(para):
             known.remember(key, para)
         return para
 
@@ -319,8 +344,8 @@ class _Reader:
         """A paragraph of plain runs read from its bytes ``raw`` alone (``cut``: the document's),
         or None for any other paragraph: the parser then reads it.
 
-        Plain: an optional w:pPr, then runs of one w:rPr and one w:t, with proofing marks and
-        bookmarks between; nothing the parser would refuse (see ``_plain_runs``). Each distinct
+        Plain: an optional w:pPr, then runs of one w:rPr and one w:t, with proofing marks
+        between (a bookmark is an object: the parser reads it); nothing the parser would refuse (see ``_plain_runs``). Each distinct
         w:pPr and w:rPr is still worked out from its element, once per document (the model holds
         the XML lxml writes for them, which their bytes need not be): the first paragraph that
         has it is parsed on its own, under the document's root start tag.
@@ -356,7 +381,7 @@ class _Reader:
 
     def _plain_runs(self, element: "_Fragment", raw: bytes, pos: int, cut: "known.Cut") -> Optional[tuple]:
         """The joined runs of a paragraph from its bytes ``raw`` after ``pos`` (its w:pPr), or
-        None when anything but plain runs, proofing marks and bookmarks is there, or anything
+        None when anything but plain runs and proofing marks is there, or anything
         the parser would refuse: a malformed attribute, a reference other than the five named
         ones, bytes that are not UTF-8 (characters XML does not allow: ``from_bytes``); raises
         _NotPlain for the last."""
@@ -371,7 +396,7 @@ class _Reader:
                 return None
             pos = m.end()
             run_attrs, rpr, empty_rpr, t_attrs, text, other_attrs = m.group(1, 2, 3, 4, 5, 6)
-            if run_attrs is None:  # proofing marks and bookmarks: not text
+            if run_attrs is None:  # proofing marks: not text
                 if other_attrs and not (judged.get(other_attrs) or cut.attributes_ok(other_attrs)):
                     return None
                 continue
@@ -479,13 +504,11 @@ class _Reader:
         ilvl = self._val(numpr.find(qn("w:ilvl"))) or "0"
         return (num_id, _number(ilvl) or 0)
 
-    def inlines(self, parent, change: Optional[Change], out: List) -> None:
+    def inlines(self, parent, change: Optional[Change], out: List, wrap: tuple = ()) -> None:
         for child in parent:
             tag = child.tag
             if tag == _R:
-                run = self.run(child, change)
-                if run is not None:
-                    out.append(run)
+                self.run(child, change, wrap, out)
             elif tag in _CHANGE_TAGS:
                 inner = change_of(child)
                 if change is not None and _cancels(change, inner):
@@ -494,35 +517,65 @@ class _Reader:
                                     "it is in neither the accepted nor the rejected view")
                     continue
                 # Other nested revisions (odd files): the innermost one describes the text.
-                self.inlines(child, inner, out)
-            elif tag in _CONTAINERS:
-                self.inlines(child, change, out)
-            elif tag == _SDT:
-                content = child.find(_SDT_CONTENT)
+                self.inlines(child, inner, out, wrap)
+            elif tag in WRAPPERS:
+                holder = WRAPPERS[tag]
+                content = child if holder is None else child.find(holder)
                 if content is not None:
-                    self.inlines(content, change, out)
+                    self.inlines(content, change, out, wrap + (self.objects.wrap(child),))
             elif tag == _COMMENT_START:
                 out.append(CommentMark("start", child.get(_ID, "")))
             elif tag == _COMMENT_END:
                 out.append(CommentMark("end", child.get(_ID, "")))
+            elif tag in SKIPPED or not isinstance(tag, str):
+                continue
+            else:
+                obj = self.objects.para_object(child)
+                out.append(Run(text=obj.marker, change=change, obj=obj, wrap=wrap))
 
-    def run(self, r, change: Optional[Change]) -> Optional[Run]:
-        parts = []
+    def run(self, r, change: Optional[Change], wrap: tuple, out: List) -> None:
+        """Append the runs of a w:r to ``out``: its text, and each object in it as a run of its own."""
+        parts: List[str] = []
         rpr = None
+        props = None
         for child in r:
             tag = child.tag
             if tag in _TEXT_TAGS:
                 parts.append(child.text or "")
-            elif tag in _SPECIAL:
-                parts.append(_SPECIAL[tag])
-            elif tag == _SYM:
-                parts.append(self._sym(child))
-            elif tag == _RPR and rpr is None:
-                rpr = child
-        if not parts:
-            return None
-        fmt, props, old_fmt, old_props = self._run_props(rpr)
-        return Run(text="".join(parts), fmt=fmt, props=props, change=change, old_fmt=old_fmt, old_props=old_props)
+            elif tag == _TAB or (tag == _BR and not child.attrib):
+                parts.append(_PLAIN_BREAKS[tag])
+            elif tag == _RPR:
+                if rpr is None:
+                    rpr = child
+            elif tag == _LAST_PAGE_BREAK or not isinstance(tag, str):
+                continue
+            elif tag == _COMMENT_REF:
+                self._comment_reference(child, out)
+            else:
+                if props is None:
+                    props = self._run_props(rpr)
+                if parts:
+                    out.append(self._text_run(parts, props, change, wrap))
+                    parts = []
+                obj = self.objects.run_object(child)
+                fmt, xml, old_fmt, old_xml = props
+                out.append(Run(text=obj.marker, fmt=fmt, props=xml, change=change, old_fmt=old_fmt,
+                               old_props=old_xml, obj=obj, wrap=wrap))
+        if parts:
+            out.append(self._text_run(parts, props or self._run_props(rpr), change, wrap))
+
+    @staticmethod
+    def _text_run(parts: List[str], props: tuple, change, wrap) -> Run:
+        fmt, xml, old_fmt, old_xml = props
+        return Run(text="".join(parts), fmt=fmt, props=xml, change=change, old_fmt=old_fmt, old_props=old_xml,
+                   wrap=wrap)
+
+    def _comment_reference(self, el, out: List) -> None:
+        """A comment with no range (only its reference mark) is placed at the mark."""
+        cid = el.get(_ID, "")
+        if cid not in self.ranged_comments:
+            out.append(CommentMark("start", cid))
+            out.append(CommentMark("end", cid))
 
     def _run_props(self, rpr) -> tuple:
         """(fmt, props, old_fmt, old_props) of a w:rPr, worked out once per distinct w:rPr."""
@@ -535,17 +588,6 @@ class _Reader:
                 self.run_props.clear()
             found = self.run_props[xml] = _run_props(rpr, xml)
         return found
-
-    def _sym(self, el) -> str:
-        try:
-            ch = chr(int(el.get(qn("w:char"), ""), 16))
-        except (ValueError, OverflowError):
-            ch = ""
-        # A control character or a lone surrogate cannot be written back into XML (nor shown).
-        if not ch or not _XML_CHAR.match(ch):
-            self._warn_once("a w:sym with an unreadable character code was left out")
-            return ""
-        return ch
 
 
 _REVISION_TAGS = tuple(_CHANGE_TAGS)
@@ -688,6 +730,8 @@ def read_parts(document_root, *, numbering_root=None, styles_root=None, comments
     reader = reader or _Reader(styles_root)
     body = document_root.find(qn("w:body"))
     _check_counts(source, body, comments_root, reader.runs_left_out)
+    if body is not None:
+        reader.ranged_comments = {el.get(_ID, "") for el in body.iter(_COMMENT_START)}
     blocks = reader.blocks(body) if body is not None else ()
     comments = read_comments(comments_root, extended_root)
     warnings = reader.warnings + markup_warnings(body, comments)
@@ -727,7 +771,7 @@ def read_package(pkg, view: str = "accept") -> Document:
     others = dict(numbering_root=part(main, "numbering"), comments_root=part(main, "comments"),
                   extended_root=part(main, "commentsExtended"), core_root=part("/", "core-properties"),
                   view=view, source=str(pkg.path))
-    reader = _Reader(styles)
+    reader = _Reader(styles, ObjectReader(pkg, main))
     root = _main_document(pkg, reader)
     doc = read_parts(root, reader=reader, **others)
     if len(reader.placed) != len(reader.found):
@@ -735,7 +779,7 @@ def read_package(pkg, view: str = "accept") -> Document:
         # a w:pPr, a w:tcPr, a w:sectPr...), whose XML the model or the writer keeps whole: its
         # placeholder would stand in that XML. Only a crafted file does this; read it plainly.
         root = pkg.main_document()
-        doc = read_parts(root, reader=_Reader(styles), **others)
+        doc = read_parts(root, reader=_Reader(styles, ObjectReader(pkg, main)), **others)
     pkg.skeleton = _skeleton(root)
     return replace(doc, warnings=tuple(pkg.warnings) + doc.warnings) if pkg.warnings else doc
 

@@ -18,8 +18,11 @@ from typing import Dict, List, Optional, Tuple
 
 from lxml import etree
 
+from ..core import objects as _objects
+from ..core.model import NOTE_KINDS
 from ..core.redline import DEL, INS, KEEP, MOVE_FROM, MOVE_TO, RPara, RTable, Redline
 from .ns import CONTENT_TYPES, REL_TYPES, nsmap, qn
+from .parts import Relinker
 
 _WRAPPER = {INS: "w:ins", DEL: "w:del", MOVE_FROM: "w:moveFrom", MOVE_TO: "w:moveTo"}
 _REMOVED = (DEL, MOVE_FROM)
@@ -159,6 +162,7 @@ class _PlainParagraphs:
         return (self.usable and para.mark == KEEP and para.old_props is None and not para.move
                 and not comment_marks and not para.props_from_old
                 and all(p.op in _PLAIN_OPS and p.old_props is None and len(p.text) <= _MAX_TEXT_NODE
+                        and not p.wrap and _objects.MARKER not in p.text
                         and "\t" not in p.text and "\n" not in p.text for p in para.pieces))
 
     def _start(self, props: str):
@@ -225,19 +229,27 @@ class BodyWriter:
     # the pieces were assembled in.
 
     def __init__(self, comment_ids: Optional[Dict[int, str]] = None, num_map: Optional[Dict[str, str]] = None,
-                 plain: Optional[_PlainParagraphs] = None):
+                 plain: Optional[_PlainParagraphs] = None, objects: Optional[dict] = None,
+                 old_objects: Optional[dict] = None, relinker: Optional[Relinker] = None):
         self.ids = _Ids()
         self.comment_ids = comment_ids or {}
         self.num_map = num_map or {}
         self.plain = plain  # writes the body's plain paragraphs as text, when given
+        self.objects = objects or {}  # {marker: Obj} of the new (template) draft
+        self.old_objects = old_objects or {}  # of the old draft: XML that points into its package
+        self.relinker = relinker
+        self.notes = _NoteQueue((), ())
 
     def _old_ppr(self, ppr):
-        """Old-version paragraph properties with their numbering ids moved to the merged numbering."""
+        """Old-version paragraph properties with their numbering ids moved to the merged numbering
+        and their relationship ids (a section's headers) to the output package."""
         if ppr is not None and self.num_map:
             for el in ppr.iter(qn("w:numId")):
                 val = el.get(qn("w:val"))
                 if val in self.num_map:
                     el.set(qn("w:val"), self.num_map[val])
+        if ppr is not None and self.relinker is not None:
+            self.relinker.element(ppr)
         return ppr
 
     def _stamp(self, el, author: str, date: str):
@@ -289,35 +301,134 @@ class BodyWriter:
         self._revise_ppr(p, para)
         if para.move:
             self._move_range(p, para, start=True)
-        marks = self._comment_marks(para)
-        if marks:
-            self._pieces_with_marks(p, para, marks)
-        else:  # most paragraphs carry no comment: no cutting at mark offsets
-            for piece in para.pieces:
-                self._piece(p, piece, piece.text)
+        cursor = _Cursor(self._comment_marks(para))
+        self._group(p, para.pieces, 0, None, cursor)
+        if cursor.marks:
+            self._marks_at(p, cursor.pos, cursor.marks, final=True, after=cursor.last)
         if para.move:
             self._move_range(p, para, start=False)
         return p
 
-    def _pieces_with_marks(self, p, para: RPara, marks: List) -> None:
-        """The pieces, cut where comment ranges start and end, with the range marks between."""
-        pos, last = 0, None
-        for piece in para.pieces:
-            for a, b in _cut(pos, pos + len(piece.text), marks):
-                self._marks_at(p, a, marks, after=last)
-                self._piece(p, piece, piece.text[a - pos:b - pos])
-                last = piece
-            pos += len(piece.text)
-        self._marks_at(p, pos, marks, final=True, after=last)
+    def _group(self, parent, pieces, depth: int, inside, cursor: "_Cursor") -> None:
+        """Write ``pieces``, whose wrappers above ``depth`` are open in ``parent``. ``inside``:
+        the piece whose revision element already holds them, or None.
+
+        Pieces in one wrapper (a hyperlink, a field, a content control) go into one element. A
+        wrapper whose pieces are all inserted (or all deleted) goes inside the revision, as Word
+        writes it, so that rejecting (accepting) leaves no empty content control; a simple field
+        becomes a complex one there (w:fldSimple may not stand in a revision). A hyperlink may
+        not either: its revisions stay inside it.
+        """
+        for wrap, group in _by_wrapper(pieces, depth):
+            if wrap is None:
+                for piece in group:
+                    self._leaf(parent, piece, inside, cursor)
+                continue
+            first = group[0]
+            whole = inside is None and first.op != KEEP and all(
+                (p.op, p.author, p.date) == (first.op, first.author, first.date) for p in group)
+            if whole and wrap.kind != "hyperlink":
+                revision = self._stamp(etree.SubElement(parent, _WRAPPER_TAG[first.op]), first.author, first.date)
+                if wrap.kind == "simple field":
+                    self._complex_field(revision, wrap, group, depth, cursor)
+                    continue
+                el, holder = self._wrap_element(wrap, first.op in _REMOVED)
+                revision.append(el)
+                self._group(holder, group, depth + 1, first, cursor)
+                continue
+            el, holder = self._wrap_element(wrap, first.op in _REMOVED)
+            parent.append(el)
+            self._group(holder, group, depth + 1, inside, cursor)
+
+    def _complex_field(self, revision, wrap, group, depth: int, cursor: "_Cursor") -> None:
+        """A simple field inserted or deleted whole, written as the complex field it stands for."""
+        first = group[0]
+        removed = first.op in _REMOVED
+        instr = _parsed(wrap.xml).get(qn("w:instr"), "")
+
+        def field_run(tag: str, **attrs):
+            r = etree.SubElement(revision, _R)
+            rpr = _element(first.props)
+            if rpr is not None:
+                r.append(rpr)
+            el = etree.SubElement(r, qn(tag))
+            for name, value in attrs.items():
+                el.set(qn("w:" + name), value)
+            return el
+
+        field_run("w:fldChar", fldCharType="begin")
+        field_run("w:delInstrText" if removed else "w:instrText").text = instr
+        field_run("w:fldChar", fldCharType="separate")
+        self._group(revision, group, depth + 1, first, cursor)
+        field_run("w:fldChar", fldCharType="end")
+
+    def _leaf(self, parent, piece, inside, cursor: "_Cursor") -> None:
+        """One piece, cut where comment ranges start and end, with the range marks between."""
+        pos = cursor.pos
+        for a, b in _cut(pos, pos + len(piece.text), cursor.marks):
+            if cursor.marks:
+                self._marks_at(parent, a, cursor.marks, after=cursor.last)
+            text = piece.text[a - pos:b - pos]
+            if inside is None:
+                self._piece(parent, piece, text)
+            else:
+                self._content(parent, piece, text, inside.op in _REMOVED)
+            cursor.last = piece
+        cursor.pos += len(piece.text)
 
     def _piece(self, p, piece, text: str) -> None:
         if not text:
             return
         if piece.op == KEEP:
-            self.run(p, text, piece.props, False, piece.old_props, piece.author, piece.date)
+            self._content(p, piece, text, False)
             return
-        wrapper = self._stamp(etree.SubElement(p, _WRAPPER_TAG[piece.op]), piece.author, piece.date)
-        self.run(wrapper, text, piece.props, piece.op in _REMOVED)
+        holder = self._stamp(etree.SubElement(p, _WRAPPER_TAG[piece.op]), piece.author, piece.date)
+        self._content(holder, piece, text, piece.op in _REMOVED)
+
+    def _content(self, holder, piece, text: str, removed: bool) -> None:
+        """The runs of a piece's text, and its objects, into ``holder``."""
+        for part in _objects.split(text):
+            if part[0] == _objects.MARKER and _objects.is_marker(part):
+                self._object(holder, part, piece, removed)
+            elif piece.op == KEEP:
+                self.run(holder, part, piece.props, False, piece.old_props, piece.author, piece.date)
+            else:
+                self.run(holder, part, piece.props, removed)
+
+    def _object(self, parent, marker: str, piece, removed: bool) -> None:
+        """An object of the text: its XML as its draft has it, in a run of the piece's properties."""
+        from_old = piece.op in _REMOVED
+        obj = (self.old_objects if from_old else self.objects).get(marker)
+        if obj is None:
+            obj, from_old = (self.objects.get(marker), False) if from_old else (self.old_objects.get(marker), True)
+        if obj is None:
+            return  # an object no draft of this redline holds (a proposal's, from a copy): left out
+        if obj.kind in NOTE_KINDS:
+            obj = self.notes.take(obj, piece.op) or obj
+        el = _element(obj.xml)
+        if from_old and self.relinker is not None:
+            self.relinker.element(el)
+        if removed:
+            for instr in el.iter(qn("w:instrText")):
+                instr.tag = qn("w:delInstrText")
+            if el.tag == qn("w:instrText"):
+                el.tag = qn("w:delInstrText")
+        if obj.level == "para":
+            parent.append(el)
+            return
+        r = etree.SubElement(parent, _R)
+        rpr = _element(piece.props)
+        if rpr is not None:
+            r.append(rpr)
+        r.append(el)
+
+    def _wrap_element(self, wrap, from_old: bool):
+        """A fresh wrapper element (hyperlink, field, content control) and the element its runs go in."""
+        el = _element(wrap.xml)
+        if from_old and self.relinker is not None:
+            self.relinker.element(el)
+        holder = el.find(qn("w:sdtContent")) if el.tag == qn("w:sdt") else el
+        return el, (holder if holder is not None else el)
 
     def _revise_ppr(self, p, para: RPara) -> None:
         """Give the w:pPr that ``p`` starts with its old numbering ids, mark revision and w:pPrChange."""
@@ -364,6 +475,9 @@ class BodyWriter:
             cid = self.comment_ids.get(span.comment)
             if cid is None:
                 continue
+            if span.start is not None and span.start == span.end:
+                marks.append((span.end, 2, cid))  # a comment on no words: its reference mark alone
+                continue
             if span.start is not None:
                 marks.append((span.start, 0, cid))
             if span.end is not None:
@@ -377,7 +491,8 @@ class BodyWriter:
             if kind == 0:
                 etree.SubElement(p, qn("w:commentRangeStart")).set(qn("w:id"), cid)
             else:
-                etree.SubElement(p, qn("w:commentRangeEnd")).set(qn("w:id"), cid)
+                if kind == 1:
+                    etree.SubElement(p, qn("w:commentRangeEnd")).set(qn("w:id"), cid)
                 holder = p
                 if after is not None and after.op != KEEP:
                     # The reference goes with the words it follows: a comment on deleted words
@@ -397,8 +512,9 @@ class BodyWriter:
             tbl.append(el)
         if tbl.find(qn("w:tblPr")) is None:
             tbl.insert(0, etree.Element(qn("w:tblPr")))
+        rows = _Wraps(tbl, self._wrap_element)
         for row in table.rows:
-            tr = etree.SubElement(tbl, qn("w:tr"))
+            tr = etree.SubElement(rows.at_wrap(row.wrap, row.op in _REMOVED), qn("w:tr"))
             trpr = _element(row.props)
             if row.op != KEEP:
                 if trpr is None:
@@ -409,8 +525,9 @@ class BodyWriter:
                 trpr.append(self._stamp(etree.Element(qn(_WRAPPER[row.op])), row.author, row.date))
             if trpr is not None:
                 tr.append(trpr)
+            cells = _Wraps(tr, self._wrap_element)
             for cell in row.cells:
-                tc = etree.SubElement(tr, qn("w:tc"))
+                tc = etree.SubElement(cells.at_wrap(cell.wrap, row.op in _REMOVED), qn("w:tc"))
                 tcpr = _element(cell.props)
                 if tcpr is not None:
                     tc.append(tcpr)
@@ -420,19 +537,206 @@ class BodyWriter:
         return tbl
 
     def blocks(self, parent, blocks) -> None:
+        wraps = _Wraps(parent, self._wrap_element)
         for b in blocks:
-            parent.append(self.table(b) if isinstance(b, RTable) else self.paragraph(b))
+            holder = wraps.at_chain(b.block_wrap, _from_old(b)) if b.block_wrap or wraps.open else parent
+            holder.append(self.table(b) if isinstance(b, RTable) else self.paragraph(b))
 
     def body(self, parent, blocks) -> None:
         """The body's blocks; its plain paragraphs as placeholders for their text (a table cell
         must end in a w:p element, so cells are written as elements)."""
         plain = self.plain
+        wraps = _Wraps(parent, self._wrap_element)
         for b in blocks:
+            holder = wraps.at_chain(b.block_wrap, _from_old(b)) if b.block_wrap or wraps.open else parent
             if isinstance(b, RTable):
-                parent.append(self.table(b))
+                holder.append(self.table(b))
                 continue
             placeholder = plain.write(b, self.ids) if plain and plain.plain(b, bool(self._comment_marks(b))) else None
-            parent.append(placeholder if placeholder is not None else self.paragraph(b))
+            holder.append(placeholder if placeholder is not None else self.paragraph(b))
+
+
+class _NoteQueue:
+    """The note references of both drafts, taken in the order the redline writes them: every
+    reference shares one marker, and the k-th one written on a side is that side's k-th. A
+    reference kept on both sides pairs an old note with a new one (``pairs``)."""
+
+    def __init__(self, old: tuple, new: tuple):
+        self.old, self.new = list(old), list(new)
+        self.pairs: List[tuple] = []  # (kind, old reference Obj or None, new reference Obj or None)
+
+    def take(self, obj, op: str):
+        """The reference to write for one of ``obj``'s kind with revision ``op``."""
+        old = self._next(self.old, obj.kind) if op in (KEEP, DEL, MOVE_FROM) else None
+        new = self._next(self.new, obj.kind) if op in (KEEP, INS, MOVE_TO) else None
+        self.pairs.append((obj.kind, old, new))
+        return new if new is not None else old
+
+    @staticmethod
+    def _next(queue: list, kind: str):
+        for k, ref in enumerate(queue):
+            if ref.kind == kind:
+                return queue.pop(k)
+        return None
+
+
+class _Cursor:
+    """Where a paragraph being written has got to: the text offset, the comment marks still to
+    place (``BodyWriter._comment_marks``), the piece written last."""
+
+    def __init__(self, marks: List):
+        self.pos, self.marks, self.last = 0, marks, None
+
+
+def _by_wrapper(pieces, depth: int):
+    """(wrapper at ``depth`` or None, consecutive pieces sharing it), in order."""
+    out: List[tuple] = []
+    for piece in pieces:
+        wrap = piece.wrap[depth] if len(piece.wrap) > depth else None
+        if out and out[-1][0] == wrap:
+            out[-1][1].append(piece)
+        else:
+            out.append((wrap, [piece]))
+    return out
+
+
+class _Wraps:
+    """The content controls open in a container being written: blocks, rows or cells in the same
+    block-, row- or cell-level content control go into one element."""
+
+    def __init__(self, p, make):
+        self.p, self.make = p, make
+        self.open: List[tuple] = []  # (Wrap, element, holder)
+
+    def at_wrap(self, wrap, from_old: bool):
+        """The element a row or cell goes in: its content control's, or the table's (the row's)."""
+        return self.at_chain((wrap,) if wrap is not None else (), from_old)
+
+    def at_chain(self, wrap: tuple, from_old: bool):
+        """The element something inside the wrappers ``wrap`` goes in, opening and closing them."""
+        keep = 0
+        while keep < len(self.open) and keep < len(wrap) and self.open[keep][0] == wrap[keep]:
+            keep += 1
+        del self.open[keep:]
+        for w in wrap[keep:]:
+            parent = self.open[-1][2] if self.open else self.p
+            el, holder = self.make(w, from_old)
+            parent.append(el)
+            self.open.append((w, el, holder))
+        return self.open[-1][2] if self.open else self.p
+
+
+_VML = "urn:schemas-microsoft-com:vml"
+_BOOKMARKS = (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
+
+
+def unique_ids(root, ids: Optional["_Ids"] = None) -> None:
+    """Make the ids that must be unique in a part unique again where old and new content now
+    stand side by side: drawing ids (wp:docPr), VML shape and shape-type ids (the shapes of a
+    renamed type follow it), bookmark ids (each end follows its start) and content-control ids."""
+    seen: set = set()
+    for el in root.iter(qn("wp:docPr")):
+        _unique(el, "id", seen, numeric=True)
+    seen = set()
+    for el in root.iter("{%s}shapetype" % _VML):
+        old = el.get("id")
+        if old is not None and _unique(el, "id", seen) != old:  # its shapes in the same picture follow
+            for shape in el.getparent().iter("{%s}*" % _VML):
+                if shape.get("type") == "#" + old:
+                    shape.set("type", "#" + el.get("id"))
+    for el in root.iter("{%s}*" % _VML):
+        if el.tag != "{%s}shapetype" % _VML and el.get("id") is not None:
+            _unique(el, "id", seen)
+    _unique_bookmarks(root, ids)
+    seen = set()
+    for el in root.iter(qn("w:sdtPr")):
+        sid = el.find(qn("w:id"))
+        if sid is not None:
+            _unique(sid, qn("w:val"), seen, numeric=True)
+
+
+def _unique_bookmarks(root, ids: Optional["_Ids"]) -> None:
+    """Bookmark ids unique, each end closing the start before it. A kept start whose end moved
+    (a deleted end, then an inserted one) is split in two: the start as it was for the removed
+    end, a copy with a fresh id for the added end, each in its revision, so each view keeps
+    one whole bookmark."""
+    seen: set = set()
+    open_ids: dict = {}  # old id -> [(new id, start)] not yet closed
+    closed: dict = {}  # old id -> (new id, start, end) closed last
+    for el in list(root.iter(*_BOOKMARKS)):
+        old = el.get(qn("w:id"))
+        if old is None:
+            continue
+        if el.tag == _BOOKMARKS[0]:
+            open_ids.setdefault(old, []).append((_unique(el, qn("w:id"), seen, numeric=True), el))
+        elif open_ids.get(old):
+            new, start = open_ids[old].pop(0)
+            el.set(qn("w:id"), new)
+            closed[old] = (new, start, el)
+        elif old in closed and ids is not None and _split_start(closed[old], el, seen, ids):
+            del closed[old]
+
+
+def _split_start(closing: tuple, end, seen: set, ids: "_Ids") -> bool:
+    """Give ``end`` a start of its own (see ``_unique_bookmarks``); False when it is no such case."""
+    _, start, first_end = closing
+    first, second = _side(first_end), _side(end)  # the revisions the two ends sit in
+    if _side(start) is not None or first is None or second is None or first.tag == second.tag:
+        return False
+    twin = copy.deepcopy(start)
+    twin.set(qn("w:id"), _unique(twin, qn("w:id"), seen | {start.get(qn("w:id"))}, numeric=True))
+    seen.add(twin.get(qn("w:id")))
+    end.set(qn("w:id"), twin.get(qn("w:id")))
+    removed = _revision_like(first, ids)
+    start.addprevious(removed)
+    removed.append(start)
+    added = _revision_like(second, ids)
+    added.append(twin)
+    removed.addnext(added)
+    return True
+
+
+def _revision_like(revision, ids: "_Ids"):
+    """A new revision element of ``revision``'s kind, author and date, with a fresh id."""
+    el = etree.Element(revision.tag)
+    el.set(_ID, ids.next())
+    for name in (_AUTHOR, _DATE):
+        if revision.get(name) is not None:
+            el.set(name, revision.get(name))
+    return el
+
+
+def _side(el):
+    """The w:del/w:ins (or move) element ``el`` sits in, up to its paragraph, or None."""
+    for anc in el.iterancestors():
+        if anc.tag == _P:
+            return None
+        if anc.tag in _REVISION_WRAPPERS:
+            return anc
+    return None
+
+
+_REVISION_WRAPPERS = frozenset(_WRAPPER_TAG.values())
+
+
+def _unique(el, attr: str, seen: set, numeric: bool = False) -> str:
+    """Give ``el`` a value of ``attr`` not in ``seen`` (its own when it is free); record it."""
+    value = el.get(attr)
+    if value is None:
+        return value
+    if value in seen:
+        n = 1
+        while (str(n) if numeric else f"{value}_{n}") in seen:
+            n += 1
+        value = str(n) if numeric else f"{value}_{n}"
+        el.set(attr, value)
+    seen.add(value)
+    return value
+
+
+def _from_old(block) -> bool:
+    """Whether a block's XML (its content controls') is the old draft's."""
+    return isinstance(block, RPara) and block.props_from_old
 
 
 def _first_author(para: RPara) -> str:
@@ -574,7 +878,8 @@ def _add_override(types: bytes, partname: str, content_type: str) -> bytes:
 
 
 def render_document(template_document: bytes, redline: Redline, comment_ids: Dict[int, str],
-                    num_map: Optional[Dict[str, str]] = None) -> bytes:
+                    num_map: Optional[Dict[str, str]] = None, relinker: Optional[Relinker] = None,
+                    writer: Optional[BodyWriter] = None) -> bytes:
     """word/document.xml: the template's root and section properties around the redline's body."""
     root = etree.fromstring(template_document)
     body = root.find(_BODY)
@@ -583,7 +888,11 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
         body = etree.SubElement(root, _BODY)
     del body[:]  # unlike remove() one by one, frees the old body without re-homing each subtree
     plain = _PlainParagraphs(template_document)
-    BodyWriter(comment_ids, num_map, plain).body(body, redline.blocks)
+    writer = writer or BodyWriter(comment_ids, num_map, plain, redline.objects, redline.old_objects, relinker)
+    writer.plain = plain
+    writer.notes = _NoteQueue(redline.old_notes, redline.new_notes)
+    writer.body(body, redline.blocks)
+    unique_ids(body, writer.ids)
     if sect is not None:
         if redline.landscape_tail:
             _landscape(sect)
@@ -669,13 +978,21 @@ def write_package(template, redline: Redline, old=None) -> bytes:
     """
     main = template.main_part
     parts: Dict[str, bytes] = {name: template.read(name) for name in template.names}
-    comment_ids = {i: str(i) for i in range(len(redline.comments))}
+    if redline.own_comments:  # the new draft's own comments: its parts as they are, ids as they were
+        comment_ids = {i: c.id for i, c in enumerate(redline.comments)}
+    else:
+        comment_ids = {i: str(i) for i in range(len(redline.comments))}
     num_map = _merge_numbering(parts, template, old)
     # The reader left the template's document emptied of its body: parsing that costs nothing,
     # parsing the part again costs as much as reading it (0.16 s for an 8 MB Word draft).
     skeleton = getattr(template, "skeleton", None)
-    parts[main] = render_document(skeleton or parts[main], redline, comment_ids, num_map)
-    if redline.comments:
+    relinker = Relinker(parts, main, template, old) if old is not None else None
+    writer = BodyWriter(comment_ids, num_map, None, redline.objects, redline.old_objects, relinker)
+    parts[main] = render_document(skeleton or parts[main], redline, comment_ids, num_map, relinker, writer)
+    if relinker is not None:
+        _write_stories(parts, template, old, redline, relinker, writer)
+        relinker.finish()
+    if redline.comments and not redline.own_comments:
         folder = main.rpartition("/")[0]
         cpart = f"{folder}/comments.xml" if folder else "comments.xml"
         parts[cpart] = comments_part(redline.comments, comment_ids)
@@ -693,6 +1010,31 @@ def write_package(template, redline: Redline, old=None) -> bytes:
         if styles in parts:
             parts[styles] = _ensure_comment_styles(parts[styles])
     return zip_parts(parts, order=list(template.names))
+
+
+def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, body: BodyWriter) -> None:
+    """Notes, headers and footers redlined as the body is (``stories``), one id counter for all."""
+    from ..core.redline import Revision
+    from .stories import StoryWriter
+
+    def make_writer(objects, old_objects, part_relinker):
+        w = BodyWriter(None, body.num_map, None, objects, old_objects, part_relinker)
+        w.ids = body.ids
+        return w
+
+    rev = Revision(author=redline.author or "policydiff", date=redline.date)
+    stories = StoryWriter(parts, template, old, relinker, rev, _story_reader, make_writer)
+    stories.notes(body.notes.pairs)
+    stories.headers_and_footers()
+
+
+def _story_reader(pkg, part: str):
+    """A reader for one story part of ``pkg`` (its objects' relationships are that part's)."""
+    from .objects import ObjectReader
+    from .reader import _Reader
+
+    styles = pkg.part_by_type(pkg.main_part, "styles")
+    return _Reader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
 
 
 def zip_parts(parts: Dict[str, bytes], order: Optional[List[str]] = None) -> bytes:

@@ -1,0 +1,165 @@
+"""The stories besides the body: footnotes, endnotes, headers and footers, redlined like it.
+
+A note is paired with its old version through the body's redline: the references it keeps on
+both sides pair an old note with a new one (``writer._NoteQueue``); a reference only the new
+draft has is an inserted note, one only the old draft has a deleted note (copied into the
+output by ``parts.Relinker``). Headers and footers are paired by section and kind (default,
+first page, even pages), as the sections' ``w:sectPr`` name them. Each pair is diffed word by
+word with the body's machinery and written back into its part in the output, so accepting all
+changes gives the new draft's notes, headers and footers and rejecting all gives the old ones.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+from lxml import etree
+
+from ..core.model import Document
+from ..core.redline import DEL, INS, Revision, diff_blocks, fix_marks, _whole_block
+from .ns import qn
+from .writer import unique_ids
+
+_ID = re.compile(r'\bw:id="(-?\d+)"')
+_BLOCK_TAGS = (qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:customXml"))
+_SECT = qn("w:sectPr")
+_KINDS = {qn("w:headerReference"): "header", qn("w:footerReference"): "footer"}
+_R_ID = qn("r:id")
+
+
+def read_story(pkg, part: str, element, reader_factory) -> Document:
+    """The blocks of one story (a note, or a header's root) in the accepted view."""
+    reader = reader_factory(pkg, part)
+    return Document(blocks=reader.blocks(element)).view("accept")
+
+
+class StoryWriter:
+    """Redlines the notes and the headers and footers of two drafts into the output's parts."""
+
+    def __init__(self, parts: Dict[str, bytes], template, old, relinker, rev: Revision, reader_factory,
+                 writer_factory):
+        self.parts, self.template, self.old, self.relinker, self.rev = parts, template, old, relinker, rev
+        self.read, self.make_writer = reader_factory, writer_factory
+
+    # -- notes
+    def notes(self, pairs: List[tuple]) -> None:
+        for kind, old_ref, new_ref in pairs:
+            part_kind = kind + "s"
+            old_id = _id(old_ref)
+            new_id = _id(new_ref)
+            if new_ref is not None:
+                self._note(part_kind, old_id if old_ref is not None else None, new_id)
+            elif old_ref is not None and self._has_own_notes(part_kind):
+                copied = self.relinker.note_ids.get((part_kind, old_id))
+                if copied is not None:
+                    self._note(part_kind, old_id, None, copied=copied)
+
+    def _has_own_notes(self, part_kind: str) -> bool:
+        return self.template.part_by_type(self.template.main_part, part_kind) is not None
+
+    def _note(self, part_kind: str, old_id: Optional[str], new_id: Optional[str], copied: Optional[str] = None):
+        tag = qn("w:" + part_kind[:-1])
+        new_part = self.template.part_by_type(self.template.main_part, part_kind)
+        old_part = self.old.part_by_type(self.old.main_part, part_kind)
+        if new_part is None:
+            return
+        root = self.relinker._notes_root(new_part)
+        target_id = new_id if new_id is not None else copied
+        target = _find(root, tag, target_id)
+        if target is None:
+            return
+        old_el = _find(self.old.xml(old_part), tag, old_id) if old_part and old_id is not None else None
+        old_doc = read_story(self.old, old_part, old_el, self.read) if old_el is not None else Document()
+        if new_id is None:  # a deleted note: its copy is written as deleted
+            blocks = tuple(_whole_block(b, DEL, self.rev) for b in old_doc.blocks)
+            self._write(target, fix_marks(list(blocks)), old_doc, old_doc, new_part, old_part)
+            return
+        new_doc = read_story(self.template, new_part, target, self.read)
+        if old_el is not None and old_doc.blocks == new_doc.blocks:
+            return
+        self._write(target, diff_blocks(old_doc.blocks, new_doc.blocks, self.rev), old_doc, new_doc, new_part, old_part)
+
+    # -- headers and footers
+    def headers_and_footers(self) -> None:
+        old_map = _section_parts(self.old)
+        done = set()
+        for key, new_part in _section_parts(self.template).items():
+            if new_part in done:
+                continue
+            done.add(new_part)
+            old_part = old_map.get(key)
+            if old_part is not None and self.old.read(old_part) == self.template.read(new_part):
+                continue
+            root = etree.fromstring(self.parts[new_part])
+            new_doc = read_story(self.template, new_part, root, self.read)
+            old_doc = (read_story(self.old, old_part, self.old.xml(old_part), self.read)
+                       if old_part is not None else Document())
+            if old_doc.blocks == new_doc.blocks:
+                continue
+            blocks = diff_blocks(old_doc.blocks, new_doc.blocks, self.rev)
+            self._write(root, blocks, old_doc, new_doc, new_part, old_part)
+            self.parts[new_part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    # -- writing
+    def _write(self, container, blocks, old_doc: Document, new_doc: Document, new_part: str,
+               old_part: Optional[str]) -> None:
+        """Replace ``container``'s blocks with the redline ``blocks`` (its other children stay)."""
+        writer = self.make_writer(new_doc.objects(), old_doc.objects(), _PartRelinker(self.relinker, old_part, new_part))
+        first = next((i for i, c in enumerate(container) if c.tag in _BLOCK_TAGS), len(container))
+        for child in [c for c in container if c.tag in _BLOCK_TAGS]:
+            container.remove(child)
+        holder = etree.Element("holder")
+        writer.blocks(holder, blocks)
+        for k, el in enumerate(list(holder)):
+            container.insert(first + k, el)
+        unique_ids(container.getroottree().getroot(), writer.ids)
+
+
+class _PartRelinker:
+    """``parts.Relinker`` for XML of one old story part written into one output part."""
+
+    def __init__(self, relinker, old_part: Optional[str], new_part: str):
+        self.relinker, self.old_part, self.new_part = relinker, old_part, new_part
+
+    def element(self, el):
+        if self.old_part is None:
+            return el
+        return self.relinker.element(el, self.old_part, self.new_part)
+
+
+def _id(ref) -> Optional[str]:
+    if ref is None:
+        return None
+    m = _ID.search(ref.xml)
+    return m.group(1) if m else None
+
+
+def _find(root, tag: str, wanted: Optional[str]):
+    if root is None or wanted is None:
+        return None
+    return next((n for n in root.iterfind(tag) if n.get(qn("w:id")) == wanted), None)
+
+
+def _section_parts(pkg) -> Dict[Tuple[int, str, str], str]:
+    """{(section index from the end, "header"|"footer", type): part name}, a section without
+    its own reference of a kind taking the previous section's (as Word shows it). Sections
+    count from the end: the last section is the body's own, whatever was inserted or deleted
+    before it."""
+    root = pkg.xml(pkg.main_part)
+    body = root.find(qn("w:body")) if root is not None else None
+    if body is None:
+        return {}
+    rels = pkg.rels(pkg.main_part)
+    out: Dict[Tuple[int, str, str], str] = {}
+    current: Dict[Tuple[str, str], str] = {}
+    sections = [s for s in body.iter(_SECT) if s.getparent().getparent().tag != qn("w:pPrChange")]
+    for k, sect in enumerate(sections):
+        for ref in sect:
+            kind = _KINDS.get(ref.tag)
+            rel = rels.get(ref.get(_R_ID, "")) if kind else None
+            if rel is not None and pkg.member(rel.target) is not None:
+                current[(kind, ref.get(qn("w:type"), "default"))] = pkg.member(rel.target).name
+        for (kind, typ), name in current.items():
+            out[(len(sections) - 1 - k, kind, typ)] = name
+    return out
