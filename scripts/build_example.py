@@ -16,6 +16,15 @@ Draft sources: drafts/src/v1.txt ... v4.txt (UTF-8) -> drafts/v1.docx ... v4.doc
         revision                                    cp:revision
         numbering                                   "typed": labels are part of the text;
                                                     "auto": Word automatic numbering (below)
+        emblem      FIELD|DEVICE                    colours of the emblem in the first-page header
+                                                    (red, gold, navy, green, white); a different
+                                                    pair gives a different image, i.e. a replaced
+                                                    emblem. The picture is a plain geometric stand-in
+                                                    drawn by this script (a disc, a ring, a star),
+                                                    NOT the Garuda emblem.
+        header      TEXT                            the header of the pages after the first
+        footer      TEXT                            the footer's second line; its first line is
+                                                    "หน้า " and a PAGE field
   - Then one paragraph per line:
         @title TEXT      title line (style Title)
         @center TEXT     centred line
@@ -29,6 +38,25 @@ Draft sources: drafts/src/v1.txt ... v4.txt (UTF-8) -> drafts/v1.docx ... v4.doc
                          otherwise an unnumbered follow-on paragraph (วรรคสอง, a definition) of
                          the numbered paragraph above it.
     Inline: **bold**.
+  - Object lines, right after the paragraph they belong to, add what a real draft has besides
+    its words. They do not change the paragraph's text, so its line stays what the reader sees:
+        ^footnote WORDS => TEXT      a footnote (its reference mark right after WORDS)
+        ^link WORDS => URL           WORDS are a hyperlink to URL (external relationship)
+        ^field WORDS => INSTRUCTION  WORDS are the cached result of a complex field, e.g.
+                                     "^field ข้อ ๒๔ => REF committee \\h" (a cross-reference)
+        ^bookmark NAME               a bookmark on the paragraph: on its typed label ("ข้อ ๒๔",
+                                     what a REF to it shows), or on all of its text when the
+                                     label is Word's automatic numbering or there is none
+    WORDS must occur exactly once in the paragraph, outside its label; REF and PAGEREF fields
+    must name a bookmark of the same draft. Not in table rows.
+  - A draft with the header lines emblem, header and footer (all three, or none) gets a
+    first-page header (w:titlePg) with the emblem (word/header1.xml,
+    inline picture word/media/image1.png, 3 cm, centred), a header for the other pages
+    (header2.xml), the same footer on the first and other pages (footer1.xml, footer2.xml),
+    Thai page-number format (w:pgNumType thaiNumbers). Every draft with footnotes gets
+    word/footnotes.xml with Word's separator (-1) and continuation separator (0) notes.
+    A table of contents is deliberately left out: its cached entries are body paragraphs
+    ("หมวด ๑ ...") that a clause reader takes for the chapters themselves.
   - numbering: auto keeps the labels typed in the source so it stays readable; the builder checks
     each against the number Word will show, removes it from the text and gives the paragraph
     w:numPr. One abstractNum: level 0 "ข้อ %1" (thaiNumbers), 1 "(%2)" (thaiNumbers),
@@ -45,6 +73,8 @@ Comment round source: comments/src/round1.json -> comments/round1/<code>.docx | 
     proposals  [{clause, old, new, date, anchor?, paragraph?}]
     untracked  [{clause, old, new}]    edits made with Track Changes off (text silently differs)
     rows       [{ref, clause, quote, text, proposed, type}]   form rows, in file order
+  The reviewed copies are v1 with the division's marks, so they carry v1's header, footer,
+  emblem, footnotes, link, bookmark and field as well.
   "clause" names a clause as labelled in v1: "ข้อ ๕", "ข้อ ๑๖ (๒) (ก)". Its text is the labelled
   paragraph, the unnumbered paragraphs after it and any table right after it, up to the next
   labelled paragraph or heading. A quote, an "old" and an "anchor" must occur exactly once in it,
@@ -58,12 +88,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
+import math
 import re
+import struct
 import sys
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -86,6 +120,22 @@ EP_NS = nsmap.get("ep", nsmap["r"].rsplit("/", 1)[0] + "/extended-properties")
 A_NS = nsmap.get("a", nsmap["w"].replace("wordprocessingml", "drawingml"))
 THEME_REL = REL_TYPES.get("theme", REL_TYPES["styles"].rsplit("/", 1)[0] + "/theme")
 THEME_CT = CONTENT_TYPES.get("theme", "application/vnd.openxmlformats-officedocument.theme+xml")
+# Likewise for the parts a real draft has besides its text: headers, footers, footnotes, pictures.
+WP_NS = nsmap.get("wp", A_NS.replace("/main", "/wordprocessingDrawing"))
+PIC_NS = nsmap.get("pic", A_NS.replace("/main", "/picture"))
+REL_BASE = REL_TYPES["styles"].rsplit("/", 1)[0]
+REL = {k: REL_TYPES.get(k, f"{REL_BASE}/{k}") for k in ("header", "footer", "footnotes", "image", "hyperlink")}
+CT = {k: CONTENT_TYPES.get(k, CONTENT_TYPES["styles"].replace("styles+xml", f"{k}+xml"))
+      for k in ("header", "footer", "footnotes")}
+# Section references: (w:type, header or footer, r:id); the first page's parts are number 1.
+HEADERS_FOOTERS = (("first", "header", "rId9"), ("default", "header", "rId10"),
+                   ("first", "footer", "rId11"), ("default", "footer", "rId12"))
+HEADER_FOOTER_PARTS = {"rId9": "header1.xml", "rId10": "header2.xml", "rId11": "footer1.xml", "rId12": "footer2.xml"}
+LINK_RID_BASE = 20  # hyperlinks are rId20, rId21, ...
+EMBLEM_PART = "word/media/image1.png"
+EMBLEM_EMU = 1080000  # 3 cm, the size of the emblem on a Thai official announcement
+EMBLEM_DESCR = "ตราสำนักงาน (ภาพแทนตราครุฑ วาดขึ้นใหม่สำหรับตัวอย่าง)"
+DRAFT_KEYS = ("emblem", "header", "footer")
 
 LABEL_RE = re.compile(r"^(ข้อ [๐-๙]+(?:/[๐-๙]+)?|\([๐-๙]+\)|\([ก-ฮ]\)) ")
 # twips: clause and follow-on paragraphs, items, sub-items (first-line indents, as in Thai official letters)
@@ -112,6 +162,8 @@ class Para:
     label: str = ""
     key: str = ""
     header: bool = False  # a table header cell
+    objects: tuple = ()  # Footnote, Link, Field, at offsets of ``text``
+    bookmark: str = ""  # name of the bookmark on this paragraph
 
     @property
     def text(self) -> str:
@@ -120,6 +172,32 @@ class Para:
     @property
     def level(self):
         return label_level(self.label)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote whose reference mark follows text[:pos]."""
+
+    pos: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """text[start:end] is an external hyperlink to ``url``."""
+
+    start: int
+    end: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """text[start:end] is the cached result of a complex field with instruction ``instr``."""
+
+    start: int
+    end: int
+    instr: str
 
 
 @dataclass
@@ -153,6 +231,41 @@ def parse_spans(text: str, where: str) -> tuple:
     if len(pieces) % 2 == 0:
         raise SourceError(f"{where}: unbalanced ** in {text!r}")
     return tuple((p, i % 2 == 1) for i, p in enumerate(pieces) if p)
+
+
+OBJECT_LINE = re.compile(r"^\^(footnote|link|field|bookmark) (.+)$")
+BOOKMARK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+
+
+def attach_object(para, line: str, where: str):
+    """Add what an object line ("^footnote WORDS => TEXT", ...) says to the paragraph above it."""
+    m = OBJECT_LINE.match(line)
+    if m is None:
+        raise SourceError(f"{where}: unknown object line {line!r}")
+    if not isinstance(para, Para) or para.kind == "cell":
+        raise SourceError(f"{where}: an object line must follow the paragraph it belongs to")
+    kind, rest = m.groups()
+    if kind == "bookmark":
+        if para.bookmark or not BOOKMARK_NAME.match(rest):
+            raise SourceError(f"{where}: a paragraph takes one bookmark named like a Word bookmark: {rest!r}")
+        para.bookmark = rest
+        return
+    words, sep, value = (x.strip() for x in rest.partition("=>"))
+    if not sep or not words or not value:
+        raise SourceError(f"{where}: expected '^{kind} WORDS => ...', got {line!r}")
+    hits = [h.start() for h in re.finditer(re.escape(words), para.text)]
+    if len(hits) != 1:
+        raise SourceError(f"{where}: {words!r} occurs {len(hits)} times in the paragraph above, not once")
+    start, end = hits[0], hits[0] + len(words)
+    if start < len(para.label) + (1 if para.label else 0):
+        raise SourceError(f"{where}: {words!r} touches the label {para.label}")
+    if kind == "footnote":
+        para.objects += (Footnote(end, value),)
+        return
+    for o in para.objects:
+        if not isinstance(o, Footnote) and start < o.end and o.start < end:
+            raise SourceError(f"{where}: {words!r} overlaps another link or field")
+    para.objects += (Link(start, end, value) if kind == "link" else Field(start, end, value),)
 
 
 def parse_header(lines, where):
@@ -208,6 +321,9 @@ def parse_draft(path: Path) -> Draft:
     blocks, keys = [], KeyTracker()
     for n, line in enumerate(body, 1):
         where = f"{path.name} body line {n}"
+        if line.startswith("^"):
+            attach_object(blocks[-1] if blocks else None, line, where)
+            continue
         if line.startswith("|"):
             if not (blocks and isinstance(blocks[-1], Table)):
                 blocks.append(Table([], keys.key_for(Para("cell", ()))))
@@ -224,6 +340,11 @@ def parse_draft(path: Path) -> Draft:
             for cell in b.rows[0]:
                 cell.header = True
     check_thai_digits(blocks, path.name)
+    check_bookmarks(blocks, path.name)
+    given = [key for key in DRAFT_KEYS if key in meta]
+    if given and len(given) != len(DRAFT_KEYS):  # page furniture: all of it, or none
+        missing = [key for key in DRAFT_KEYS if key not in meta]
+        raise SourceError(f"{path.name}: no header line {missing[0]!r}")
     return Draft(meta, blocks)
 
 
@@ -239,8 +360,21 @@ def iter_paras(blocks):
 
 def check_thai_digits(blocks, where):
     for p in iter_paras(blocks):
-        if re.search(r"[0-9]", p.text):
-            raise SourceError(f"{where}: Arabic digits in {p.text[:40]!r}: the example uses Thai digits")
+        for text in [p.text] + [o.text for o in p.objects if isinstance(o, Footnote)]:
+            if re.search(r"[0-9]", text):
+                raise SourceError(f"{where}: Arabic digits in {text[:40]!r}: the example uses Thai digits")
+
+
+def check_bookmarks(blocks, where):
+    """Bookmark names are unique, and every REF/PAGEREF field names one of them."""
+    names = [p.bookmark for p in iter_paras(blocks) if p.bookmark]
+    if len(names) != len(set(names)):
+        raise SourceError(f"{where}: a bookmark name is used twice: {names}")
+    for p in iter_paras(blocks):
+        for o in p.objects:
+            words = o.instr.split() if isinstance(o, Field) else []
+            if words and words[0] in ("REF", "PAGEREF") and (len(words) < 2 or words[1] not in names):
+                raise SourceError(f"{where}: field {o.instr!r} names no bookmark of this draft")
 
 
 # ---------------------------------------------------------------- automatic numbering
@@ -365,12 +499,15 @@ class ParaOps:
     inserted_after: list = field(default_factory=list)  # [(Para, Rev)]
 
 
-def run(parent, text, bold=False, tag="w:t"):
+def run(parent, text, bold=False, tag="w:t", style=None):
     r = sub(parent, "w:r")
-    if bold:
+    if bold or style:
         rpr = sub(r, "w:rPr")
-        sub(rpr, "w:b")
-        sub(rpr, "w:bCs")
+        if style:
+            sub(rpr, "w:rStyle", {"w:val": style})
+        if bold:
+            sub(rpr, "w:b")
+            sub(rpr, "w:bCs")
     text_el(r, tag, text)
     return r
 
@@ -379,12 +516,12 @@ def bold_mask(para: Para):
     return [b for t, b in para.spans for _ in t]
 
 
-def runs_for(parent, text, mask, tag="w:t"):
+def runs_for(parent, text, mask, tag="w:t", style=None):
     """Append runs for ``text``, one per stretch of equal boldness."""
     start = 0
     for i in range(1, len(text) + 1):
         if i == len(text) or mask[i] != mask[start]:
-            run(parent, text[start:i], mask[start], tag)
+            run(parent, text[start:i], mask[start], tag, style)
             start = i
 
 
@@ -414,38 +551,121 @@ def comment_ref(p, cid):
     sub(r, "w:commentReference", {"w:id": str(cid)})
 
 
-def events(ops: ParaOps):
+def footnote_ref(parent, footnote_id):
+    r = sub(parent, "w:r")
+    sub(sub(r, "w:rPr"), "w:rStyle", {"w:val": "FootnoteReference"})
+    sub(r, "w:footnoteReference", {"w:id": str(footnote_id)})
+
+
+def fld_char(parent, kind):
+    sub(sub(parent, "w:r"), "w:fldChar", {"w:fldCharType": kind})
+
+
+def field_begin(parent, instr):
+    """The begin, instruction and separate runs of a complex field; its result runs follow."""
+    fld_char(parent, "begin")
+    text_el(sub(parent, "w:r"), "w:instrText", f" {instr} ")
+    fld_char(parent, "separate")
+
+
+class Objects:
+    """Per-document numbering of footnotes, bookmarks and hyperlink relationships."""
+
+    def __init__(self):
+        self.footnotes = []  # footnote texts; the n-th has w:id n (Word's separators are -1 and 0)
+        self.links = []  # hyperlink targets; the n-th has r:id LINK_RID_BASE + n
+        self.bookmarks = 0
+
+    def footnote(self, text) -> int:
+        self.footnotes.append(text)
+        return len(self.footnotes)
+
+    def link(self, url) -> str:
+        if url not in self.links:
+            self.links.append(url)
+        return f"rId{LINK_RID_BASE + self.links.index(url)}"
+
+    def bookmark(self) -> int:
+        self.bookmarks += 1
+        return self.bookmarks - 1
+
+
+# At one offset: containers close, then comments end, then the bookmark; a footnote mark follows
+# the text before it; then the bookmark, comments and containers open; an edit comes last.
+ORDER = {"/link": 0, "/field": 0, "end": 1, "/mark": 2, "note": 3, "mark": 4, "start": 5,
+         "link": 6, "field": 7, "edit": 8}
+
+
+def events(ops: ParaOps, para: Para, bookmark=None):
     """Positions where something other than plain text goes, in the order to write them."""
     out = []
     for c in ops.comments:
-        out.append((c.end, 0, "end", c))
-        out.append((c.start, 1, "start", c))
+        out += [(c.end, "end", c), (c.start, "start", c)]
     for e in ops.edits:
-        out.append((e.start, 2, "edit", e))
-    return sorted(out, key=lambda ev: (ev[0], ev[1]))
+        out.append((e.start, "edit", e))
+    for o in para.objects:
+        if isinstance(o, Footnote):
+            out.append((o.pos, "note", o))
+            continue
+        kind = "link" if isinstance(o, Link) else "field"
+        out += [(o.start, kind, o), (o.end, "/" + kind, o)]
+        for e in ops.edits:
+            if e.start < o.start < e.end or e.start < o.end < e.end:
+                raise SourceError(f"an edit cuts through the {kind} on {para.text[o.start:o.end]!r}")
+    if bookmark is not None:
+        start, end, bid = bookmark
+        out += [(start, "mark", (bid, para.bookmark)), (end, "/mark", (bid, para.bookmark))]
+    return sorted(out, key=lambda ev: (ev[0], ORDER[ev[1]]))
 
 
-def fill_runs(p, para: Para, text: str, ops: ParaOps):
+def bookmark_span(para: Para, text: str, shift: int):
+    """A bookmark covers the typed label of a labelled paragraph, else all of its text."""
+    if para.label and not shift:
+        return 0, len(para.label)
+    return shift, shift + len(text)
+
+
+def fill_runs(p, para: Para, text: str, ops: ParaOps, objs: "Objects" = None):
     shift = len(para.text) - len(text)  # automatic numbering took the label out of the text
     mask = bold_mask(para)[shift:]
-    cur = 0
-    for pos, _, what, item in events(ops):
+    objs = objs or Objects()
+    bookmark = None
+    if para.bookmark:
+        bookmark = bookmark_span(para, text, shift) + (objs.bookmark(),)
+    cur, target, style = 0, p, None  # target: the paragraph, or the hyperlink being written
+    for pos, what, item in events(ops, para, bookmark):
         pos -= shift
+        if pos < 0:
+            raise SourceError(f"a footnote, link or field in the automatic label of {para.text[:30]!r}")
         if pos > cur:
-            runs_for(p, text[cur:pos], mask[cur:pos])
+            runs_for(target, text[cur:pos], mask[cur:pos], style=style)
             cur = pos
         if what == "start":
             for cid in item.ids:
-                sub(p, "w:commentRangeStart", {"w:id": str(cid)})
+                sub(target, "w:commentRangeStart", {"w:id": str(cid)})
         elif what == "end":
             for cid in item.ids:
-                sub(p, "w:commentRangeEnd", {"w:id": str(cid)})
-                comment_ref(p, cid)
+                sub(target, "w:commentRangeEnd", {"w:id": str(cid)})
+                comment_ref(target, cid)
+        elif what == "note":
+            footnote_ref(target, objs.footnote(item.text))
+        elif what == "mark":
+            sub(target, "w:bookmarkStart", {"w:id": str(item[0]), "w:name": item[1]})
+        elif what == "/mark":
+            sub(target, "w:bookmarkEnd", {"w:id": str(item[0])})
+        elif what == "link":
+            target, style = sub(p, "w:hyperlink", {"r:id": objs.link(item.url), "w:history": "1"}), "Hyperlink"
+        elif what == "/link":
+            target, style = p, None
+        elif what == "field":
+            field_begin(target, item.instr)
+        elif what == "/field":
+            fld_char(target, "end")
         else:
-            emit_edit(p, text, mask, replace(item, start=item.start - shift, end=item.end - shift))
+            emit_edit(target, text, mask, replace(item, start=item.start - shift, end=item.end - shift))
             cur = item.end - shift
     if cur < len(text):
-        runs_for(p, text[cur:], mask[cur:])
+        runs_for(target, text[cur:], mask[cur:], style=style)
 
 
 # ---------------------------------------------------------------- document.xml
@@ -505,13 +725,13 @@ def justification(para: Para) -> str:
     return "thaiDistribute"
 
 
-def write_para(parent, para: Para, numbers, ops_by_para):
+def write_para(parent, para: Para, numbers, ops_by_para, objs=None):
     ops = ops_by_para.get(id(para), ParaOps())
     num = numbers.get(id(para))
     p = sub(parent, "w:p")
     para_props(p, para, num, ops)
     text = para.text[len(para.label) + 1:] if num else para.text
-    fill_runs(p, para, text, ops)
+    fill_runs(p, para, text, ops, objs)
     for new_para, rev in ops.inserted_after:
         q = sub(parent, "w:p")
         para_props(q, new_para, None, ParaOps())
@@ -519,7 +739,7 @@ def write_para(parent, para: Para, numbers, ops_by_para):
         runs_for(ins, new_para.text, bold_mask(new_para))
 
 
-def write_table(parent, table: Table, numbers, ops_by_para):
+def write_table(parent, table: Table, numbers, ops_by_para, objs=None):
     tbl = sub(parent, "w:tbl")
     tblpr = sub(tbl, "w:tblPr")
     sub(tblpr, "w:tblStyle", {"w:val": "TableGrid"})
@@ -538,24 +758,178 @@ def write_table(parent, table: Table, numbers, ops_by_para):
             tc = sub(tr, "w:tc")
             tcpr = sub(tc, "w:tcPr")
             sub(tcpr, "w:tcW", {"w:w": str(width), "w:type": "dxa"})
-            write_para(tc, cell, numbers, ops_by_para)
+            write_para(tc, cell, numbers, ops_by_para, objs)
 
 
-def document_xml(draft: Draft, numbers, ops_by_para):
+def document_xml(draft: Draft, numbers, ops_by_para, objs: Objects):
     root = etree.Element(qn("w:document"), nsmap={"w": nsmap["w"], "r": nsmap["r"]})
     body = sub(root, "w:body")
     for block in draft.blocks:
         if isinstance(block, Table):
-            write_table(body, block, numbers, ops_by_para)
+            write_table(body, block, numbers, ops_by_para, objs)
         else:
-            write_para(body, block, numbers, ops_by_para)
+            write_para(body, block, numbers, ops_by_para, objs)
     sect = sub(body, "w:sectPr")
+    furniture = "emblem" in draft.meta
+    for kind, tag, rid in HEADERS_FOOTERS if furniture else ():
+        sub(sect, f"w:{tag}Reference", {"w:type": kind, "r:id": rid})
     sub(sect, "w:pgSz", {"w:w": PAGE["w"], "w:h": PAGE["h"]})
     sub(sect, "w:pgMar", {"w:top": PAGE["top"], "w:right": PAGE["right"], "w:bottom": PAGE["bottom"],
                           "w:left": PAGE["left"], "w:header": "709", "w:footer": "709", "w:gutter": "0"})
+    if furniture:
+        sub(sect, "w:pgNumType", {"w:fmt": "thaiNumbers"})  # page numbers in Thai digits, as the text
     sub(sect, "w:cols", {"w:space": "708"})
+    if furniture:
+        sub(sect, "w:titlePg")  # the first page has its own header: the emblem
     sub(sect, "w:docGrid", {"w:linePitch": "435"})
     return root
+
+
+# ---------------------------------------------------------------- headers, footers, footnotes, emblem
+
+
+def header_footer_root(tag):
+    return etree.Element(qn(f"w:{tag}"), nsmap={"w": nsmap["w"], "r": nsmap["r"], "wp": WP_NS, "a": A_NS,
+                                                 "pic": PIC_NS})
+
+
+def centred(parent, style):
+    p = sub(parent, "w:p")
+    ppr = sub(p, "w:pPr")
+    sub(ppr, "w:pStyle", {"w:val": style})
+    sub(ppr, "w:jc", {"w:val": "center"})
+    return p
+
+
+def emblem_header_xml(name):
+    """The first-page header: the emblem, centred, EMBLEM_EMU square, as an inline picture."""
+    root = header_footer_root("hdr")
+    drawing = sub(sub(centred(root, "Header"), "w:r"), "w:drawing")
+    inline = etree.SubElement(drawing, f"{{{WP_NS}}}inline", distT="0", distB="0", distL="0", distR="0")
+    size = str(EMBLEM_EMU)
+    etree.SubElement(inline, f"{{{WP_NS}}}extent", cx=size, cy=size)
+    etree.SubElement(inline, f"{{{WP_NS}}}effectExtent", l="0", t="0", r="0", b="0")
+    etree.SubElement(inline, f"{{{WP_NS}}}docPr", id="1", name=name, descr=EMBLEM_DESCR)
+    a_el(etree.SubElement(inline, f"{{{WP_NS}}}cNvGraphicFramePr"), "graphicFrameLocks", noChangeAspect="1")
+    data = a_el(a_el(inline, "graphic"), "graphicData", uri=PIC_NS)
+    pic = etree.SubElement(data, f"{{{PIC_NS}}}pic")
+    nv = etree.SubElement(pic, f"{{{PIC_NS}}}nvPicPr")
+    etree.SubElement(nv, f"{{{PIC_NS}}}cNvPr", id="0", name=EMBLEM_PART.rsplit("/", 1)[1], descr=EMBLEM_DESCR)
+    etree.SubElement(nv, f"{{{PIC_NS}}}cNvPicPr")
+    fill = etree.SubElement(pic, f"{{{PIC_NS}}}blipFill")
+    a_el(fill, "blip").set(qn("r:embed"), "rId1")
+    a_el(a_el(fill, "stretch"), "fillRect")
+    sppr = etree.SubElement(pic, f"{{{PIC_NS}}}spPr")
+    xfrm = a_el(sppr, "xfrm")
+    a_el(xfrm, "off", x="0", y="0")
+    a_el(xfrm, "ext", cx=size, cy=size)
+    a_el(a_el(sppr, "prstGeom", prst="rect"), "avLst")
+    return root
+
+
+def title_header_xml(text):
+    """The header of the other pages: the short title."""
+    root = header_footer_root("hdr")
+    run(centred(root, "Header"), text)
+    return root
+
+
+def footer_xml(text):
+    """Page number ("หน้า " and a PAGE field) centred, then the footer line of the source."""
+    root = header_footer_root("ftr")
+    p = centred(root, "Footer")
+    run(p, "หน้า ")
+    field_begin(p, "PAGE")
+    run(p, "๑")  # the cached result; Word and Writer compute the number on each page
+    fld_char(p, "end")
+    run(centred(root, "Footer"), text)
+    return root
+
+
+def footnotes_xml(texts):
+    """Word's separator (-1) and continuation separator (0), then one footnote per text."""
+    root = etree.Element(qn("w:footnotes"), nsmap={"w": nsmap["w"], "r": nsmap["r"]})
+    for fid, kind in (("-1", "separator"), ("0", "continuationSeparator")):
+        note = sub(root, "w:footnote", {"w:type": kind, "w:id": fid})
+        p = sub(note, "w:p")
+        sub(sub(p, "w:pPr"), "w:spacing", {"w:after": "0", "w:line": "240", "w:lineRule": "auto"})
+        sub(sub(p, "w:r"), f"w:{kind}")
+    for fid, text in enumerate(texts, 1):
+        note = sub(root, "w:footnote", {"w:id": str(fid)})
+        p = sub(note, "w:p")
+        sub(sub(p, "w:pPr"), "w:pStyle", {"w:val": "FootnoteText"})
+        ref = sub(p, "w:r")
+        sub(sub(ref, "w:rPr"), "w:rStyle", {"w:val": "FootnoteReference"})
+        sub(ref, "w:footnoteRef")
+        run(p, " " + text)
+    return root
+
+
+EMBLEM_COLOURS = {"red": (0xB2, 0x1E, 0x23), "gold": (0xD4, 0xA0, 0x17), "navy": (0x1F, 0x3A, 0x68),
+                  "green": (0x1E, 0x6B, 0x3A), "white": (0xFF, 0xFF, 0xFF)}
+
+
+def emblem_colours(value, where):
+    names = [v.strip() for v in value.split("|")]
+    if len(names) != 2 or any(n not in EMBLEM_COLOURS for n in names):
+        raise SourceError(f"{where}: emblem must be FIELD|DEVICE, two of {sorted(EMBLEM_COLOURS)}: {value!r}")
+    return tuple(names)
+
+
+def png_bytes(width, height, rows) -> bytes:
+    """An RGBA PNG from rows of bytes (pure zlib + struct; deterministic)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + row for row in rows)  # filter type 0 on every row
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"pHYs", struct.pack(">IIB", 5906, 5906, 1))  # 150 dpi
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+@functools.lru_cache(maxsize=None)
+def emblem_png(field_name: str, device_name: str, size: int = 200) -> bytes:
+    """A stand-in for the Garuda emblem: NOT the Garuda, a plain geometric seal drawn here.
+
+    A disc in the field colour inside a ring of the device colour, with an eight-pointed star
+    of the device colour in the middle; transparent outside, edges smoothed by 4x4 supersampling.
+    """
+    field_rgb, device_rgb = EMBLEM_COLOURS[field_name], EMBLEM_COLOURS[device_name]
+    c, points, outer, inner = size / 2, 8, 0.62, 0.27
+    # The star's edge from the outer point at angle 0 to the inner point at pi/points, as n.x = k.
+    p1, p2 = (outer, 0.0), (inner * math.cos(math.pi / points), inner * math.sin(math.pi / points))
+    nx, ny = p2[1] - p1[1], p1[0] - p2[0]
+    k = nx * p1[0] + ny * p1[1]
+    sector = 2 * math.pi / points
+
+    def colour(x, y):  # x, y in units of the radius, centre at 0
+        r = math.hypot(x, y)
+        if r > 1.0:
+            return None
+        if r > 0.9 or 0.8 < r < 0.84:
+            return device_rgb
+        phi = abs((math.atan2(y, x) + math.pi / 2 + sector / 2) % sector - sector / 2)
+        edge = k / (nx * math.cos(phi) + ny * math.sin(phi))
+        return device_rgb if r <= edge else field_rgb
+
+    n = 4
+    rows = []
+    for py in range(size):
+        row = bytearray()
+        for px in range(size):
+            acc, hits = [0, 0, 0], 0
+            for sy in range(n):
+                for sx in range(n):
+                    col = colour((px + (sx + 0.5) / n - c) / c, (py + (sy + 0.5) / n - c) / c)
+                    if col is not None:
+                        hits += 1
+                        for i in range(3):
+                            acc[i] += col[i]
+            if hits:
+                row += bytes((acc[0] // hits, acc[1] // hits, acc[2] // hits, 255 * hits // (n * n)))
+            else:
+                row += b"\x00\x00\x00\x00"
+        rows.append(bytes(row))
+    return png_bytes(size, size, rows)
 
 
 # ---------------------------------------------------------------- other parts
@@ -615,6 +989,21 @@ def styles_xml():
     cref = style(root, "character", "CommentReference", "annotation reference", "DefaultParagraphFont",
                  extra=("w:unhideWhenUsed",))
     run_props(cref, size="16")
+    for style_id, name in (("Header", "header"), ("Footer", "footer")):
+        hf = style(root, "paragraph", style_id, name, "Normal", extra=("w:unhideWhenUsed",))
+        tabs = sub(sub(hf, "w:pPr"), "w:tabs")
+        sub(tabs, "w:tab", {"w:val": "center", "w:pos": "4535"})
+        sub(tabs, "w:tab", {"w:val": "right", "w:pos": "9071"})
+        run_props(hf, size="28")
+    ftext = style(root, "paragraph", "FootnoteText", "footnote text", "Normal", extra=("w:unhideWhenUsed",))
+    run_props(ftext, size="28")
+    fref = style(root, "character", "FootnoteReference", "footnote reference", "DefaultParagraphFont",
+                 extra=("w:unhideWhenUsed",))
+    sub(sub(fref, "w:rPr"), "w:vertAlign", {"w:val": "superscript"})
+    link = style(root, "character", "Hyperlink", "Hyperlink", "DefaultParagraphFont", extra=("w:unhideWhenUsed",))
+    lrpr = sub(link, "w:rPr")
+    sub(lrpr, "w:color", {"w:val": "0000FF"})
+    sub(lrpr, "w:u", {"w:val": "single"})
     return root
 
 
@@ -632,13 +1021,17 @@ def table_styles(root):
         sub(borders, f"w:{side}", {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "auto"})
 
 
-def settings_xml(track: bool):
+def settings_xml(track: bool, footnotes: bool = True):
     root = etree.Element(qn("w:settings"), nsmap={"w": nsmap["w"]})
     sub(root, "w:zoom", {"w:percent": "100"})
     if track:
         sub(root, "w:trackRevisions")
     sub(root, "w:defaultTabStop", {"w:val": "720"})
     sub(root, "w:characterSpacingControl", {"w:val": "doNotCompress"})
+    if footnotes:
+        notes = sub(root, "w:footnotePr")  # the separators every Word file with footnotes names
+        for fid in ("-1", "0"):
+            sub(notes, "w:footnote", {"w:id": fid})
     sub(root, "w:themeFontLang", {"w:val": "en-US", "w:bidi": "th-TH"})
     return root
 
@@ -720,16 +1113,20 @@ def theme_xml():
 
 
 def rels_xml(rels):
+    """Relationships from (id, type, target) or (id, type, target, "External")."""
     root = etree.Element(f"{{{nsmap['pr']}}}Relationships", nsmap={None: nsmap["pr"]})
-    for rid, kind, target in rels:
-        etree.SubElement(root, f"{{{nsmap['pr']}}}Relationship", Id=rid, Type=REL_TYPES.get(kind, kind),
-                         Target=target)
+    for rid, kind, target, *mode in rels:
+        rel = etree.SubElement(root, f"{{{nsmap['pr']}}}Relationship", Id=rid, Type=REL_TYPES.get(kind, kind),
+                               Target=target)
+        if mode:
+            rel.set("TargetMode", mode[0])
     return root
 
 
 def content_types_xml(overrides):
     ct = nsmap["ct"]
     root = etree.Element(f"{{{ct}}}Types", nsmap={None: ct})
+    etree.SubElement(root, f"{{{ct}}}Default", Extension="png", ContentType="image/png")
     etree.SubElement(root, f"{{{ct}}}Default", Extension="rels", ContentType=CONTENT_TYPES["relationships"])
     etree.SubElement(root, f"{{{ct}}}Default", Extension="xml", ContentType="application/xml")
     for part, kind in overrides:
@@ -802,11 +1199,12 @@ def docx_parts(draft: Draft, meta: dict, numbers, ops_by_para, comments=(), trac
                  ("word/settings.xml", "settings"), ("word/fontTable.xml", "fontTable"),
                  ("word/theme/theme1.xml", THEME_CT),
                  ("docProps/core.xml", "core-properties"), ("docProps/app.xml", "extended-properties")]
+    objs = Objects()
     parts = {
         "word/theme/theme1.xml": xml_bytes(theme_xml()),
-        "word/document.xml": xml_bytes(document_xml(draft, numbers, ops_by_para)),
+        "word/document.xml": xml_bytes(document_xml(draft, numbers, ops_by_para, objs)),
         "word/styles.xml": xml_bytes(styles_xml()),
-        "word/settings.xml": xml_bytes(settings_xml(track)),
+        "word/settings.xml": xml_bytes(settings_xml(track, bool(objs.footnotes))),
         "word/fontTable.xml": xml_bytes(font_table_xml()),
         "docProps/core.xml": xml_bytes(core_xml(meta)),
         "docProps/app.xml": xml_bytes(app_xml()),
@@ -821,11 +1219,41 @@ def docx_parts(draft: Draft, meta: dict, numbers, ops_by_para, comments=(), trac
         parts["word/commentsExtended.xml"] = xml_bytes(comments_ex_xml(comments))
         rels += [("rId5", "comments", "comments.xml"), ("rId6", "commentsExtended", "commentsExtended.xml")]
         overrides += [("word/comments.xml", "comments"), ("word/commentsExtended.xml", "commentsExtended")]
+    parts.update(object_parts(draft, meta, objs, rels, overrides))
     parts["word/_rels/document.xml.rels"] = xml_bytes(rels_xml(rels))
     parts["_rels/.rels"] = xml_bytes(rels_xml([("rId1", "officeDocument", "word/document.xml"),
                                                ("rId2", "core-properties", "docProps/core.xml"),
                                                ("rId3", "extended-properties", "docProps/app.xml")]))
     parts["[Content_Types].xml"] = xml_bytes(content_types_xml(sorted(overrides)))
+    return parts
+
+
+def object_parts(draft: Draft, meta: dict, objs: Objects, rels: list, overrides: list) -> dict:
+    """Headers, footers, the emblem, footnotes and hyperlink targets; adds their rels and types."""
+    parts = _page_furniture(meta, rels, overrides) if "emblem" in meta else {}
+    if objs.footnotes:
+        parts["word/footnotes.xml"] = xml_bytes(footnotes_xml(objs.footnotes))
+        rels.append(("rId8", REL["footnotes"], "footnotes.xml"))
+        overrides.append(("word/footnotes.xml", CT["footnotes"]))
+    for n, url in enumerate(objs.links):
+        rels.append((f"rId{LINK_RID_BASE + n}", REL["hyperlink"], url, "External"))
+    return parts
+
+
+def _page_furniture(meta: dict, rels: list, overrides: list) -> dict:
+    """The emblem header, the title header and the footers (header lines emblem, header, footer)."""
+    where = meta.get("subject", "draft")
+    parts = {
+        "word/header1.xml": xml_bytes(emblem_header_xml("ตราสำนักงาน")),
+        "word/_rels/header1.xml.rels": xml_bytes(rels_xml([("rId1", REL["image"], "media/image1.png")])),
+        EMBLEM_PART: emblem_png(*emblem_colours(meta["emblem"], where)),
+        "word/header2.xml": xml_bytes(title_header_xml(meta["header"])),
+        "word/footer1.xml": xml_bytes(footer_xml(meta["footer"])),
+        "word/footer2.xml": xml_bytes(footer_xml(meta["footer"])),
+    }
+    for _, tag, rid in HEADERS_FOOTERS:
+        rels.append((rid, REL[tag], HEADER_FOOTER_PARTS[rid]))
+        overrides.append((f"word/{HEADER_FOOTER_PARTS[rid]}", CT[tag]))
     return parts
 
 
