@@ -180,8 +180,7 @@ class Relinker:
         ids = [int(n.get(qn("w:id"))) for n in root.iterfind(qn("w:" + kind[:-1]))
                if (n.get(qn("w:id")) or "").lstrip("-").isdigit()]
         new_id = str(max(ids + [0]) + 1)
-        note = copy.deepcopy(found)
-        self._rehome_rels(note, old_part, new_part)
+        note = self.element(copy.deepcopy(found), old_part, new_part)
         note.set(qn("w:id"), new_id)
         root.append(note)
         self.note_ids[key] = new_id
@@ -191,15 +190,6 @@ class Relinker:
         name = self.copy_part(old_part)
         self._add_rel(self.main, REL_TYPES[kind], _relative(self.main, name))
         self._cover(name, CONTENT_TYPES.get(kind))
-
-    def _rehome_rels(self, el, old_part: str, new_part: str) -> None:
-        """Relationship ids in a note copied from old ``old_part`` into the output's ``new_part``."""
-        for node in el.iter():
-            if not isinstance(node.tag, str):
-                continue
-            for name, value in list(node.attrib.items()):
-                if name.startswith(_R_NS):
-                    node.set(name, self.relationship(old_part, value, new_part))
 
     def _notes_root(self, part: str):
         if part not in self._notes:
