@@ -1171,3 +1171,28 @@ def test_libreoffice_accept_all_and_reject_all_per_kind(tmp_path, lo, kind, how)
     assert accepted.redlines_before > 0 and accepted.redlines_after == 0
     assert lo_text(accepted) == lo_text(lo.read(new))
     assert lo_text(rejected) == lo_text(lo.read(old))
+
+
+def test_deleted_text_brings_the_styles_it_uses_that_the_new_draft_lacks(tmp_path):
+    # A deleted footnote reference keeps its character style; a new draft without notes may not
+    # define it, and openxml-audit (and Word) want every referenced style defined.
+    old = build(tmp_path / "old.docx", [TITLE, clause_1(Footnote(FOOTNOTE_TEXT)), CLAUSE_2])
+    plain = build(tmp_path / "plain.docx", [TITLE, clause_1(), CLAUSE_2])
+    new = tmp_path / "new.docx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(new, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/styles.xml":
+                root = etree.fromstring(data)
+                for st in root.iter(q("w:style")):
+                    if st.get(q("w:styleId")) in ("FootnoteReference", "FootnoteText"):
+                        root.remove(st)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, data)
+    out = redline(old, new, tmp_path / "out.docx")
+    pkg = Pkg(out)
+    defined = {st.get(q("w:styleId")) for st in pkg.xml("word/styles.xml").iter(q("w:style"))}
+    used = {el.get(q("w:val")) for part in ("word/document.xml", "word/footnotes.xml") if part in pkg.files
+            for el in pkg.xml(part).iter(q("w:rStyle"), q("w:pStyle"))}
+    assert "FootnoteReference" in used and used <= defined
+    assert "FootnoteReference" not in {st.get(q("w:styleId")) for st in Pkg(new).xml("word/styles.xml").iter(q("w:style"))}

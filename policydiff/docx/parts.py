@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from typing import Dict, Optional
 
 from lxml import etree
@@ -206,6 +207,38 @@ class Relinker:
 
 
 _NOTE_REFS = (qn("w:footnoteReference"), qn("w:endnoteReference"))
+_STYLE_REF = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"')
+_STYLE_LINKS = ("w:basedOn", "w:link", "w:next")
+
+
+def bring_styles(parts: Dict[str, bytes], styles_part: Optional[str], old, stories) -> None:
+    """Copy into ``styles_part`` the styles the old draft defines that ``stories`` (part names)
+    now use and the output's styles do not define: deleted text keeps the style it had (a
+    footnote reference's character style, say), with the styles it is based on."""
+    if not styles_part or styles_part not in parts:
+        return
+    old_name = old.part_by_type(old.main_part, "styles")
+    if old_name is None:
+        return
+    used = {m.group(1).decode() for part in stories if part in parts for m in _STYLE_REF.finditer(parts[part])}
+    root = etree.fromstring(parts[styles_part])
+    have = {st.get(qn("w:styleId")) for st in root.iterfind(qn("w:style"))}
+    wanted = used - have
+    if not wanted:
+        return
+    old_styles = {st.get(qn("w:styleId")): st for st in old.xml(old_name).iterfind(qn("w:style"))}
+    while wanted:
+        sid = wanted.pop()
+        style = old_styles.get(sid)
+        if style is None or sid in have:
+            continue
+        root.append(copy.deepcopy(style))
+        have.add(sid)
+        for link in _STYLE_LINKS:
+            el = style.find(qn(link))
+            if el is not None and el.get(qn("w:val")) not in have:
+                wanted.add(el.get(qn("w:val")))
+    parts[styles_part] = _serialize(root)
 
 
 def _relative(source_part: str, target: str) -> str:

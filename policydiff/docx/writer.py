@@ -22,7 +22,7 @@ from ..core import objects as _objects
 from ..core.model import NOTE_KINDS
 from ..core.redline import DEL, INS, KEEP, MOVE_FROM, MOVE_TO, RPara, RTable, Redline
 from .ns import CONTENT_TYPES, REL_TYPES, nsmap, qn
-from .parts import Relinker
+from .parts import Relinker, bring_styles
 
 _WRAPPER = {INS: "w:ins", DEL: "w:del", MOVE_FROM: "w:moveFrom", MOVE_TO: "w:moveTo"}
 _REMOVED = (DEL, MOVE_FROM)
@@ -992,6 +992,9 @@ def write_package(template, redline: Redline, old=None) -> bytes:
     if relinker is not None:
         _write_stories(parts, template, old, redline, relinker, writer)
         relinker.finish()
+        stories = [main] + [template.part_by_type(main, kind) for kind in ("footnotes", "endnotes")]
+        stories += list(relinker.copied.values())
+        bring_styles(parts, template.part_by_type(main, "styles"), old, stories)
     if redline.comments and not redline.own_comments:
         folder = main.rpartition("/")[0]
         cpart = f"{folder}/comments.xml" if folder else "comments.xml"
