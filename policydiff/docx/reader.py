@@ -15,7 +15,7 @@ from ..core.model import (
     Paragraph, Row, Run, Table,
 )
 from ..errors import PolicydiffError, UnsafeDocumentError
-from . import known
+from . import fastpaths, known
 from .ns import qn
 from .numbering import Numbering, style_numbering
 from .objects import SKIPPED, WRAPPERS, ObjectReader
@@ -788,7 +788,7 @@ def _main_document(pkg, reader: _Reader):
     """The parsed main document, its paragraphs read before left out of the parse (known.py);
     tells ``reader`` which placeholders stand for which models and how the rest are keyed."""
     data = pkg.read(pkg.main_part)
-    cut = known.cut(data, reader.style_key) if data else None
+    cut = known.cut(data, reader.style_key) if data and fastpaths.enabled() else None
     if cut is None:
         return pkg.main_document()
     reduced, found, fresh, runs = cut.reduced(lambda raw: reader.from_bytes(raw, cut))

@@ -17,8 +17,8 @@ from typing import Dict, List, Optional, Tuple
 from lxml import etree
 
 from ..core.model import Document
-from ..core.redline import DEL, INS, Revision, diff_blocks, fix_marks, _whole_block
-from .ns import qn
+from ..core.redline import DEL, Revision, _whole_block, diff_blocks, fix_marks
+from .ns import REL_TYPES, qn
 from .writer import unique_ids
 
 _ID = re.compile(r'\bw:id="(-?\d+)"')
@@ -82,6 +82,8 @@ class StoryWriter:
 
     # -- headers and footers
     def headers_and_footers(self) -> None:
+        if not (_has_headers(self.template) or _has_headers(self.old)):
+            return  # no section of either draft has a header or footer: no need to read the sections
         old_map = _section_parts(self.old)
         done = set()
         for key, new_part in _section_parts(self.template).items():
@@ -139,6 +141,11 @@ def _find(root, tag: str, wanted: Optional[str]):
     if root is None or wanted is None:
         return None
     return next((n for n in root.iterfind(tag) if n.get(qn("w:id")) == wanted), None)
+
+
+def _has_headers(pkg) -> bool:
+    wanted = {REL_TYPES["header"], REL_TYPES["footer"]}
+    return any(rel.type in wanted for rel in pkg.rels(pkg.main_part).values())
 
 
 def _section_parts(pkg) -> Dict[Tuple[int, str, str], str]:

@@ -1,9 +1,11 @@
 """Write a Redline as a .docx with native Word tracked changes and comments.
 
 The new version's package is the template: every part is copied as it is except
-word/document.xml (its body is rebuilt from the redline) and the comment parts. Revision ids
-come from one counter; author and date come from the redline's pieces; the zip is written
-with fixed timestamps, so the same inputs give the same bytes.
+word/document.xml (its body is rebuilt from the redline), the comment parts, the notes, headers
+and footers that changed (redlined as the body is: ``stories``) and what deleted content needs
+from the old package (``parts``). Revision ids come from one counter; author and date come from
+the redline's pieces; the zip is written with fixed timestamps, so the same inputs give the same
+bytes.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from __future__ import annotations
 import copy
 import functools
 import io
-import os
 import re
 import zipfile
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 from lxml import etree
 
@@ -39,6 +40,7 @@ _BREAK_TAGS = {"\t": qn("w:tab"), "\n": qn("w:br")}
 # body builds tens of thousands of elements).
 _P, _R, _T, _DEL_TEXT = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:delText")
 _RPR, _PPR, _RPR_CHANGE = qn("w:rPr"), qn("w:pPr"), qn("w:rPrChange")
+_BODY = qn("w:body")
 _ID, _AUTHOR, _DATE = qn("w:id"), qn("w:author"), qn("w:date")
 _WRAPPER_TAG = {op: qn(tag) for op, tag in _WRAPPER.items()}
 
@@ -90,127 +92,6 @@ def _elements(xml: str) -> list:
     return [copy.deepcopy(e) for e in wrapper]
 
 
-# A paragraph of plain pieces is written as text and stands in the tree as a processing
-# instruction until the tree is serialized (see _PlainParagraphs); its target carries a nonce
-# drawn for each document, so no instruction a file brings along (in a w:pPr, say) is taken
-# for one.
-_PLACEHOLDER = "policydiff-paragraph-"
-_MARK = "\ue000"  # stands for a run's text while lxml serializes the run around it
-_BODY = qn("w:body")
-_PLAIN_OPS = {KEEP: None, INS: "w:ins", DEL: "w:del"}
-
-
-def _text_escaped(text: str) -> str:
-    """Text content as lxml writes it."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _value_escaped(value: str) -> str:
-    """An attribute value as lxml writes it."""
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;"))
-
-
-class _PlainParagraphs:
-    """Body paragraphs of plain pieces (kept, inserted and deleted text in plain runs) written
-    as text instead of elements, a third of the cost, in the bytes lxml would write: each
-    distinct w:pPr and run is built as the element path builds it, once, in a copy of the
-    document's own root, and lxml's serialization of it is reused around each text."""
-
-    def __init__(self, skeleton: bytes):
-        self.root = etree.fromstring(skeleton)
-        self.body = self.root.find(_BODY)
-        self.target = _PLACEHOLDER + os.urandom(8).hex()
-        self.placeholder = re.compile(rb"<\?" + self.target.encode() + rb" (\d+)\?>")
-        # Written as "w:" tags: only where the root binds w to WordprocessingML.
-        self.usable = self.body is not None and self.root.nsmap.get("w") == nsmap["w"]
-        if self.usable:
-            del self.body[:]
-        self.texts: List[str] = []
-        self._starts: Dict[str, Optional[Tuple[str, str]]] = {}
-        self._runs: Dict[Tuple[str, bool], Optional[Tuple[str, str]]] = {}
-
-    def write(self, para: RPara, ids: "_Ids"):
-        """The placeholder for ``para`` written as text, or None when it is not plain."""
-        start = self._start(para.props)
-        if start is None:
-            return None
-        runs = []
-        for piece in para.pieces:
-            if not piece.text:
-                continue
-            run = self._run(piece.props, piece.op in _REMOVED)
-            if run is None:
-                return None
-            runs.append((piece, run))
-        out = []
-        for piece, (head, tail) in runs:
-            text = head + _text_escaped(piece.text) + tail
-            tag = _PLAIN_OPS[piece.op]
-            if tag is None:
-                out.append(text)
-                continue
-            date = f' w:date="{_value_escaped(piece.date)}"' if piece.date else ""
-            out.append(f'<{tag} w:id="{ids.next()}" w:author="{_value_escaped(piece.author or "policydiff")}"'
-                       f"{date}>{text}</{tag}>")
-        self.texts.append(start[0] + "".join(out) + start[1] if out else start[2])
-        return etree.ProcessingInstruction(self.target, str(len(self.texts) - 1))
-
-    def plain(self, para: RPara, comment_marks: bool) -> bool:
-        """Whether ``para`` can be written as text: plain pieces, no mark, move, comment, or
-        change of paragraph properties."""
-        return (self.usable and para.mark == KEEP and para.old_props is None and not para.move
-                and not comment_marks and not para.props_from_old
-                and all(p.op in _PLAIN_OPS and p.old_props is None and len(p.text) <= _MAX_TEXT_NODE
-                        and not p.wrap and _objects.MARKER not in p.text
-                        and "\t" not in p.text and "\n" not in p.text for p in para.pieces))
-
-    def _start(self, props: str):
-        """(opening, closing, empty) text of a paragraph with these properties."""
-        if props not in self._starts:
-            xml = self._serialized(_fresh(_paragraph_start(props)))
-            if xml == "<w:p/>":
-                found = ("<w:p>", "</w:p>", xml)
-            elif xml.startswith("<w:p>") and xml.endswith("</w:p>") and _MARK not in xml:
-                found = (xml[:-len("</w:p>")], "</w:p>", xml)
-            else:
-                found = None
-            self._starts[props] = found
-        return self._starts[props]
-
-    def _run(self, props: str, removed: bool):
-        """(text before, text after) a run's text, for a run with these properties."""
-        key = (props, removed)
-        if key not in self._runs:
-            p = _fresh(_paragraph_start(""))
-            r = _fresh(_run_start(props, removed))
-            r[-1].text = _MARK
-            p.append(r)
-            xml = self._serialized(p)
-            parts = xml[len("<w:p>"):-len("</w:p>")].split(_MARK) if xml.startswith("<w:p><w:r") else []
-            self._runs[key] = tuple(parts) if len(parts) == 2 and xml.endswith("</w:r></w:p>") else None
-        return self._runs[key]
-
-    def _serialized(self, el) -> str:
-        """``el`` as lxml writes it as a child of the document's body."""
-        self.body.append(el)
-        xml = etree.tostring(self.root, encoding="unicode")
-        self.body.remove(el)
-        inner = xml[xml.index(">", xml.index("<w:body")) + 1:xml.rindex("</w:body>")]
-        return inner
-
-    def fill(self, document: bytes) -> bytes:
-        """The serialized document with each placeholder replaced by its paragraph."""
-        if not self.texts:
-            return document
-        pieces = self.placeholder.split(document)
-        if len(pieces) != 2 * len(self.texts) + 1:
-            raise AssertionError("a paragraph placeholder was lost or repeated")
-        texts = [t.encode() for t in self.texts]
-        pieces[1::2] = [texts[int(k)] for k in pieces[1::2]]
-        return b"".join(pieces)
-
-
 class _Ids:
     def __init__(self):
         self.n = 0
@@ -229,12 +110,11 @@ class BodyWriter:
     # the pieces were assembled in.
 
     def __init__(self, comment_ids: Optional[Dict[int, str]] = None, num_map: Optional[Dict[str, str]] = None,
-                 plain: Optional[_PlainParagraphs] = None, objects: Optional[dict] = None,
-                 old_objects: Optional[dict] = None, relinker: Optional[Relinker] = None):
+                 objects: Optional[dict] = None, old_objects: Optional[dict] = None,
+                 relinker: Optional[Relinker] = None):
         self.ids = _Ids()
         self.comment_ids = comment_ids or {}
         self.num_map = num_map or {}
-        self.plain = plain  # writes the body's plain paragraphs as text, when given
         self.objects = objects or {}  # {marker: Obj} of the new (template) draft
         self.old_objects = old_objects or {}  # of the old draft: XML that points into its package
         self.relinker = relinker
@@ -537,23 +417,11 @@ class BodyWriter:
         return tbl
 
     def blocks(self, parent, blocks) -> None:
+        """The blocks of a container, those in one block-level content control inside it."""
         wraps = _Wraps(parent, self._wrap_element)
         for b in blocks:
             holder = wraps.at_chain(b.block_wrap, _from_old(b)) if b.block_wrap or wraps.open else parent
             holder.append(self.table(b) if isinstance(b, RTable) else self.paragraph(b))
-
-    def body(self, parent, blocks) -> None:
-        """The body's blocks; its plain paragraphs as placeholders for their text (a table cell
-        must end in a w:p element, so cells are written as elements)."""
-        plain = self.plain
-        wraps = _Wraps(parent, self._wrap_element)
-        for b in blocks:
-            holder = wraps.at_chain(b.block_wrap, _from_old(b)) if b.block_wrap or wraps.open else parent
-            if isinstance(b, RTable):
-                holder.append(self.table(b))
-                continue
-            placeholder = plain.write(b, self.ids) if plain and plain.plain(b, bool(self._comment_marks(b))) else None
-            holder.append(placeholder if placeholder is not None else self.paragraph(b))
 
 
 class _NoteQueue:
@@ -887,17 +755,15 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
     if body is None:
         body = etree.SubElement(root, _BODY)
     del body[:]  # unlike remove() one by one, frees the old body without re-homing each subtree
-    plain = _PlainParagraphs(template_document)
-    writer = writer or BodyWriter(comment_ids, num_map, plain, redline.objects, redline.old_objects, relinker)
-    writer.plain = plain
+    writer = writer or BodyWriter(comment_ids, num_map, redline.objects, redline.old_objects, relinker)
     writer.notes = _NoteQueue(redline.old_notes, redline.new_notes)
-    writer.body(body, redline.blocks)
+    writer.blocks(body, redline.blocks)
     unique_ids(body, writer.ids)
     if sect is not None:
         if redline.landscape_tail:
             _landscape(sect)
         body.append(sect)
-    return plain.fill(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _number(value) -> int:
@@ -987,7 +853,7 @@ def write_package(template, redline: Redline, old=None) -> bytes:
     # parsing the part again costs as much as reading it (0.16 s for an 8 MB Word draft).
     skeleton = getattr(template, "skeleton", None)
     relinker = Relinker(parts, main, template, old) if old is not None else None
-    writer = BodyWriter(comment_ids, num_map, None, redline.objects, redline.old_objects, relinker)
+    writer = BodyWriter(comment_ids, num_map, redline.objects, redline.old_objects, relinker)
     parts[main] = render_document(skeleton or parts[main], redline, comment_ids, num_map, relinker, writer)
     if relinker is not None:
         _write_stories(parts, template, old, redline, relinker, writer)
@@ -1021,7 +887,7 @@ def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, b
     from .stories import StoryWriter
 
     def make_writer(objects, old_objects, part_relinker):
-        w = BodyWriter(None, body.num_map, None, objects, old_objects, part_relinker)
+        w = BodyWriter(None, body.num_map, objects, old_objects, part_relinker)
         w.ids = body.ids
         return w
 
