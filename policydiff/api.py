@@ -172,9 +172,13 @@ def side_by_side_word_diffs(texts: List[Tuple[str, str]]) -> Optional[dict]:
     return diffs
 
 
-def write_redline(red: Redline, template: Version, out, old: Optional[Version] = None) -> None:
-    """Write a redline as .docx to ``out`` atomically, with ``template``'s parts (and ``old``'s numbering)."""
-    atomic_write(out, write_package(template.package, red, old.package if old is not None else None))
+def write_redline(red: Redline, template: Version, out, old: Optional[Version] = None) -> list:
+    """Write a redline as .docx to ``out`` atomically, with ``template``'s parts (and ``old``'s
+    numbering, and what its deleted content needs); return [(story, change counts)] of the
+    stories besides the body that changed (notes, headers, footers, text boxes)."""
+    stories: list = []
+    atomic_write(out, write_package(template.package, red, old.package if old is not None else None, stories))
+    return stories
 
 
 def clause_changes(old: Version, new: Version) -> List[dict]:

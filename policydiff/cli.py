@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .core.objects import visible, visible_offset
+from .core.redline import change_counts
 from .errors import PolicydiffError
 
 EXIT_BAD_INPUT = 2
@@ -156,10 +157,12 @@ def redline(old, new, out, author, date, no_moves):
     _warn_draft(a)
     _warn_draft(b)
     red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
-    api.write_redline(red, b, out, old=a)
-    counts = _count_pieces(red.blocks)
+    stories = api.write_redline(red, b, out, old=a)
+    counts = change_counts(red.blocks)
     click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
                f"{counts['fmt']} formatting changes")
+    for name, n in stories:
+        click.echo(f"  {name}: {n['+']} insertions, {n['-']} deletions")
 
 
 def _iso(value):
@@ -171,28 +174,6 @@ def _iso(value):
         return parse_date(value) if "T" not in value else value
     except ValueError:
         raise click.BadParameter(f"not a date: {value!r}", param_hint="--date")
-
-
-def _count_pieces(blocks) -> dict:
-    from .core.redline import RTable
-
-    counts = {"+": 0, "-": 0, "moves": 0, "fmt": 0}
-    for b in blocks:
-        if isinstance(b, RTable):
-            for row in b.rows:
-                for cell in row.cells:
-                    sub = _count_pieces(cell.blocks)
-                    for k in counts:
-                        counts[k] += sub[k]
-            continue
-        for p in b.pieces:
-            if p.op in ("+", "-"):
-                counts[p.op] += 1
-            if p.old_props is not None:
-                counts["fmt"] += 1
-        if b.move and b.mark == "moveTo":
-            counts["moves"] += 1
-    return counts
 
 
 _STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "unchanged": "#"}

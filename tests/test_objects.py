@@ -933,8 +933,6 @@ def test_an_edit_in_a_note_header_or_footer_is_tracked_word_by_word(tmp_path, st
     assert_views(out, old, new)
 
 
-@pytest.mark.xfail(strict=True, reason="a text box is compared as one object: an edit inside it is shown as the "
-                   "old box deleted and the new one inserted (README, known limitations)")
 def test_an_edit_in_a_text_box_is_tracked_word_by_word_in_both_choice_and_fallback(tmp_path):
     edited = TEXTBOX_TEXT.replace("กรกฎาคม", "สิงหาคม")
     old = build(tmp_path / "old.docx", [TITLE, Para("ข้อ ๑ ดูกรอบข้อความ", TextBox(TEXTBOX_TEXT)), CLAUSE_2])

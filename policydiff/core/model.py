@@ -17,6 +17,7 @@ from .labels import parse_label
 from .objects import Obj, Wrap
 
 NOTE_KINDS = ("footnote", "endnote")  # objects.Obj kinds of note references
+STORY_KINDS = NOTE_KINDS + ("textbox",)  # objects that hold a story of their own
 INSERT = "ins"
 DELETE = "del"
 MOVE_FROM = "moveFrom"
@@ -217,10 +218,10 @@ class Document:
         """{marker: Obj} of every object in the document's paragraphs."""
         return {r.obj.marker: r.obj for p in self.paragraphs() for r in p.text_runs if r.obj is not None}
 
-    def note_references(self) -> tuple:
-        """The footnote and endnote references (objects.Obj) of the document, in order."""
+    def story_objects(self) -> tuple:
+        """The note references and text boxes (objects.Obj) of the document, in order."""
         return tuple(r.obj for p in self.paragraphs() for r in p.text_runs
-                     if r.obj is not None and r.obj.kind in NOTE_KINDS)
+                     if r.obj is not None and r.obj.kind in STORY_KINDS)
 
     def view(self, which: str = "accept") -> "Document":
         """The document with tracked changes accepted ("accept") or rejected ("reject")."""

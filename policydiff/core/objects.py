@@ -46,6 +46,9 @@ class Obj:
     xml: str = field(default="", compare=False)
     level: str = "run"
     shown: str = field(default="", compare=False)  # what a reader sees of it in plain text
+    # A text box's content (its stories' XML): not part of its identity, so an edited box is the
+    # same box (its words are diffed inside it), but of its equality, so the edit is seen.
+    content: str = ""
 
     @property
     def marker(self) -> str:

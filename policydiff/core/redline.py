@@ -104,11 +104,11 @@ class Redline:
     # and the old side's for removed text (whose XML refers to the old package).
     objects: dict = field(default_factory=dict, compare=False, repr=False)
     old_objects: dict = field(default_factory=dict, compare=False, repr=False)
-    # The note references (objects.Obj) of each draft's body in document order: a reference
-    # stands for "a note here" (its note is compared as a story of its own), so all share one
-    # marker, and the writer takes each one's XML in turn.
-    old_notes: tuple = field(default=(), compare=False, repr=False)
-    new_notes: tuple = field(default=(), compare=False, repr=False)
+    # The note references and text boxes (objects.Obj) of each draft's body in document order:
+    # each stands for "a story here" (compared as a story of its own), so all of a kind may share
+    # one marker, and the writer takes each one's XML in turn.
+    old_stories: tuple = field(default=(), compare=False, repr=False)
+    new_stories: tuple = field(default=(), compare=False, repr=False)
     author: str = ""  # who and when the editor's changes are (for the stories besides the body)
     date: str = ""
     # ``comments`` are the new draft's own (``overlay.own_comments``): its comment parts stay as
@@ -601,14 +601,35 @@ def _settle_run(blocks: List, s: int, e: int) -> int:
     return e
 
 
+def change_counts(blocks) -> dict:
+    """{"+": insertions, "-": deletions, "moves": moves, "fmt": formatting changes} of redline
+    blocks (pieces of text inserted or deleted; moved paragraphs)."""
+    counts = {"+": 0, "-": 0, "moves": 0, "fmt": 0}
+    for b in blocks:
+        if isinstance(b, RTable):
+            for row in b.rows:
+                for cell in row.cells:
+                    for k, n in change_counts(cell.blocks).items():
+                        counts[k] += n
+            continue
+        for p in b.pieces:
+            if p.op in (INS, DEL):
+                counts[p.op] += 1
+            if p.old_props is not None:
+                counts["fmt"] += 1
+        if b.move and b.mark == MOVE_TO:
+            counts["moves"] += 1
+    return counts
+
+
 def build_redline(old: Document, new: Document, rev: Revision = Revision(), moves: bool = True,
                   pairs: Optional[list] = None) -> Redline:
     """The redline from ``old`` to ``new`` (both in their accepted view); ``pairs``: their
     body blocks as ``pair_blocks`` pairs them, when already known (see ``edited_texts``)."""
     rev = replace(rev, old_index=_index(old), new_index=_index(new))
     return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves, pairs=pairs),
-                   objects=new.objects(), old_objects=old.objects(), old_notes=old.note_references(),
-                   new_notes=new.note_references(), author=rev.author, date=rev.date)
+                   objects=new.objects(), old_objects=old.objects(), old_stories=old.story_objects(),
+                   new_stories=new.story_objects(), author=rev.author, date=rev.date)
 
 
 def edited_texts(old: Document, new: Document, pairs: list) -> List[Tuple[str, str]]:

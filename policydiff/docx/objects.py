@@ -91,6 +91,10 @@ class ObjectReader:
             el = _renamed(el, _INSTR[0])
         if el.tag in _NOTE_REFS:  # "a note here": the note itself is compared as a story
             return Obj(kind, _NOTE_REFS[el.tag], _xml(el), "run")
+        if kind == "textbox":  # the box is its shape; its words are compared as a story
+            shell, content = _emptied(el)
+            return Obj(kind, "textbox:" + self.identity(shell), _xml(el), "run",
+                       content="".join(self.identity(c) for c in content))
         return Obj(kind, self.identity(el), _xml(el), "run")
 
     def para_object(self, el) -> Obj:
@@ -158,6 +162,17 @@ def _url(address: str) -> str:
     if parts.scheme and parts.netloc and not parts.path:
         return urlunsplit(parts._replace(path="/"))
     return address
+
+
+def _emptied(el):
+    """A copy of a text box without its words (each w:txbxContent emptied), and the contents."""
+    shell = _copy(el)
+    contents = []
+    for box in shell.iter(_TEXTBOX):
+        contents.append(_copy(box))
+        for child in list(box):
+            box.remove(child)
+    return shell, contents
 
 
 def _copy(el):

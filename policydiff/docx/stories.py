@@ -16,8 +16,8 @@ from typing import Dict, List, Optional, Tuple
 
 from lxml import etree
 
-from ..core.model import Document
-from ..core.redline import DEL, Revision, _whole_block, diff_blocks, fix_marks
+from ..core.model import NOTE_KINDS, Document
+from ..core.redline import DEL, Revision, _whole_block, change_counts, diff_blocks, fix_marks
 from .ns import REL_TYPES, qn
 from .writer import unique_ids
 
@@ -26,6 +26,7 @@ _BLOCK_TAGS = (qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:customXml"))
 _SECT = qn("w:sectPr")
 _KINDS = {qn("w:headerReference"): "header", qn("w:footerReference"): "footer"}
 _R_ID = qn("r:id")
+_TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
 
 
 def read_story(pkg, part: str, element, reader_factory) -> Document:
@@ -38,13 +39,19 @@ class StoryWriter:
     """Redlines the notes and the headers and footers of two drafts into the output's parts."""
 
     def __init__(self, parts: Dict[str, bytes], template, old, relinker, rev: Revision, reader_factory,
-                 writer_factory):
+                 writer_factory, report: list):
         self.parts, self.template, self.old, self.relinker, self.rev = parts, template, old, relinker, rev
         self.read, self.make_writer = reader_factory, writer_factory
+        self.report = report  # (story, change counts) of each story redlined
 
     # -- notes
     def notes(self, pairs: List[tuple]) -> None:
+        number = {kind: 0 for kind in NOTE_KINDS}
         for kind, old_ref, new_ref in pairs:
+            if kind not in NOTE_KINDS:
+                continue
+            number[kind] += 1
+            self.name = f"{kind} {number[kind]}"
             part_kind = kind + "s"
             old_id = _id(old_ref)
             new_id = _id(new_ref)
@@ -86,13 +93,14 @@ class StoryWriter:
             return  # no section of either draft has a header or footer: no need to read the sections
         old_map = _section_parts(self.old)
         done = set()
-        for key, new_part in _section_parts(self.template).items():
+        new_map = _section_parts(self.template)
+        sections = 1 + max((k for k, _, _ in new_map), default=0)
+        for key, new_part in new_map.items():
             if new_part in done:
                 continue
             done.add(new_part)
+            self.name = f"{key[1]} ({_TYPE_NAMES.get(key[2], key[2])}), section {sections - key[0]}"
             old_part = old_map.get(key)
-            if old_part is not None and self.old.read(old_part) == self.template.read(new_part):
-                continue
             root = etree.fromstring(self.parts[new_part])
             new_doc = read_story(self.template, new_part, root, self.read)
             old_doc = (read_story(self.old, old_part, self.old.xml(old_part), self.read)
@@ -107,6 +115,7 @@ class StoryWriter:
     def _write(self, container, blocks, old_doc: Document, new_doc: Document, new_part: str,
                old_part: Optional[str]) -> None:
         """Replace ``container``'s blocks with the redline ``blocks`` (its other children stay)."""
+        self.report.append((self.name, change_counts(blocks)))
         writer = self.make_writer(new_doc.objects(), old_doc.objects(), _PartRelinker(self.relinker, old_part, new_part))
         first = next((i for i, c in enumerate(container) if c.tag in _BLOCK_TAGS), len(container))
         for child in [c for c in container if c.tag in _BLOCK_TAGS]:

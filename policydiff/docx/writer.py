@@ -20,7 +20,8 @@ from typing import Dict, List, Optional
 from lxml import etree
 
 from ..core import objects as _objects
-from ..core.model import NOTE_KINDS
+from ..core.model import STORY_KINDS, Document
+from ..core.redline import Revision, change_counts, diff_blocks
 from ..core.redline import DEL, INS, KEEP, MOVE_FROM, MOVE_TO, RPara, RTable, Redline
 from .ns import CONTENT_TYPES, REL_TYPES, nsmap, qn
 from .parts import Relinker, bring_styles
@@ -41,6 +42,7 @@ _BREAK_TAGS = {"\t": qn("w:tab"), "\n": qn("w:br")}
 _P, _R, _T, _DEL_TEXT = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:delText")
 _RPR, _PPR, _RPR_CHANGE = qn("w:rPr"), qn("w:pPr"), qn("w:rPrChange")
 _BODY = qn("w:body")
+_TXBX = qn("w:txbxContent")
 _ID, _AUTHOR, _DATE = qn("w:id"), qn("w:author"), qn("w:date")
 _WRAPPER_TAG = {op: qn(tag) for op, tag in _WRAPPER.items()}
 
@@ -115,6 +117,9 @@ class BodyWriter:
         self.ids = _Ids()
         self.comment_ids = comment_ids or {}
         self.num_map = num_map or {}
+        self.rev = Revision()  # who and when for the changes inside stories (text boxes)
+        self.stories = None  # (side, element) -> the accepted Document of a story of that draft
+        self.report: list = []  # (story, change counts) of each text box redlined
         self.objects = objects or {}  # {marker: Obj} of the new (template) draft
         self.old_objects = old_objects or {}  # of the old draft: XML that points into its package
         self.relinker = relinker
@@ -283,9 +288,13 @@ class BodyWriter:
             obj, from_old = (self.objects.get(marker), False) if from_old else (self.old_objects.get(marker), True)
         if obj is None:
             return  # an object no draft of this redline holds (a proposal's, from a copy): left out
-        if obj.kind in NOTE_KINDS:
-            obj = self.notes.take(obj, piece.op) or obj
+        pair = None
+        if obj.kind in STORY_KINDS:
+            pair = self.notes.take(obj, piece.op)
+            obj = pair[1] or pair[0] or obj
         el = _element(obj.xml)
+        if pair and piece.op == KEEP and obj.kind == "textbox" and pair[0] and pair[0].content != obj.content:
+            self._textbox(el, _element(pair[0].xml))
         if from_old and self.relinker is not None:
             self.relinker.element(el)
         if removed:
@@ -301,6 +310,22 @@ class BodyWriter:
         if rpr is not None:
             r.append(rpr)
         r.append(el)
+
+    def _textbox(self, el, old_el) -> None:
+        """A text box kept whose words changed: each of its w:txbxContent (the mc:Choice and the
+        mc:Fallback copy) redlined word by word against the old box's."""
+        if self.stories is None:
+            return  # no packages to read the boxes with (a consolidated copy): the new box as it is
+        for new_box, old_box in zip(el.iter(_TXBX), old_el.iter(_TXBX)):
+            old_doc, new_doc = self.stories("old", old_box), self.stories("new", new_box)
+            blocks = diff_blocks(old_doc.blocks, new_doc.blocks, self.rev)
+            if not self.report or self.report[-1][0] != f"text box {self.notes.boxes}":
+                self.report.append((f"text box {self.notes.boxes}", change_counts(blocks)))
+            inner = BodyWriter(None, self.num_map, new_doc.objects(), old_doc.objects(), self.relinker)
+            inner.ids, inner.rev, inner.stories, inner.report = self.ids, self.rev, self.stories, self.report
+            for child in list(new_box):
+                new_box.remove(child)
+            inner.blocks(new_box, blocks)
 
     def _wrap_element(self, wrap, from_old: bool):
         """A fresh wrapper element (hyperlink, field, content control) and the element its runs go in."""
@@ -425,20 +450,23 @@ class BodyWriter:
 
 
 class _NoteQueue:
-    """The note references of both drafts, taken in the order the redline writes them: every
-    reference shares one marker, and the k-th one written on a side is that side's k-th. A
-    reference kept on both sides pairs an old note with a new one (``pairs``)."""
+    """The note references and text boxes of both drafts, taken in the order the redline writes
+    them: all of a kind may share one marker, and the k-th one written on a side is that side's
+    k-th. One kept on both sides pairs an old note (box) with a new one (``pairs``)."""
 
     def __init__(self, old: tuple, new: tuple):
         self.old, self.new = list(old), list(new)
         self.pairs: List[tuple] = []  # (kind, old reference Obj or None, new reference Obj or None)
+        self.boxes = 0  # text boxes taken so far
 
-    def take(self, obj, op: str):
-        """The reference to write for one of ``obj``'s kind with revision ``op``."""
+    def take(self, obj, op: str) -> tuple:
+        """(old, new) of the next one of ``obj``'s kind written with revision ``op`` (None on
+        the side that does not show it)."""
         old = self._next(self.old, obj.kind) if op in (KEEP, DEL, MOVE_FROM) else None
         new = self._next(self.new, obj.kind) if op in (KEEP, INS, MOVE_TO) else None
         self.pairs.append((obj.kind, old, new))
-        return new if new is not None else old
+        self.boxes += obj.kind == "textbox"
+        return old, new
 
     @staticmethod
     def _next(queue: list, kind: str):
@@ -756,7 +784,7 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
         body = etree.SubElement(root, _BODY)
     del body[:]  # unlike remove() one by one, frees the old body without re-homing each subtree
     writer = writer or BodyWriter(comment_ids, num_map, redline.objects, redline.old_objects, relinker)
-    writer.notes = _NoteQueue(redline.old_notes, redline.new_notes)
+    writer.notes = _NoteQueue(redline.old_stories, redline.new_stories)
     writer.blocks(body, redline.blocks)
     unique_ids(body, writer.ids)
     if sect is not None:
@@ -837,10 +865,12 @@ def _landscape(sect) -> None:
     size.set(qn("w:orient"), "landscape")
 
 
-def write_package(template, redline: Redline, old=None) -> bytes:
+def write_package(template, redline: Redline, old=None, stories: Optional[list] = None) -> bytes:
     """The whole .docx as bytes, using ``template`` (an opened Package) for every other part.
 
     ``old`` is the old version's package: numbering its paragraphs use is brought along.
+    ``stories``: a list to which each story besides the body that changed is appended as
+    (name, ``change_counts`` of its redline).
     """
     main = template.main_part
     parts: Dict[str, bytes] = {name: template.read(name) for name in template.names}
@@ -854,6 +884,11 @@ def write_package(template, redline: Redline, old=None) -> bytes:
     skeleton = getattr(template, "skeleton", None)
     relinker = Relinker(parts, main, template, old) if old is not None else None
     writer = BodyWriter(comment_ids, num_map, redline.objects, redline.old_objects, relinker)
+    writer.report = stories if stories is not None else []
+    if old is not None:
+        writer.rev = Revision(author=redline.author or "policydiff", date=redline.date)
+        readers = {"old": _story_reader(old, old.main_part), "new": _story_reader(template, main)}
+        writer.stories = lambda side, element: Document(blocks=readers[side].blocks(element)).view("accept")
     parts[main] = render_document(skeleton or parts[main], redline, comment_ids, num_map, relinker, writer)
     if relinker is not None:
         _write_stories(parts, template, old, redline, relinker, writer)
@@ -883,7 +918,6 @@ def write_package(template, redline: Redline, old=None) -> bytes:
 
 def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, body: BodyWriter) -> None:
     """Notes, headers and footers redlined as the body is (``stories``), one id counter for all."""
-    from ..core.redline import Revision
     from .stories import StoryWriter
 
     def make_writer(objects, old_objects, part_relinker):
@@ -892,7 +926,7 @@ def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, b
         return w
 
     rev = Revision(author=redline.author or "policydiff", date=redline.date)
-    stories = StoryWriter(parts, template, old, relinker, rev, _story_reader, make_writer)
+    stories = StoryWriter(parts, template, old, relinker, rev, _story_reader, make_writer, body.report)
     stories.notes(body.notes.pairs)
     stories.headers_and_footers()
 
