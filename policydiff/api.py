@@ -210,6 +210,55 @@ def clause_changes(old: Version, new: Version) -> List[dict]:
     return out
 
 
+def story_changes(old: Version, new: Version) -> List[dict]:
+    """What changed in the stories besides the body: footnotes, endnotes and text boxes (in the
+    order the body refers to them), headers and footers (by section and kind). Each change has
+    the keys of a clause change, with ``story`` naming it ("footnote 3", "header (first page),
+    section 1") and the clause fields None."""
+    import difflib
+
+    from .docx.stories import story_texts
+
+    (a, old_objects), (b, new_objects) = story_texts(old.package, old.doc), story_texts(new.package, new.doc)
+    objects = {"-": old_objects, "+": new_objects}
+    out = []
+    for kind in ("footnote", "endnote", "text box"):
+        ta, tb = a[kind], b[kind]
+        matcher = difflib.SequenceMatcher(None, [t for _, t in ta], [t for _, t in tb], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            n = min(i2 - i1, j2 - j1)
+            out.extend(_story_change(ta[i], tb[j], objects) for i, j in zip(range(i1, i1 + n), range(j1, j1 + n)))
+            out.extend(_story_change(ta[i], None, objects) for i in range(i1 + n, i2))
+            out.extend(_story_change(None, tb[j], objects) for j in range(j1 + n, j2))
+    sections_a = dict(a["section"])
+    for name, text in b["section"]:
+        if sections_a.pop(name, None) != text:
+            out.append(_story_change((name, _old_text(a["section"], name)), (name, text), objects))
+    out.extend(_story_change((name, text), None, objects) for name, text in sections_a.items())
+    return out
+
+
+def _old_text(stories, name: str):
+    return next((text for n, text in stories if n == name), None)
+
+
+def _story_change(old, new, objects: dict) -> dict:
+    """One story's change, in the shape of ``clause_changes``' entries."""
+    if old is not None and old[1] is None:
+        old = None
+    status = "edited" if old and new else ("inserted" if new else "deleted")
+    edits = ([_edit(op, text, objects[op]) for op, text in word_diff(old[1], new[1]) if op != "="]
+             if old and new else [])
+    name = (new or old)[0]
+    return {"status": status, "renumbered": False, "key": None, "kind": name.split(" (")[0].rsplit(" ", 1)[0],
+            "old_label": None, "new_label": None, "old_path": None, "new_path": None,
+            "old_ref": old[0] if old else None, "new_ref": new[0] if new else None,
+            "old_text": visible(old[1]) if old else None, "new_text": visible(new[1]) if new else None,
+            "similarity": None, "edits": edits, "story": name}
+
+
 def _edit(op: str, text: str, objects: dict) -> dict:
     """One word edit as ``diff --json`` gives it: its visible text, and the objects it holds."""
     edit = {"op": op, "text": visible(text)}

@@ -191,14 +191,16 @@ def diff(old, new, as_json):
     _warn_draft(a)
     _warn_draft(b)
     changes = [c for c in api.clause_changes(a, b) if c["status"] != "unchanged" or c["renumbered"]]
+    changes += api.story_changes(a, b)
     if as_json:
         _emit_json(changes)
         return
     objects: dict = {}
     for c in changes:
         click.echo(_change_line(c))
-        if c["edits"] or c["status"] in ("edited",):
-            click.echo("    " + _inline(c))
+        inline = _inline(c) if c["edits"] or c["status"] == "edited" else ""
+        if inline.strip():
+            click.echo("    " + inline)
         mine = _object_tally(c["edits"])
         if mine:
             click.echo("    " + _object_summary(mine))

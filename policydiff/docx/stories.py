@@ -29,6 +29,50 @@ _R_ID = qn("r:id")
 _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"}
 
 
+def story_reader(pkg, part: str):
+    """A reader for one story part of ``pkg`` (its objects' relationships are that part's)."""
+    from .objects import ObjectReader
+    from .reader import _Reader
+
+    styles = pkg.part_by_type(pkg.main_part, "styles")
+    return _Reader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
+
+
+def story_texts(pkg, doc: Document) -> Tuple[Dict[str, List[Tuple[str, str]]], dict]:
+    """The text of each story of a draft besides its body, for ``diff``: ({"footnote": [(name,
+    text)], "endnote": [...], "text box": [...], "section": [...]}, {marker: Obj} of the objects
+    in them), notes and boxes in the order the body refers to them, headers and footers by
+    section and kind."""
+    out: Dict[str, List[Tuple[str, str]]] = {"footnote": [], "endnote": [], "text box": [], "section": []}
+    objects: dict = {}
+
+    def text_of(story: Document) -> str:
+        objects.update(story.objects())
+        return "\n".join(p.text for p in story.paragraphs())
+
+    notes = {}
+    for kind in NOTE_KINDS:
+        part = pkg.part_by_type(pkg.main_part, kind + "s")
+        notes[kind] = (part, pkg.xml(part) if part else None)
+    main = story_reader(pkg, pkg.main_part)
+    for obj in doc.story_objects():
+        if obj.kind in NOTE_KINDS:
+            part, root = notes[obj.kind]
+            note = _find(root, qn("w:" + obj.kind), _id(obj))
+            text = text_of(read_story(pkg, part, note, story_reader)) if note is not None else ""
+            out[obj.kind].append((f"{obj.kind} {len(out[obj.kind]) + 1}", text))
+        else:
+            box = next(etree.fromstring(obj.xml).iter(qn("w:txbxContent")), None)
+            text = text_of(Document(blocks=main.blocks(box)).view("accept")) if box is not None else ""
+            out["text box"].append((f"text box {len(out['text box']) + 1}", text))
+    parts = _section_parts(pkg) if _has_headers(pkg) else {}
+    count = 1 + max((k for k, _, _ in parts), default=0)
+    for (k, kind, typ), part in sorted(parts.items(), key=lambda item: (-item[0][0], item[0][1:])):
+        text = text_of(read_story(pkg, part, pkg.xml(part), story_reader))
+        out["section"].append((f"{kind} ({_TYPE_NAMES.get(typ, typ)}), section {count - k}", text))
+    return out, objects
+
+
 def read_story(pkg, part: str, element, reader_factory) -> Document:
     """The blocks of one story (a note, or a header's root) in the accepted view."""
     reader = reader_factory(pkg, part)

@@ -887,7 +887,9 @@ def write_package(template, redline: Redline, old=None, stories: Optional[list] 
     writer.report = stories if stories is not None else []
     if old is not None:
         writer.rev = Revision(author=redline.author or "policydiff", date=redline.date)
-        readers = {"old": _story_reader(old, old.main_part), "new": _story_reader(template, main)}
+        from .stories import story_reader
+
+        readers = {"old": story_reader(old, old.main_part), "new": story_reader(template, main)}
         writer.stories = lambda side, element: Document(blocks=readers[side].blocks(element)).view("accept")
     parts[main] = render_document(skeleton or parts[main], redline, comment_ids, num_map, relinker, writer)
     if relinker is not None:
@@ -918,7 +920,7 @@ def write_package(template, redline: Redline, old=None, stories: Optional[list] 
 
 def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, body: BodyWriter) -> None:
     """Notes, headers and footers redlined as the body is (``stories``), one id counter for all."""
-    from .stories import StoryWriter
+    from .stories import StoryWriter, story_reader
 
     def make_writer(objects, old_objects, part_relinker):
         w = BodyWriter(None, body.num_map, objects, old_objects, part_relinker)
@@ -926,18 +928,9 @@ def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, b
         return w
 
     rev = Revision(author=redline.author or "policydiff", date=redline.date)
-    stories = StoryWriter(parts, template, old, relinker, rev, _story_reader, make_writer, body.report)
+    stories = StoryWriter(parts, template, old, relinker, rev, story_reader, make_writer, body.report)
     stories.notes(body.notes.pairs)
     stories.headers_and_footers()
-
-
-def _story_reader(pkg, part: str):
-    """A reader for one story part of ``pkg`` (its objects' relationships are that part's)."""
-    from .objects import ObjectReader
-    from .reader import _Reader
-
-    styles = pkg.part_by_type(pkg.main_part, "styles")
-    return _Reader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
 
 
 def zip_parts(parts: Dict[str, bytes], order: Optional[List[str]] = None) -> bytes:
