@@ -201,6 +201,22 @@ def test_table_rows_and_cells_are_tracked(tmp_path):
     assert shown(out) == shown(new) and shown(out, "reject") == shown(old)
 
 
+@pytest.mark.parametrize("direction", ["into", "out of"])
+def test_a_paragraph_that_became_a_table_leaves_no_empty_paragraph_in_either_view(tmp_path, direction):
+    # The body's last paragraph cannot go; a paragraph turned into a table before it is shown as
+    # the table inserted and the old paragraph deleted into that last paragraph, so each view
+    # has its blocks exactly (Open-XML-PowerTools' WC007 "moved into table" pair, in Thai).
+    words = "ข้อ ๒๗ ให้เลขาธิการรักษาการตามประกาศนี้"
+    paragraph = [words]
+    table = [Table([[words, "หมายเหตุ"], ["", ""]]), ""]
+    a, b = (paragraph, table) if direction == "into" else (table, paragraph)
+    old, new, out = tmp_path / "old.docx", tmp_path / "new.docx", tmp_path / "out.docx"
+    write_docx(old, a)
+    write_docx(new, b)
+    run_redline(old, new, out)
+    assert shown(out) == shown(new) and shown(out, "reject") == shown(old)
+
+
 def test_output_passes_the_ooxml_schema_check(redlines):
     for path in redlines.values():
         result = subprocess.run(["openxml-audit", str(path)], capture_output=True, text=True, timeout=120)

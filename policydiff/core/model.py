@@ -287,14 +287,14 @@ def _view_blocks(blocks, which):
     pending = None  # paragraph whose mark was removed, waiting to be joined with the next
     for b in blocks:
         if isinstance(b, Table):
-            if pending is not None:
-                out.append(_view_paragraph(pending, which))
-                pending = None
             rows = tuple(
                 replace(r, cells=tuple(replace(c, blocks=_view_blocks(c.blocks, which)) for c in r.cells), change=None)
                 for r in b.rows
                 if not _drop(r.change, which)
             )
+            if pending is not None:  # a mark does not join across a table, even one this view removes
+                out.append(_view_paragraph(pending, which))
+                pending = None
             if rows:
                 out.append(replace(b, rows=rows))
             continue

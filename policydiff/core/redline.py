@@ -554,7 +554,8 @@ def fix_marks(blocks: List[RBlock]) -> Tuple[RBlock, ...]:
     A tracked mark joins its paragraph with the next paragraph; before a table or at the end
     of a container there is no next paragraph, so the last changed paragraph there must keep
     a plain mark: the status moves to the paragraph before, or a deleted and an inserted
-    paragraph are shown as one edited paragraph.
+    paragraph are shown as one edited paragraph. A mark does not join across a table, even one
+    the same view removes: neither LibreOffice nor a plain reading of the XML does.
     """
     blocks = list(blocks)
     k = 0
@@ -567,8 +568,30 @@ def fix_marks(blocks: List[RBlock]) -> Tuple[RBlock, ...]:
             k += 1
         if k < len(blocks) and isinstance(blocks[k], RPara):
             continue
+        if _hop_tables(blocks, s, k):
+            k = s
+            continue
         k = _settle_run(blocks, s, k)
     return tuple(blocks)
+
+
+def _hop_tables(blocks: List, s: int, e: int) -> bool:
+    """Move the tracked paragraphs blocks[s:e] past the tables after them, when all of them go
+    in one view and those tables in the other, and tracked paragraphs of the other kind follow
+    (a paragraph that became a table and an empty paragraph after it): each view keeps its
+    order, and the deleted and the inserted paragraph become one edited paragraph there."""
+    marks = {b.mark in REMOVALS for b in blocks[s:e]}
+    if len(marks) != 1:
+        return False
+    removals = marks.pop()
+    tables_go = ADDITIONS if removals else REMOVALS
+    k = e
+    while k < len(blocks) and isinstance(blocks[k], RTable) and all(r.op in tables_go for r in blocks[k].rows):
+        k += 1
+    if k == e or k >= len(blocks) or not _tracked(blocks[k]) or (blocks[k].mark in REMOVALS) == removals:
+        return False
+    blocks[s:k] = blocks[e:k] + blocks[s:e]
+    return True
 
 
 def _tracked(b) -> bool:
