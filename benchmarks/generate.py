@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAVOURS = ("clean", "word")
+FLAVOURS = ("clean", "word", "real")
 # Generated sets are reused only when made by this very file and its Word-style rewriter (see ``ensure``).
 GENERATOR_VERSION = hashlib.sha1(Path(__file__).read_bytes()
                                  + (Path(__file__).parent / "wordlike.py").read_bytes()).hexdigest()[:12]
@@ -836,8 +836,63 @@ def _wordlike():
 
 
 def _flavoured(data: bytes, flavour: str, seed) -> bytes:
-    """The built .docx bytes in the asked flavour."""
-    return _wordlike().wordlike(data, seed) if flavour == "word" else data
+    """The built .docx bytes in the asked flavour (*real* is Word-like too, its objects added in
+    the sources: ``with_objects``)."""
+    return _wordlike().wordlike(data, seed) if flavour in ("word", "real") else data
+
+
+OBJECT_EVERY = 6  # every sixth untouched body paragraph gets a footnote, a link or a bookmark
+
+
+def with_objects(base: List[str], edited: List[str]) -> Tuple[List[str], List[str]]:
+    """Source lines of both drafts with what a real ministry draft has: the emblem header, a
+    footer with a PAGE field, and on untouched body paragraphs footnotes citing the Gazette,
+    hyperlinks and bookmarks. The edited draft replaces the emblem, edits the footer and the
+    first footnote's text: changes in stories besides the body, so the body's recorded edits
+    (and the quality figures) stay what they are."""
+    same = set(edited)
+    out_base, out_edited = ["emblem: red|gold", f"header: {POLICY}", f"footer: กลุ่มพัฒนาระบบบริหาร {ORG}"], \
+        ["emblem: navy|gold", f"header: {POLICY}", f"footer: กลุ่มพัฒนาระบบบริหาร สำนักบริหารกลาง {ORG}"]
+    head = base.index("---")
+    out_base += base[:head + 1]
+    out_edited += edited[:edited.index("---") + 1]
+    attached: Dict[str, str] = {}
+    k = 0
+    for line in base[head + 1:]:
+        anchor = _anchor(line) if line in same else None
+        if anchor is not None:
+            k += 1
+            if k % OBJECT_EVERY == 0:
+                attached[line] = _object_line(k // OBJECT_EVERY, anchor)
+    first_note = next((obj for obj in attached.values() if obj.startswith("^footnote")), None)
+    for lines, out, edited_side in ((base[head + 1:], out_base, False),
+                                    (edited[edited.index("---") + 1:], out_edited, True)):
+        for line in lines:
+            out.append(line)
+            if line in attached:
+                obj = attached[line]
+                out.append(obj + " และที่แก้ไขเพิ่มเติม" if edited_side and obj == first_note else obj)
+    return out_base, out_edited
+
+
+def _anchor(line: str) -> Optional[str]:
+    """The last space-separated phrase of a plain body paragraph, when it occurs once in it and
+    is not its label; else None."""
+    if not line or line[0] in "@|#^" or "**" in line or ":" in line.split(" ", 1)[0]:
+        return None
+    words = line.split()
+    if len(words) < 4 or line.count(words[-1]) != 1:
+        return None
+    return words[-1]
+
+
+def _object_line(n: int, anchor: str) -> str:
+    kind = n % 3
+    if kind == 1:
+        return f"^footnote {anchor} => ราชกิจจานุเบกษา เล่ม {thai_number(100 + n)} ตอนที่ {thai_number(n)} ก หน้า ๑"
+    if kind == 2:
+        return f"^link {anchor} => http://www.opdc.go.th/policy/{n}"
+    return f"^bookmark clause{n}"
 
 
 def _source(r: Rendered, meta: Dict[str, str]) -> str:
@@ -869,8 +924,11 @@ def generate(out: Path, clauses: int, seed=1, copies: int = 20, flavour: str = "
     if apply_edits([t for _, t, _, _ in base.paras], edits) != [t for _, t, _, _ in edited.paras]:
         raise AssertionError("recorded edits do not turn the base into the edited draft")  # a generator bug
     be = _builder()
-    for name, r, meta in (("base", base, BASE_META), ("edited", edited, EDITED_META)):
-        (out / f"{name}.txt").write_text(_source(r, meta), encoding="utf-8")
+    sources = {"base": _source(base, BASE_META).splitlines(), "edited": _source(edited, EDITED_META).splitlines()}
+    if flavour == "real":
+        sources["base"], sources["edited"] = with_objects(sources["base"], sources["edited"])
+    for name in ("base", "edited"):
+        (out / f"{name}.txt").write_text("\n".join(sources[name]) + "\n", encoding="utf-8")
         (out / f"{name}.docx").write_bytes(_flavoured(be.build_draft(out / f"{name}.txt"), flavour, seed))
     reviews = _write_reviews(out, be, blocks, base, seed, copies, flavour)
     truth = dict(_params(clauses, seed, copies, flavour), runs_per_paragraph=runs_per_paragraph(out / "base.docx"),

@@ -291,3 +291,22 @@ def test_word_flavour_is_recorded_and_regenerated_when_the_flavour_changes(made,
     assert (tmp_path / "base.docx").read_bytes() == wl.wordlike((a / "base.docx").read_bytes(), "1")
     again = gen.ensure(tmp_path, CLAUSES, seed="1", copies=2, flavour="clean")
     assert again["flavour"] == "clean" and (tmp_path / "base.docx").read_bytes() == (a / "base.docx").read_bytes()
+
+
+# ---------------------------------------------------------------- the real flavour (objects)
+
+def test_the_real_flavour_has_what_a_ministry_draft_has_and_redlines_exactly(tmp_path):
+    out = tmp_path / "real"
+    truth = gen.generate(out, 60, seed=3, copies=2, flavour="real")
+    base, edited = zipfile.ZipFile(out / "base.docx"), zipfile.ZipFile(out / "edited.docx")
+    body = base.read("word/document.xml").decode()
+    assert "w:footnoteReference" in body and "<w:hyperlink" in body and "w:bookmarkStart" in body
+    assert base.read("word/media/image1.png") != edited.read("word/media/image1.png")  # the emblem replaced
+    assert base.read("word/footer1.xml") != edited.read("word/footer1.xml")
+    assert truth["runs_per_paragraph"] > 2  # Word-like too
+    old, new = api.load(out / "base.docx"), api.load(out / "edited.docx")
+    stories = api.write_redline(api.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
+    assert shown(tmp_path / "red.docx", "accept") == shown(out / "edited.docx")
+    assert shown(tmp_path / "red.docx", "reject") == shown(out / "base.docx")
+    names = [name for name, _ in stories]
+    assert "footnote 1" in names and "header (first page), section 1" in names and "footer (default), section 1" in names
