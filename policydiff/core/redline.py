@@ -470,12 +470,12 @@ def _row_pair(old: Row, new: Row, rev: Revision) -> RRow:
 
 
 def _whole_row(row: Row, op: str, rev: Revision) -> RRow:
-    cells = tuple(RCell(tuple(_whole_block(b, op, rev, mark=False) for b in c.blocks), c.props, c.wrap)
+    cells = tuple(RCell(tuple(whole_block(b, op, rev, mark=False) for b in c.blocks), c.props, c.wrap)
                   for c in row.cells)
     return RRow(cells, row.props, op, rev.author, rev.date, row.wrap)
 
 
-def _whole_block(block, op: str, rev: Revision, mark: bool = True):
+def whole_block(block, op: str, rev: Revision, mark: bool = True):
     if isinstance(block, Table):
         return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props, block.block_wrap)
     m = op if mark else KEEP
@@ -499,11 +499,11 @@ def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False
         if i is not None and j is not None:
             out.append(_pair(old[i], new[j], rev))
         elif i is not None:
-            out.append(_moved_from(old[i], names[i], rev) if i in moved else _whole_block(old[i], DEL, rev))
+            out.append(_moved_from(old[i], names[i], rev) if i in moved else whole_block(old[i], DEL, rev))
         elif j in names.get("to", {}):
             out.append(_moved_to(old[names["to"][j][0]], new[j], names["to"][j][1], rev))
         else:
-            out.append(_whole_block(new[j], INS, rev))
+            out.append(whole_block(new[j], INS, rev))
     return fix_marks(out)
 
 

@@ -693,6 +693,8 @@ class Package:
         # The main document with an empty body but for its final w:sectPr, set by the reader
         # once it has read the body: the writer fills it instead of parsing the part again.
         self.skeleton: Optional[bytes] = None
+        # The body's w:sectPr elements in order, set by the reader with the skeleton.
+        self.sections: Optional[tuple] = None
         self._by_name = {m.name.casefold(): m for m in self.members}
         self._rels_cache = {}
         self._content_types = self._read_content_types()

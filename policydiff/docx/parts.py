@@ -173,7 +173,7 @@ class Relinker:
             self.relationship_to_part(old_part, kind)
             self.note_ids[key] = old_id
             return old_id
-        root = self._notes_root(new_part)
+        root = self.notes_root(new_part)
         old_root = self.old.xml(old_part)
         found = next((n for n in old_root.iterfind(qn("w:" + kind[:-1])) if n.get(qn("w:id")) == old_id), None)
         if found is None:
@@ -192,7 +192,7 @@ class Relinker:
         self._add_rel(self.main, REL_TYPES[kind], _relative(self.main, name))
         self._cover(name, CONTENT_TYPES.get(kind))
 
-    def _notes_root(self, part: str):
+    def notes_root(self, part: str):
         if part not in self._notes:
             self._notes[part] = etree.fromstring(self.parts[part])
         return self._notes[part]

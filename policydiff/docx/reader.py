@@ -33,7 +33,7 @@ _OFF = ("0", "false", "off", "none")
 _P, _R, _TBL, _CUSTOM_XML = qn("w:p"), qn("w:r"), qn("w:tbl"), qn("w:customXml")
 _TR, _TC = qn("w:tr"), qn("w:tc")
 _PPR, _RPR, _PSTYLE, _NUMPR = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:numPr")
-_PPR_CHANGE, _RPR_CHANGE, _SYM = qn("w:pPrChange"), qn("w:rPrChange"), qn("w:sym")
+_PPR_CHANGE, _RPR_CHANGE = qn("w:pPrChange"), qn("w:rPrChange")
 _COMMENT_START, _COMMENT_END = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
 _VAL, _ID, _AUTHOR, _DATE, _NAME = qn("w:val"), qn("w:id"), qn("w:author"), qn("w:date"), qn("w:name")
 _BODY, _SECT_PR = qn("w:body"), qn("w:sectPr")
@@ -231,7 +231,9 @@ _READ_MAX = 1 << 17
 
 
 def _has_objects(para: Paragraph) -> bool:
-    return any(type(r) is Run and (r.obj is not None or r.wrap) for r in para.runs)
+    """Whether ``para`` holds objects or wrappers, or a comment's reference mark (whether it
+    stands for a range depends on the rest of the document)."""
+    return any((type(r) is Run and (r.obj is not None or r.wrap)) or type(r) is CommentMark for r in para.runs)
 
 
 class _Reader:
@@ -322,7 +324,8 @@ class _Reader:
         warned = len(self.warnings)
         para = self._paragraph(p)
         # One that warned is read again, so that it warns again; one with objects, because
-        # their identities depend on the package (an image's part, a note's text).
+        # their identities depend on the package (an image's part) and the document (a
+        # bookmark's name, a comment that has only its reference mark).
         if len(self.warnings) == warned and not _has_objects(para):
             if len(_READ) >= _READ_MAX:
                 _READ.clear()
@@ -345,7 +348,8 @@ class _Reader:
         or None for any other paragraph: the parser then reads it.
 
         Plain: an optional w:pPr, then runs of one w:rPr and one w:t, with proofing marks
-        between (a bookmark is an object: the parser reads it); nothing the parser would refuse (see ``_plain_runs``). Each distinct
+        between (a bookmark is an object: the parser reads it); nothing the parser would refuse
+        (see ``_plain_runs``). Each distinct
         w:pPr and w:rPr is still worked out from its element, once per document (the model holds
         the XML lxml writes for them, which their bytes need not be): the first paragraph that
         has it is parsed on its own, under the document's root start tag.
@@ -781,7 +785,25 @@ def read_package(pkg, view: str = "accept") -> Document:
         root = pkg.main_document()
         doc = read_parts(root, reader=_Reader(styles, ObjectReader(pkg, main)), **others)
     pkg.skeleton = _skeleton(root)
+    pkg.sections = _sections(doc, pkg.skeleton)
     return replace(doc, warnings=tuple(pkg.warnings) + doc.warnings) if pkg.warnings else doc
+
+
+def _sections(doc: Document, skeleton: bytes) -> tuple:
+    """The w:sectPr elements of the body's sections in order (the paragraphs' that end a
+    section, then the body's own): what the stories need of the main document, read from the
+    model rather than by parsing the part again."""
+    out = []
+    for b in doc.blocks:
+        if isinstance(b, Paragraph) and "sectPr" in b.props:
+            sect = etree.fromstring(b.props).find(_SECT_PR)
+            if sect is not None:
+                out.append(sect)
+    body = etree.fromstring(skeleton).find(_BODY)
+    last = body.find(_SECT_PR) if body is not None else None
+    if last is not None:
+        out.append(last)
+    return tuple(out)
 
 
 def _main_document(pkg, reader: _Reader):

@@ -7,6 +7,8 @@ output by ``parts.Relinker``). Headers and footers are paired by section and kin
 first page, even pages), as the sections' ``w:sectPr`` name them. Each pair is diffed word by
 word with the body's machinery and written back into its part in the output, so accepting all
 changes gives the new draft's notes, headers and footers and rejecting all gives the old ones.
+(Text boxes live in the body's XML: the writer redlines them in place, ``BodyWriter._textbox``.)
+``story_texts`` gives the same stories' texts to ``diff``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Dict, List, Optional, Tuple
 from lxml import etree
 
 from ..core.model import NOTE_KINDS, Document
-from ..core.redline import DEL, Revision, _whole_block, change_counts, diff_blocks, fix_marks
+from ..core.redline import DEL, Revision, change_counts, diff_blocks, fix_marks, whole_block
 from .ns import REL_TYPES, qn
 from .writer import unique_ids
 
@@ -30,12 +32,28 @@ _TYPE_NAMES = {"default": "default", "first": "first page", "even": "even pages"
 
 
 def story_reader(pkg, part: str):
-    """A reader for one story part of ``pkg`` (its objects' relationships are that part's)."""
+    """A reader for one story part of ``pkg`` (its objects' relationships are that part's),
+    made once per package and part."""
     from .objects import ObjectReader
     from .reader import _Reader
 
-    styles = pkg.part_by_type(pkg.main_part, "styles")
-    return _Reader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
+    readers = pkg.__dict__.setdefault("_story_readers", {})
+    if part not in readers:
+        styles = pkg.part_by_type(pkg.main_part, "styles")
+        readers[part] = _Reader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
+    return readers[part]
+
+
+def notes_of(pkg, kind: str) -> Tuple[Optional[str], Dict[str, object]]:
+    """(part, {id: w:footnote or w:endnote element}) of a package's notes of ``kind``, parsed
+    once per package."""
+    cache = pkg.__dict__.setdefault("_notes", {})
+    if kind not in cache:
+        part = pkg.part_by_type(pkg.main_part, kind + "s")
+        root = pkg.xml(part) if part else None
+        found = {n.get(qn("w:id")): n for n in root.iterfind(qn("w:" + kind))} if root is not None else {}
+        cache[kind] = (part, found)
+    return cache[kind]
 
 
 def story_texts(pkg, doc: Document) -> Tuple[Dict[str, List[Tuple[str, str]]], dict]:
@@ -50,15 +68,11 @@ def story_texts(pkg, doc: Document) -> Tuple[Dict[str, List[Tuple[str, str]]], d
         objects.update(story.objects())
         return "\n".join(p.text for p in story.paragraphs())
 
-    notes = {}
-    for kind in NOTE_KINDS:
-        part = pkg.part_by_type(pkg.main_part, kind + "s")
-        notes[kind] = (part, pkg.xml(part) if part else None)
     main = story_reader(pkg, pkg.main_part)
     for obj in doc.story_objects():
         if obj.kind in NOTE_KINDS:
-            part, root = notes[obj.kind]
-            note = _find(root, qn("w:" + obj.kind), _id(obj))
+            part, found = notes_of(pkg, obj.kind)
+            note = found.get(_id(obj))
             text = text_of(read_story(pkg, part, note, story_reader)) if note is not None else ""
             out[obj.kind].append((f"{obj.kind} {len(out[obj.kind]) + 1}", text))
         else:
@@ -87,6 +101,7 @@ class StoryWriter:
         self.parts, self.template, self.old, self.relinker, self.rev = parts, template, old, relinker, rev
         self.read, self.make_writer = reader_factory, writer_factory
         self.report = report  # (story, change counts) of each story redlined
+        self._indexes: Dict[int, dict] = {}  # id(notes root) -> {note id: element}
 
     # -- notes
     def notes(self, pairs: List[tuple]) -> None:
@@ -95,41 +110,53 @@ class StoryWriter:
             if kind not in NOTE_KINDS:
                 continue
             number[kind] += 1
-            self.name = f"{kind} {number[kind]}"
+            name = f"{kind} {number[kind]}"
             part_kind = kind + "s"
             old_id = _id(old_ref)
             new_id = _id(new_ref)
             if new_ref is not None:
-                self._note(part_kind, old_id if old_ref is not None else None, new_id)
+                self._note(name, part_kind, old_id if old_ref is not None else None, new_id)
             elif old_ref is not None and self._has_own_notes(part_kind):
                 copied = self.relinker.note_ids.get((part_kind, old_id))
                 if copied is not None:
-                    self._note(part_kind, old_id, None, copied=copied)
+                    self._note(name, part_kind, old_id, None, copied=copied)
+
+    def _target(self, root, tag: str, wanted: Optional[str]):
+        """The note ``wanted`` in the output's notes part ``root`` (indexed once per part)."""
+        index = self._indexes.get(id(root))
+        if index is None:
+            index = self._indexes[id(root)] = {n.get(qn("w:id")): n for n in root.iterfind(tag)}
+        found = index.get(wanted)
+        if found is None:  # a note copied in since the index was made
+            found = index[wanted] = _find(root, tag, wanted)
+        return found
 
     def _has_own_notes(self, part_kind: str) -> bool:
         return self.template.part_by_type(self.template.main_part, part_kind) is not None
 
-    def _note(self, part_kind: str, old_id: Optional[str], new_id: Optional[str], copied: Optional[str] = None):
+    def _note(self, name: str, part_kind: str, old_id: Optional[str], new_id: Optional[str],
+              copied: Optional[str] = None) -> None:
         tag = qn("w:" + part_kind[:-1])
         new_part = self.template.part_by_type(self.template.main_part, part_kind)
-        old_part = self.old.part_by_type(self.old.main_part, part_kind)
+        old_part, old_notes = notes_of(self.old, part_kind[:-1])
         if new_part is None:
             return
-        root = self.relinker._notes_root(new_part)
+        root = self.relinker.notes_root(new_part)
         target_id = new_id if new_id is not None else copied
-        target = _find(root, tag, target_id)
+        target = self._target(root, tag, target_id)
         if target is None:
             return
-        old_el = _find(self.old.xml(old_part), tag, old_id) if old_part and old_id is not None else None
+        old_el = old_notes.get(old_id) if old_id is not None else None
         old_doc = read_story(self.old, old_part, old_el, self.read) if old_el is not None else Document()
         if new_id is None:  # a deleted note: its copy is written as deleted
-            blocks = tuple(_whole_block(b, DEL, self.rev) for b in old_doc.blocks)
-            self._write(target, fix_marks(list(blocks)), old_doc, old_doc, new_part, old_part)
+            blocks = tuple(whole_block(b, DEL, self.rev) for b in old_doc.blocks)
+            self._write(name, target, fix_marks(list(blocks)), old_doc, old_doc, (new_part, old_part))
             return
         new_doc = read_story(self.template, new_part, target, self.read)
         if old_el is not None and old_doc.blocks == new_doc.blocks:
             return
-        self._write(target, diff_blocks(old_doc.blocks, new_doc.blocks, self.rev), old_doc, new_doc, new_part, old_part)
+        blocks = diff_blocks(old_doc.blocks, new_doc.blocks, self.rev)
+        self._write(name, target, blocks, old_doc, new_doc, (new_part, old_part))
 
     # -- headers and footers
     def headers_and_footers(self) -> None:
@@ -143,7 +170,7 @@ class StoryWriter:
             if new_part in done:
                 continue
             done.add(new_part)
-            self.name = f"{key[1]} ({_TYPE_NAMES.get(key[2], key[2])}), section {sections - key[0]}"
+            name = f"{key[1]} ({_TYPE_NAMES.get(key[2], key[2])}), section {sections - key[0]}"
             old_part = old_map.get(key)
             root = etree.fromstring(self.parts[new_part])
             new_doc = read_story(self.template, new_part, root, self.read)
@@ -152,14 +179,15 @@ class StoryWriter:
             if old_doc.blocks == new_doc.blocks:
                 continue
             blocks = diff_blocks(old_doc.blocks, new_doc.blocks, self.rev)
-            self._write(root, blocks, old_doc, new_doc, new_part, old_part)
+            self._write(name, root, blocks, old_doc, new_doc, (new_part, old_part))
             self.parts[new_part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     # -- writing
-    def _write(self, container, blocks, old_doc: Document, new_doc: Document, new_part: str,
-               old_part: Optional[str]) -> None:
-        """Replace ``container``'s blocks with the redline ``blocks`` (its other children stay)."""
-        self.report.append((self.name, change_counts(blocks)))
+    def _write(self, name: str, container, blocks, old_doc: Document, new_doc: Document, parts: tuple) -> None:
+        """Replace ``container``'s blocks with the redline ``blocks`` (its other children stay);
+        ``parts``: (the output part it is in, the old part the old story came from or None)."""
+        new_part, old_part = parts
+        self.report.append((name, change_counts(blocks)))
         writer = self.make_writer(new_doc.objects(), old_doc.objects(), _PartRelinker(self.relinker, old_part, new_part))
         first = next((i for i, c in enumerate(container) if c.tag in _BLOCK_TAGS), len(container))
         for child in [c for c in container if c.tag in _BLOCK_TAGS]:
@@ -206,14 +234,16 @@ def _section_parts(pkg) -> Dict[Tuple[int, str, str], str]:
     its own reference of a kind taking the previous section's (as Word shows it). Sections
     count from the end: the last section is the body's own, whatever was inserted or deleted
     before it."""
-    root = pkg.xml(pkg.main_part)
-    body = root.find(qn("w:body")) if root is not None else None
-    if body is None:
-        return {}
+    sections = pkg.sections
+    if sections is None:  # a package the reader has not read
+        root = pkg.xml(pkg.main_part)
+        body = root.find(qn("w:body")) if root is not None else None
+        if body is None:
+            return {}
+        sections = [s for s in body.iter(_SECT) if s.getparent().getparent().tag != qn("w:pPrChange")]
     rels = pkg.rels(pkg.main_part)
     out: Dict[Tuple[int, str, str], str] = {}
     current: Dict[Tuple[str, str], str] = {}
-    sections = [s for s in body.iter(_SECT) if s.getparent().getparent().tag != qn("w:pPrChange")]
     for k, sect in enumerate(sections):
         for ref in sect:
             kind = _KINDS.get(ref.tag)
