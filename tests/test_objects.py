@@ -1136,8 +1136,6 @@ def test_libreoffice_loads_the_self_redline_as_the_input(self_redline):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.xfail(strict=False, reason="LibreOffice 7.4 is not deterministic on this file: one run in three it "
-                   "turns the deleted section break into an extra paragraph (a defect of this test to mend)")
 def test_libreoffice_accept_all_and_reject_all_of_every_kind_edited(edited_everything):
     old, new, out = edited_everything
     with Office() as lo:  # a fresh one, as for the self-redline above
