@@ -153,10 +153,11 @@ def redline(old, new, out, author, date, no_moves):
     from . import api
 
     _check_output(out)
+    date = _iso(date)
     a, b = _drafts(old, new)
     _warn_draft(a)
     _warn_draft(b)
-    red = api.redline(a, b, author=author, date=_iso(date), moves=not no_moves)
+    red = api.redline(a, b, author=author, date=date, moves=not no_moves)
     stories = api.write_redline(red, b, out, old=a)
     counts = change_counts(red.blocks)
     click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
@@ -166,14 +167,16 @@ def redline(old, new, out, author, date, no_moves):
 
 
 def _iso(value):
+    """The ``xsd:dateTime`` of a ``--date`` (ISO or Thai, B.E. or C.E.), or None."""
     if value is None:
         return None
-    from .thaidate import parse_date
+    from .errors import OptionError
+    from .thaidate import revision_datetime
 
     try:
-        return parse_date(value) if "T" not in value else value
-    except ValueError:
-        raise click.BadParameter(f"not a date: {value!r}", param_hint="--date")
+        return revision_datetime(value)
+    except ValueError as e:
+        raise OptionError(f"--date: {e}") from None
 
 
 _STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "unchanged": "#"}
@@ -317,7 +320,8 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     """
     from . import api
 
-    rf, rt = _day(round_from, "--round-from"), _day(round_to, "--round-to")
+    rf, rt = _round_days(round_from, round_to)
+    date = _iso(date)  # checked before any work, like the outputs
     _check_output(out)
     _check_output(dispositions_out)
     resolved = _sources(base, sources, rf, rt)
@@ -345,7 +349,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
         for w in warned:
             click.echo(f"warning: {dispositions_in}: {w}", err=True)
         _keep_dispositions(resolved, decided)
-    red, rows, placed, orphans = api.committee(b, n, imported, author=author, date=_iso(date),
+    red, rows, placed, orphans = api.committee(b, n, imported, author=author, date=date,
                                                editor_dispositions=decided, round_from=rf, round_to=rt,
                                                progress=_progress("re-anchoring"))
     counts = api.change_counts(b, n)
@@ -368,14 +372,26 @@ def _n_sources(imported) -> int:
 
 
 def _day(value: str, name: str) -> str:
+    """The ISO date of a day option (ISO or Thai, B.E. or C.E.), or ""."""
     if not value:
         return ""
+    from .errors import OptionError
     from .thaidate import parse_date
 
     try:
         return parse_date(value)
-    except ValueError:
-        raise click.BadParameter(f"not a date: {value!r}", param_hint=name)
+    except ValueError as e:
+        raise OptionError(f"{name}: {e}") from None
+
+
+def _round_days(round_from: str, round_to: str) -> tuple:
+    """(first, last) day of a round from its options; a round that ends before it starts is refused."""
+    from .errors import OptionError
+
+    first, last = _day(round_from, "--round-from"), _day(round_to, "--round-to")
+    if first and last and first > last:
+        raise OptionError(f"--round-from {first} is after --round-to {last}: the round would end before it starts")
+    return first, last
 
 
 def _annotation_json(a, placed=None, clause_texts=None) -> dict:
@@ -418,7 +434,7 @@ def comments(base, sources, against, round_from, round_to, as_json):
     from . import api
     from .core.annotations import conflicts, duplicates
 
-    resolved = _sources(base, sources, _day(round_from, "--round-from"), _day(round_to, "--round-to"))
+    resolved = _sources(base, sources, *_round_days(round_from, round_to))
     b, imported = resolved.base, resolved.imported
     _warn_draft(b)
     _report_import(imported)

@@ -30,5 +30,9 @@ class FormError(InputError):
     """A comment form (CSV/XLSX) cannot be used."""
 
 
+class OptionError(PolicydiffError):
+    """A command-line option's value cannot be used (its message names the option)."""
+
+
 class ArchiveError(PolicydiffError):
     """The version archive is missing, locked, or inconsistent."""

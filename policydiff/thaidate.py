@@ -1,6 +1,7 @@
 """Buddhist Era dates as a Thai reader writes them, and parsing them back to ISO 8601.
 
-Pure functions, no clock. B.E. (พ.ศ.) = C.E. + 543. ISO strings are always C.E.
+Pure functions, no clock. B.E. (พ.ศ.) = C.E. + 543. ISO strings this module returns are always
+C.E.; a year a person typed above 2400 is B.E., in an ISO-looking date too (2552-07-21).
 """
 
 from __future__ import annotations
@@ -119,13 +120,8 @@ def parse_date(s: str) -> str:
     if not isinstance(s, str):
         raise ValueError(f"not a date: {s!r}")
     text = " ".join(arabic_digits(s).replace("\u00a0", " ").split())
-    if _ISO_DATE.match(text):
-        try:
-            return _dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise ValueError(f"not a real date: {s!r}") from None
-    if _ISO_DATETIME.match(text):
-        return _parse_iso_datetime(text, s)
+    if _ISO_DATE.match(text) or _ISO_DATETIME.match(text):
+        return _parse_iso_datetime(text, s).date().isoformat()
     m = _NUMERIC.match(text)
     if m:
         return _build(int(m.group(4)), int(m.group(3)), int(m.group(1)), "", s)
@@ -137,11 +133,28 @@ def parse_date(s: str) -> str:
     )
 
 
-def _parse_iso_datetime(text: str, original: str) -> str:
-    """Return the date part of an ISO datetime, as written (no time-zone shift)."""
+def _parse_iso_datetime(text: str, original: str) -> _dt.datetime:
+    """The ISO date or date-time as written (no time-zone shift), a B.E. year made C.E."""
     # Python 3.10's fromisoformat rejects a trailing "Z"; it means +00:00.
     normalized = text[:-1] + "+00:00" if text.endswith("Z") else text
+    year = int(normalized[:4])
+    if year > BE_THRESHOLD:
+        normalized = f"{year - BE_OFFSET:04d}" + normalized[4:]
     try:
-        return _dt.datetime.fromisoformat(normalized).date().isoformat()
+        if "T" not in normalized and " " not in normalized:
+            return _dt.datetime.combine(_dt.date.fromisoformat(normalized), _dt.time())
+        return _dt.datetime.fromisoformat(normalized)
     except ValueError:
-        raise ValueError(f"not a real date and time: {original!r}") from None
+        raise ValueError(f"not a real date{'' if len(text) == 10 else ' and time'}: {original!r}") from None
+
+
+def revision_datetime(s: str) -> str:
+    """The ``xsd:dateTime`` a tracked change's ``w:date`` needs for a date a person typed: ISO
+    date or date-time, Thai date, B.E. or C.E. (a date alone is midnight UTC)."""
+    text = " ".join(arabic_digits(s).replace("\u00a0", " ").split()) if isinstance(s, str) else ""
+    if _ISO_DATETIME.match(text) and not _ISO_DATE.match(text):
+        moment = _parse_iso_datetime(text, s)
+        if moment.tzinfo is None or moment.utcoffset() == _dt.timedelta(0):
+            return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return moment.isoformat(timespec="seconds")
+    return parse_date(s) + "T00:00:00Z"
