@@ -18,6 +18,7 @@ from .errors import PolicydiffError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, not bad input
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class _Group(click.Group):
@@ -35,6 +36,9 @@ class _Group(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: outputs are written to temporary files, so none is left
+            click.echo("error: interrupted; nothing was written", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             raise  # `policydiff outline x.docx | head`: click ends quietly with exit 1
         except RecursionError:
@@ -42,6 +46,10 @@ class _Group(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
         except MemoryError:
             click.echo(f"error: {_inputs(ctx)}: out of memory reading the input", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except OSError as e:  # a read-only folder, a full disk, a permission: the environment, not a bug
+            where = e.filename or _inputs(ctx)
+            click.echo(f"error: {where}: {_one_line(e.strerror or str(e))}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except Exception as e:  # the last resort: a bug must still end in one line, not a traceback
             click.echo(f"error: internal error while processing {_inputs(ctx)}: {type(e).__name__}: "
@@ -154,6 +162,7 @@ def redline(old, new, out, author, date, no_moves):
 
     _check_output(out)
     date = _iso(date)
+    _plan([(out, _DOCX)], [old, new])
     a, b = _drafts(old, new)
     _warn_draft(a)
     _warn_draft(b)
@@ -164,6 +173,17 @@ def redline(old, new, out, author, date, no_moves):
                f"{counts['fmt']} formatting changes")
     for name, n in stories:
         click.echo(f"  {name}: {n['+']} insertions, {n['-']} deletions")
+
+
+_DOCX, _TABLES = (".docx",), (".csv", ".xlsx")
+
+
+def _plan(outputs, inputs) -> None:
+    """Check every output of a command before any work (``fsutil.plan_outputs``); an input that
+    is an archive label rather than a path is no file to protect."""
+    from .fsutil import plan_outputs
+
+    plan_outputs(outputs, [i for i in inputs if i is not None])
 
 
 def _iso(value):
@@ -324,6 +344,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     date = _iso(date)  # checked before any work, like the outputs
     _check_output(out)
     _check_output(dispositions_out)
+    _plan([(out, _DOCX), (dispositions_out, _TABLES)], [base, *sources, revised, dispositions_in])
     resolved = _sources(base, sources, rf, rt)
     b, imported = resolved.base, resolved.imported
     _warn_draft(b)

@@ -15,6 +15,55 @@ from pathlib import Path
 from policydiff.errors import InputError
 
 
+def plan_outputs(outputs, inputs) -> None:
+    """Refuse, before any work, outputs that cannot or must not be written: ``outputs`` are
+    (path, allowed suffixes) pairs (None paths skipped), ``inputs`` the files and folders the
+    command reads. An output must have an allowed suffix, be in a writable folder, and be
+    neither one of the inputs (a file in an input folder included) nor another output."""
+    taken: dict = {}
+    read = _files_of(inputs)
+    for path, suffixes in outputs:
+        if path is None:
+            continue
+        target = Path(path)
+        if target.suffix.lower() not in suffixes:
+            raise InputError(path, f"must end in {' or '.join(suffixes)} (the format is taken from the name)")
+        if target.is_dir():
+            raise InputError(path, "is a directory; give a file name to write")
+        folder = _check_target(target)
+        if not os.access(folder, os.W_OK):
+            raise InputError(path, "its folder is not writable")
+        key = os.path.realpath(target)
+        if key in taken:
+            raise InputError(path, f"is also the output {taken[key]}; give each output its own name")
+        for source in read:
+            if key == os.path.realpath(source) or (target.exists() and _same(target, source)):
+                which = "" if os.path.abspath(source) == os.path.abspath(path) else f" ({source})"
+                raise InputError(path, f"is an input{which}; write the output elsewhere so the input is kept")
+        taken[key] = path
+
+
+def _files_of(inputs) -> list:
+    """The input files, those directly in an input folder included."""
+    out = []
+    for item in inputs:
+        if item is None:
+            continue
+        p = Path(item)
+        if p.is_dir():
+            out.extend(str(child) for child in sorted(p.iterdir()) if child.is_file())
+        elif p.exists():
+            out.append(str(p))
+    return out
+
+
+def _same(a: Path, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def atomic_write(path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either entirely new or untouched."""
     with atomic_output(path) as f:

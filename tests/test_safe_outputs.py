@@ -1,0 +1,103 @@
+"""Safe in an editor's hands: every output is checked before any work — its format from its
+name, a writable folder, never an input (nor a file in an input folder), never another output —
+and a refused run changes no file. Ctrl-C and the environment (a read-only folder) end in one
+line with their own exit codes, never an "internal error"."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policydiff import api
+from policydiff.cli import main
+
+
+def _cli(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def work(repo_root, tmp_path):
+    """A copy of the example: drafts/ and comments/round1/ in a folder of their own."""
+    shutil.copytree(repo_root / "drafts", tmp_path / "drafts", ignore=shutil.ignore_patterns("src"))
+    shutil.copytree(repo_root / "comments" / "round1", tmp_path / "round1")
+    return tmp_path
+
+
+def _fingerprint(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case, args, message", [
+    ("revised draft", ["merge", "drafts/v1.docx", "round1", "--revised", "drafts/v2.docx", "-o", "drafts/v2.docx"],
+     "error: {w}/drafts/v2.docx: is an input; write the output elsewhere so the input is kept\n"),
+    ("division's copy", ["merge", "drafts/v1.docx", "round1", "-o", "round1/hr.docx"],
+     "error: {w}/round1/hr.docx: is an input; write the output elsewhere so the input is kept\n"),
+    ("one name for both", ["merge", "drafts/v1.docx", "round1", "-o", "same.docx", "--write-dispositions",
+                           "same.docx"], "error: {w}/same.docx: must end in .csv or .xlsx (the format is taken from "
+                                         "the name)\n"),
+    ("table format", ["merge", "drafts/v1.docx", "round1", "-o", "out.docx", "--write-dispositions", "d.txt"],
+     "error: {w}/d.txt: must end in .csv or .xlsx (the format is taken from the name)\n"),
+    ("redline format", ["redline", "drafts/v1.docx", "drafts/v2.docx", "-o", "out.txt"],
+     "error: {w}/out.txt: must end in .docx (the format is taken from the name)\n"),
+    ("old draft", ["redline", "drafts/v1.docx", "drafts/v2.docx", "-o", "drafts/v1.docx"],
+     "error: {w}/drafts/v1.docx: is an input; write the output elsewhere so the input is kept\n"),
+])
+def test_an_output_that_would_overwrite_or_mislabel_is_refused_before_any_work(work, case, args, message):
+    before = _fingerprint(work)
+    absolute = [str(work / a) if "/" in a or a.endswith((".docx", ".txt", ".csv")) or a == "round1" else a
+                for a in args]
+    result = _cli(*absolute)
+    assert result.exit_code == 2, result.output
+    assert result.output == message.format(w=work)
+    assert _fingerprint(work) == before  # inputs byte-identical, and no output written
+
+
+def test_the_same_file_under_another_name_is_still_an_input(work):
+    os.symlink(work / "drafts" / "v2.docx", work / "alias.docx")
+    before = _fingerprint(work / "drafts")
+    result = _cli("redline", work / "drafts" / "v1.docx", work / "drafts" / "v2.docx", "-o", work / "alias.docx")
+    assert result.exit_code == 2 and "is an input" in result.output
+    assert _fingerprint(work / "drafts") == before
+
+
+def test_an_output_in_a_read_only_folder_is_refused_before_any_work(work):
+    if os.geteuid() == 0:
+        pytest.skip("root writes in read-only folders")
+    locked = work / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = _cli("redline", work / "drafts" / "v1.docx", work / "drafts" / "v2.docx", "-o", locked / "r.docx")
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 2 and result.output == f"error: {locked / 'r.docx'}: its folder is not writable\n"
+
+
+def test_ctrl_c_exits_130_in_one_line_and_leaves_no_output(work, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "redline", interrupted)
+    out = work / "r.docx"
+    result = _cli("redline", work / "drafts" / "v1.docx", work / "drafts" / "v2.docx", "-o", out)
+    assert result.exit_code == 130
+    assert result.output == "error: interrupted; nothing was written\n"
+    assert not out.exists() and not list(work.glob(".r.docx.tmp-*"))
+
+
+def test_an_error_of_the_environment_is_one_line_not_an_internal_error(work, monkeypatch):
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(work / ".policydiff"))
+
+    monkeypatch.chdir(work)
+    monkeypatch.setattr("policydiff.store.Store.init", refused)
+    result = _cli("init")
+    assert result.exit_code == 2
+    assert result.output == f"error: {work / '.policydiff'}: Permission denied\n"
