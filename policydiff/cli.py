@@ -313,6 +313,9 @@ def _report_import(imported) -> None:
         click.echo(f"warning: {_one_line(w)}", err=True)
     for p in imported.problems:
         click.echo(f"error: {_one_line(p.message)}", err=True)
+    if getattr(imported, "skipped", ()):
+        click.echo(f"skipped {len(imported.skipped)} files written by policydiff (ข้ามไฟล์ที่ policydiff สร้าง "
+                   f"{len(imported.skipped)} ไฟล์): " + ", ".join(_one_line(n) for n in imported.skipped), err=True)
 
 
 @main.command()

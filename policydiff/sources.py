@@ -19,6 +19,7 @@ from .errors import FormError, PolicydiffError
 from .forms.clauseref import path_matches
 from .forms.commentform import read_form
 from .forms.tabular import Warnings
+from .ownfiles import written_by_policydiff
 
 DOCX, FORMS = (".docx",), (".csv", ".xlsx")
 
@@ -36,15 +37,21 @@ class Imported:
     annotations: Tuple[Annotation, ...]
     warnings: Tuple[str, ...]
     problems: Tuple[Problem, ...]
+    skipped: Tuple[str, ...] = ()  # files in the round's folders that policydiff wrote itself
 
 
 def expand(sources: Sequence) -> List[Path]:
-    """Files named, and the .docx/.csv/.xlsx files inside named folders (sorted, no temp files)."""
-    return [p for p, _ in _expand(sources)]
+    """Files named, and the .docx/.csv/.xlsx files inside named folders (sorted, no temp files,
+    none that policydiff wrote itself)."""
+    return [p for p, problem in _expand(sources) if problem != _OURS]
+
+
+_OURS = "written by policydiff"
 
 
 def _expand(sources: Sequence) -> List[Tuple[Path, str]]:
-    """(path, "") for each source file, or (folder, problem) for a folder that holds none."""
+    """(path, "") for each source file, (folder, problem) for a folder that holds none, and
+    (path, _OURS) for a file policydiff wrote (a consolidated copy saved into the round folder)."""
     out: List[Tuple[Path, str]] = []
     for s in sources:
         p = Path(s)
@@ -57,7 +64,7 @@ def _expand(sources: Sequence) -> List[Tuple[Path, str]]:
         except OSError as e:
             out.append((p, f"{p}: is a folder that cannot be read: {e.strerror}"))
             continue
-        out.extend((f, "") for f in found)
+        out.extend((f, _OURS if written_by_policydiff(f) else "") for f in found)
         if not found:
             out.append((p, f"{p}: is a folder with no reviewed copies or comment forms (.docx, .csv, .xlsx) in it"))
     return out
@@ -75,6 +82,8 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
     problems: List[Problem] = []
     index = base_index(base.doc, base.outline)  # the base's clause tree: once, not once per copy
     jobs = _expand(sources)
+    skipped = tuple(path.name for path, problem in jobs if problem == _OURS)
+    jobs = [(path, problem) for path, problem in jobs if problem != _OURS]
     copies = [path for path, problem in jobs if not problem and path.suffix.lower() in DOCX]
     done = dict(zip(copies, _import_copies(base, index, copies, workers)))
     for path, problem in jobs:
@@ -88,7 +97,7 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
         warnings.extend(w if w.startswith(f"{path.name}: ") else f"{path.name}: {w}" for w in warned)
     if round_from or round_to:
         annotations = [replace(a, late=_outside(a.date, round_from, round_to)) for a in annotations]
-    return Imported(tuple(annotations), tuple(warnings), tuple(problems))
+    return Imported(tuple(annotations), tuple(warnings), tuple(problems), skipped)
 
 
 # Reading a reviewed copy is bound by parsing its XML (about 0.1 s for the 8 MB document part of

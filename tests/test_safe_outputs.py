@@ -6,6 +6,7 @@ line with their own exit codes, never an "internal error"."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -101,3 +102,22 @@ def test_an_error_of_the_environment_is_one_line_not_an_internal_error(work, mon
     result = _cli("init")
     assert result.exit_code == 2
     assert result.output == f"error: {work / '.policydiff'}: Permission denied\n"
+
+
+def test_outputs_saved_into_the_round_folder_are_never_read_back_as_divisions(work):
+    def annotations(*extra):
+        result = _cli("comments", work / "drafts" / "v1.docx", work / "round1", "--json", *extra)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["annotations"], result.stderr
+
+    before, _ = annotations()
+    for args in (["merge", work / "drafts" / "v1.docx", work / "round1", "-o", work / "round1" / "consolidated.docx"],
+                 ["merge", work / "drafts" / "v1.docx", work / "round1", "--revised", work / "drafts" / "v2.docx",
+                  "-o", work / "round1" / "committee.docx", "--write-dispositions", work / "round1" / "d.csv"],
+                 ["merge", work / "drafts" / "v1.docx", work / "round1", "--revised", work / "drafts" / "v2.docx",
+                  "-o", work / "m.docx", "--write-dispositions", work / "round1" / "d.xlsx"]):
+        assert _cli(*args).exit_code == 0
+    after, stderr = annotations()
+    assert [a["id"] for a in after] == [a["id"] for a in before]
+    assert ("skipped 4 files written by policydiff (ข้ามไฟล์ที่ policydiff สร้าง 4 ไฟล์): "
+            "committee.docx, consolidated.docx, d.csv, d.xlsx") in stderr

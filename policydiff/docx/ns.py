@@ -20,6 +20,8 @@ nsmap = {
     "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "cp2": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 }
 
 REL_TYPES = {
@@ -39,6 +41,7 @@ REL_TYPES = {
     "footer": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer",
     "image": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image",
     "hyperlink": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+    "custom-properties": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
 }
 
 CONTENT_TYPES = {
@@ -57,6 +60,7 @@ CONTENT_TYPES = {
     "endnotes": "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
     "header": "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
     "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+    "custom-properties": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
 }
 
 

@@ -915,7 +915,36 @@ def write_package(template, redline: Redline, old=None, stories: Optional[list] 
         styles = template.part_by_type(main, "styles")
         if styles in parts:
             parts[styles] = _ensure_comment_styles(parts[styles])
+    _mark(parts)
     return zip_parts(parts, order=list(template.names))
+
+
+_CUSTOM = "docProps/custom.xml"
+_CUSTOM_NS, _VT_NS = nsmap["cp2"], nsmap["vt"]
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def _mark(parts: Dict[str, bytes]) -> None:
+    """Add the custom document property that says policydiff wrote this file (``ownfiles``), so
+    a round folder never reads it back as a division's copy."""
+    from ..ownfiles import MARK_PROPERTY
+
+    if _CUSTOM in parts:
+        root = etree.fromstring(parts[_CUSTOM])
+    else:
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+        parts["_rels/.rels"] = _add_relationship(parts.get("_rels/.rels"), REL_TYPES["custom-properties"],
+                                                 _CUSTOM)
+        parts["[Content_Types].xml"] = _add_override(parts["[Content_Types].xml"], _CUSTOM,
+                                                     CONTENT_TYPES["custom-properties"])
+    props = root.findall(f"{{{_CUSTOM_NS}}}property")
+    if any(p.get("name") == MARK_PROPERTY for p in props):
+        return
+    pids = [int(p.get("pid")) for p in props if (p.get("pid") or "").isdigit()]
+    prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(max(pids + [1]) + 1),
+                            name=MARK_PROPERTY)
+    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = "written by policydiff; not a division's copy"
+    parts[_CUSTOM] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, body: BodyWriter) -> None:
