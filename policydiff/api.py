@@ -176,9 +176,15 @@ def write_redline(red: Redline, template: Version, out, old: Optional[Version] =
     """Write a redline as .docx to ``out`` atomically, with ``template``'s parts (and ``old``'s
     numbering, and what its deleted content needs); return [(story, change counts)] of the
     stories besides the body that changed (notes, headers, footers, text boxes)."""
-    stories: list = []
-    atomic_write(out, write_package(template.package, red, old.package if old is not None else None, stories))
+    data, stories = redline_bytes(red, template, old)
+    atomic_write(out, data)
     return stories
+
+
+def redline_bytes(red: Redline, template: Version, old: Optional[Version] = None) -> tuple:
+    """(the .docx bytes ``write_redline`` writes, its changed stories)."""
+    stories: list = []
+    return write_package(template.package, red, old.package if old is not None else None, stories), stories
 
 
 def clause_changes(old: Version, new: Version) -> List[dict]:

@@ -344,6 +344,11 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     from . import api
 
     rf, rt = _round_days(round_from, round_to)
+    if dispositions_out and revised is None:
+        from .errors import OptionError
+
+        raise OptionError("--write-dispositions needs --revised: the disposition table is part of the committee "
+                          "package (suggestions come from what the revised draft did)")
     date = _iso(date)  # checked before any work, like the outputs
     _check_output(out)
     _check_output(dispositions_out)
@@ -378,11 +383,14 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
                                                progress=_progress("re-anchoring"))
     counts = api.change_counts(b, n)
     red = api.package_blocks(red, b, n, rows, orphans, round_from=rf, round_to=rt, counts=counts)
-    api.write_redline(red, n, out, old=b)
+    outputs = [(out, api.redline_bytes(red, n, old=b)[0])]
     if dispositions_out:
-        from .forms.dispositions import write_dispositions
+        from .forms.dispositions import disposition_bytes
 
-        write_dispositions(dispositions_out, api.disposition_rows(rows))
+        outputs.append((dispositions_out, disposition_bytes(dispositions_out, api.disposition_rows(rows))))
+    from .fsutil import write_together
+
+    write_together(outputs)  # the package and the table both, or neither
     statuses = {}
     for p in placed:
         statuses[p.status] = statuses.get(p.status, 0) + 1

@@ -64,6 +64,21 @@ def _same(a: Path, b) -> bool:
         return False
 
 
+def write_together(outputs) -> None:
+    """Write several files, (path, bytes) each, so that either all are new or none changed: each
+    goes to a temporary file beside its target first, and only when all are written are they
+    renamed into place."""
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        temps = [(path, stack.enter_context(atomic_path(path))) for path, _ in outputs]
+        for (path, tmp), (_, data) in zip(temps, outputs):
+            try:
+                Path(tmp).write_bytes(data)
+            except OSError as exc:
+                raise InputError(path, f"could not be written: {exc.strerror}") from None
+
+
 def atomic_write(path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that the file is either entirely new or untouched."""
     with atomic_output(path) as f:

@@ -40,10 +40,14 @@ def _fingerprint(folder: Path) -> dict:
      "error: {w}/drafts/v2.docx: is an input; write the output elsewhere so the input is kept\n"),
     ("division's copy", ["merge", "drafts/v1.docx", "round1", "-o", "round1/hr.docx"],
      "error: {w}/round1/hr.docx: is an input; write the output elsewhere so the input is kept\n"),
-    ("one name for both", ["merge", "drafts/v1.docx", "round1", "-o", "same.docx", "--write-dispositions",
-                           "same.docx"], "error: {w}/same.docx: must end in .csv or .xlsx (the format is taken from "
-                                         "the name)\n"),
-    ("table format", ["merge", "drafts/v1.docx", "round1", "-o", "out.docx", "--write-dispositions", "d.txt"],
+    ("one name for both", ["merge", "drafts/v1.docx", "round1", "--revised", "drafts/v2.docx", "-o", "same.docx",
+                           "--write-dispositions", "same.docx"],
+     "error: {w}/same.docx: must end in .csv or .xlsx (the format is taken from the name)\n"),
+    ("one table for both", ["merge", "drafts/v1.docx", "round1", "--revised", "drafts/v2.docx", "-o", "same.xlsx",
+                            "--write-dispositions", "same.xlsx"],
+     "error: {w}/same.xlsx: must end in .docx (the format is taken from the name)\n"),
+    ("table format", ["merge", "drafts/v1.docx", "round1", "--revised", "drafts/v2.docx", "-o", "out.docx",
+                      "--write-dispositions", "d.txt"],
      "error: {w}/d.txt: must end in .csv or .xlsx (the format is taken from the name)\n"),
     ("redline format", ["redline", "drafts/v1.docx", "drafts/v2.docx", "-o", "out.txt"],
      "error: {w}/out.txt: must end in .docx (the format is taken from the name)\n"),
@@ -52,7 +56,7 @@ def _fingerprint(folder: Path) -> dict:
 ])
 def test_an_output_that_would_overwrite_or_mislabel_is_refused_before_any_work(work, case, args, message):
     before = _fingerprint(work)
-    absolute = [str(work / a) if "/" in a or a.endswith((".docx", ".txt", ".csv")) or a == "round1" else a
+    absolute = [str(work / a) if "/" in a or a.endswith((".docx", ".txt", ".csv", ".xlsx")) or a == "round1" else a
                 for a in args]
     result = _cli(*absolute)
     assert result.exit_code == 2, result.output
@@ -121,3 +125,29 @@ def test_outputs_saved_into_the_round_folder_are_never_read_back_as_divisions(wo
     assert [a["id"] for a in after] == [a["id"] for a in before]
     assert ("skipped 4 files written by policydiff (ข้ามไฟล์ที่ policydiff สร้าง 4 ไฟล์): "
             "committee.docx, consolidated.docx, d.csv, d.xlsx") in stderr
+
+
+def test_a_table_that_cannot_be_written_leaves_no_package_either(work, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    real = Path.write_bytes
+
+    def write_bytes(self, data):  # the table's temporary file: the disk is full by then
+        if ".d.csv.tmp-" in self.name:
+            full_disk()
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    result = _cli("merge", work / "drafts" / "v1.docx", work / "round1", "--revised", work / "drafts" / "v2.docx",
+                  "-o", work / "c.docx", "--write-dispositions", work / "d.csv")
+    assert result.exit_code == 2 and result.output.endswith("could not be written: No space left on device\n")
+    assert not (work / "c.docx").exists() and not (work / "d.csv").exists()
+    assert not [p for p in work.iterdir() if ".tmp-" in p.name]
+
+
+def test_write_dispositions_without_revised_is_refused_not_ignored(work):
+    result = _cli("merge", work / "drafts" / "v1.docx", work / "round1", "-o", work / "m.docx",
+                  "--write-dispositions", work / "d.csv")
+    assert result.exit_code == 2 and result.output.startswith("error: --write-dispositions needs --revised")
+    assert not (work / "m.docx").exists()

@@ -110,16 +110,20 @@ def write_dispositions(path, rows: Iterable[Disposition], *, title: str = "",
     ``title``, when given, is a line above the header. ``date`` is the workbook's creation
     date (UTC); without it a fixed date is written, so the same rows give the same bytes.
     """
+    atomic_write(path, disposition_bytes(path, rows, title=title, date=date))
+
+
+def disposition_bytes(path, rows: Iterable[Disposition], *, title: str = "",
+                      date: Optional[dt.datetime] = None) -> bytes:
+    """The table as ``write_dispositions`` writes it to ``path`` (its format from the name)."""
     path = Path(path)
     rows = [_checked(r) for r in rows]
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        data = _csv_bytes(rows, title)
-    elif suffix == ".xlsx":
-        data = _xlsx_bytes(rows, title, date or _FIXED_DATE)
-    else:
-        raise FormError(path, f"cannot write a disposition table as '{suffix}'; use .csv or .xlsx")
-    atomic_write(path, data)
+        return _csv_bytes(rows, title)
+    if suffix == ".xlsx":
+        return _xlsx_bytes(rows, title, date or _FIXED_DATE)
+    raise FormError(path, f"cannot write a disposition table as '{suffix}'; use .csv or .xlsx")
 
 
 def _checked(d: Disposition) -> Disposition:
