@@ -6,6 +6,7 @@ Errors become one-line messages and exit codes here and only here.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Optional
 import sys
 
@@ -374,9 +375,11 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     if dispositions_in:
         from .forms.dispositions import read_dispositions
 
-        decided, warned = read_dispositions(dispositions_in)
-        for w in warned:
-            click.echo(f"warning: {dispositions_in}: {w}", err=True)
+        decided, warned = read_dispositions(dispositions_in, strict=True)
+        _check_disposition_ids(dispositions_in, decided, imported.annotations)
+        name = Path(dispositions_in).name
+        for w in warned:  # the reader's warnings name the file already: once is enough
+            click.echo(f"warning: {w if w.startswith(name + ':') else f'{name}: {w}'}", err=True)
         _keep_dispositions(resolved, decided)
     red, rows, placed, orphans = api.committee(b, n, imported, author=author, date=date,
                                                editor_dispositions=decided, round_from=rf, round_to=rt,
@@ -543,6 +546,19 @@ def _sources(base: str, sources, round_from: str, round_to: str):
     for note in resolved.notes:
         click.echo(f"warning: {note}", err=True)
     return resolved
+
+
+def _check_disposition_ids(path, decided, annotations) -> None:
+    """Refuse a disposition table whose ids are not the round's: its results would be lost."""
+    from .errors import FormError
+
+    known = {a.id for a in annotations}
+    stray = [d for d in decided if d.key not in known]
+    if stray:
+        shown = ", ".join(f"no. {d.number} ({d.key or 'no id'})" for d in stray[:10])
+        more = f" and {len(stray) - 10} more" if len(stray) > 10 else ""
+        raise FormError(path, f"{len(stray)} of {len(decided)} rows have an id that is no comment of this round: "
+                              f"{shown}{more}; was the table written for another round?")
 
 
 def _keep_dispositions(resolved, rows) -> None:

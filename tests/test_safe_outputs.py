@@ -151,3 +151,75 @@ def test_write_dispositions_without_revised_is_refused_not_ignored(work):
                   "--write-dispositions", work / "d.csv")
     assert result.exit_code == 2 and result.output.startswith("error: --write-dispositions needs --revised")
     assert not (work / "m.docx").exists()
+
+
+# ---------------------------------------------------------------- the editor's disposition table
+
+def _table(work) -> Path:
+    table = work / "tables" / "d.csv"
+    table.parent.mkdir()
+    result = _cli("merge", work / "drafts" / "v1.docx", work / "round1", "--revised", work / "drafts" / "v2.docx",
+                  "-o", work / "c.docx", "--write-dispositions", table)
+    assert result.exit_code == 0, result.output
+    return table
+
+
+def _edit_table(table: Path, change) -> None:
+    import csv
+
+    rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines()))
+    change(rows)
+    with open(table, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def _merge_with(work, table):
+    return _cli("merge", work / "drafts" / "v1.docx", work / "round1", "--revised", work / "drafts" / "v2.docx",
+                "-o", work / "out.docx", "--dispositions", table)
+
+
+def test_a_table_without_its_id_column_is_refused(work):
+    table = _table(work)
+    _edit_table(table, lambda rows: [row.pop() for row in rows if row])  # the id column is the last
+    result = _merge_with(work, table)
+    assert result.exit_code == 2 and not (work / "out.docx").exists()
+    assert result.output == (f"error: {table}: has no รหัส (id) column: keep the column policydiff wrote, it ties "
+                             "each result to its comment\n")
+
+
+def test_a_table_whose_ids_are_not_the_rounds_is_refused_naming_the_rows(work):
+    table = _table(work)
+
+    def other_round(rows):
+        for row in rows[1:3]:
+            row[-1] = "other.docx#" + row[-1]
+    _edit_table(table, other_round)
+    result = _merge_with(work, table)
+    assert result.exit_code == 2 and not (work / "out.docx").exists()
+    assert result.output.startswith(f"error: {table}: 2 of 34 rows have an id that is no comment of this round: "
+                                    "no. 1 (other.docx#")
+    assert result.output.endswith("was the table written for another round?\n")
+
+
+def test_an_unknown_result_is_refused_naming_row_value_and_the_allowed_ones(work):
+    table = _table(work)
+
+    def misspelt(rows):
+        rows[2][5] = "รับทาบ"
+    _edit_table(table, misspelt)
+    result = _merge_with(work, table)
+    assert result.exit_code == 2 and not (work / "out.docx").exists()
+    assert result.output == (f"error: {table}: row 3: unknown result 'รับทาบ'; use รับ (accepted), รับบางส่วน "
+                             "(partly accepted), ไม่รับ (not accepted) or รับทราบ (noted)\n")
+
+
+def test_a_warning_about_the_table_names_it_once(work):
+    table = _table(work)
+
+    def three_undecided(rows):
+        for row in rows[1:4]:
+            row[5] = ""
+    _edit_table(table, three_undecided)
+    result = _merge_with(work, table)
+    assert result.exit_code == 0, result.output
+    assert "warning: d.csv: 3 of 34 rows have no result yet\n" in result.stderr

@@ -279,19 +279,25 @@ def _deterministic_zip(data: bytes, date: dt.datetime) -> bytes:
 # ---- reading ------------------------------------------------------------------------
 
 
-def read_dispositions(path, expected: Optional[Sequence[Disposition]] = None
+def read_dispositions(path, expected: Optional[Sequence[Disposition]] = None, *, strict: bool = False
                       ) -> Tuple[Tuple[Disposition, ...], Tuple[str, ...]]:
     """Read an edited disposition table; return (rows, warnings).
 
     Without ``expected`` the rows are returned as read. With it, each row is matched to an
     expected disposition by its "id" column, else by its number, and the expected
     disposition is returned (in ``expected`` order) with the file's result and reason.
+    ``strict`` (what ``merge --dispositions`` asks): a table without its id column, or a result
+    that is none of the allowed ones, is an error rather than a warning — the editor's decisions
+    must not be lost quietly.
     """
     path = Path(path)
     warn = Warnings()
     with open_tables(path, warn) as tables:
         header, rows, table = _first_table(path, tables)
-        found = list(_read_rows(path, header.columns, rows, table.is_sheet, warn))
+        if strict and "key" not in header.columns:
+            raise FormError(path, "has no รหัส (id) column: keep the column policydiff wrote, it ties each result "
+                                  "to its comment")
+        found = list(_read_rows(path, header.columns, rows, table.is_sheet, warn, strict))
     if expected is not None:
         out = _match(path.name, found, expected, warn)
     else:
@@ -319,7 +325,7 @@ def _check_columns(path: Path, columns) -> None:
         raise FormError(path, "has neither a รหัส (id) nor a ลำดับ (no.) column")
 
 
-def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Warnings):
+def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Warnings, strict: bool = False):
     name = path.name
     text = (lambda v: cell_text(v)) if is_sheet else (lambda v: _unguard(cell_text(v)))
     count = 0
@@ -342,7 +348,7 @@ def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Warnings):
             clause=text(get.get("clause")),
             kind=_kind(text(get.get("kind"))),
             text=text(get.get("text")),
-            result=_result(name, number, text(get.get("result")), warn),
+            result=_result(path if strict else None, name, number, text(get.get("result")), warn),
             reason=text(get.get("reason")),
             key=key,
         )
@@ -364,10 +370,15 @@ def _kind(text: str) -> str:
     return _kind_of(text) or "comment"
 
 
-def _result(name: str, row: int, text: str, warn: Warnings) -> str:
+def _result(strict_path, name: str, row: int, text: str, warn: Warnings) -> str:
+    """The result a cell says; an unknown one is undecided with a warning, or (``strict_path``
+    given) an error naming the row, the value and the allowed values."""
     if not text:
         return UNDECIDED
     found = _result_of(text)
+    if found is None and strict_path is not None:
+        raise FormError(strict_path, f"row {row}: unknown result '{text}'; use รับ (accepted), รับบางส่วน "
+                                     "(partly accepted), ไม่รับ (not accepted) or รับทราบ (noted)")
     if found is None:
         warn.add(f"{name}: row {row}: unknown result '{text}'; taken as undecided (use รับ, รับบางส่วน, "
                  "ไม่รับ or รับทราบ)", "result", "rows with an unknown result")
