@@ -552,14 +552,14 @@ class Resolved:
 
 
 def resolve_sources(base_arg: str, sources: Sequence[str], *, round_from: str = "", round_to: str = "",
-                    start=None) -> Resolved:
+                    start=None, force: bool = False) -> Resolved:
     """Return the base and annotations for SOURCES, which may be one round name instead of files."""
     found = _round_named(sources, start)
     if found is None:
         from .sources import import_sources
 
         base = resolve_draft(base_arg, start)
-        return Resolved(base, import_sources(base, sources, round_from=round_from, round_to=round_to))
+        return Resolved(base, import_sources(base, sources, round_from=round_from, round_to=round_to, force=force))
     root, name = found
     with Store.open(root, busy_timeout=BUSY_TIMEOUT) as store:
         r = store.get_round(name)

@@ -308,12 +308,14 @@ def _progress(label: str):
     return wrap
 
 
-def _report_import(imported) -> None:
+def _report_import(imported, refuse_drafts: bool = True) -> None:
     # A division's name or comment may hold a line break: one line each, so none can pose as another.
     for w in imported.warnings:
         click.echo(f"warning: {_one_line(w)}", err=True)
     for p in imported.problems:
         click.echo(f"error: {_one_line(p.message)}", err=True)
+    if refuse_drafts and any(getattr(p, "draft", False) for p in imported.problems):
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)  # a new draft given as a division's copy: said above
     if getattr(imported, "skipped", ()):
         click.echo(f"skipped {len(imported.skipped)} files written by policydiff (ข้ามไฟล์ที่ policydiff สร้าง "
                    f"{len(imported.skipped)} ไฟล์): " + ", ".join(_one_line(n) for n in imported.skipped), err=True)
@@ -334,7 +336,9 @@ def _report_import(imported) -> None:
 @click.option("--date", "date", default=None, help=DATE_HELP)
 @click.option("--round-from", default="", help="First day of the comment round (ISO or Thai date).")
 @click.option("--round-to", default="", help="Last day of the comment round (ISO or Thai date).")
-def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to):
+@click.option("--force", is_flag=True,
+              help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
+def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to, force):
     """Merge the divisions' reviewed copies and forms (SOURCES: files or folders, or a round name) onto BASE.docx.
 
     Without --revised: the consolidated copy — BASE with every division's proposals as tracked
@@ -354,7 +358,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     _check_output(out)
     _check_output(dispositions_out)
     _plan([(out, _DOCX), (dispositions_out, _TABLES)], [base, *sources, revised, dispositions_in])
-    resolved = _sources(base, sources, rf, rt)
+    resolved = _sources(base, sources, rf, rt, force)
     b, imported = resolved.base, resolved.imported
     _warn_draft(b)
     rf, rt = rf or resolved.round_from, rt or resolved.round_to
@@ -371,6 +375,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
         return
     n = _draft(revised)
     _warn_draft(n)
+    _warn_if_older(b, n)
     decided = resolved.dispositions
     if dispositions_in:
         from .forms.dispositions import read_dispositions
@@ -400,6 +405,24 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     click.echo(f"wrote {out}: {counts['edited']} clauses edited, {counts['inserted']} added, {counts['deleted']} "
                f"deleted, {counts['moved']} moved; {len(imported.annotations)} annotations ("
                + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + f"); {len(orphans)} orphan comments")
+
+
+def _warn_if_older(base, revised) -> None:
+    """Warn when the revised draft is dated before the base (BASE and --revised swapped?)."""
+    from .thaidate import parse_date
+
+    def day(version):
+        for value in (version.doc.meta.modified, version.doc.meta.created):
+            try:
+                return parse_date(value) if value else None
+            except ValueError:
+                continue
+        return None
+
+    old, new = day(base), day(revised)
+    if old and new and new < old:
+        click.echo(f"warning: the revised draft {revised.path} ({new}) is older than the base {base.path} ({old}); "
+                   "are BASE and --revised swapped?", err=True)
 
 
 def _n_sources(imported) -> int:
@@ -464,12 +487,14 @@ def _group_json(g) -> dict:
 @click.option("--round-from", default="", help="First day of the round: earlier comments are flagged late.")
 @click.option("--round-to", default="", help="Last day of the round: later comments are flagged late.")
 @click.option("--json", "as_json", is_flag=True, help="Print annotations, conflicts, duplicates and orphans as JSON.")
-def comments(base, sources, against, round_from, round_to, as_json):
+@click.option("--force", is_flag=True,
+              help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
+def comments(base, sources, against, round_from, round_to, as_json, force):
     """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders, or a round)."""
     from . import api
     from .core.annotations import conflicts, duplicates
 
-    resolved = _sources(base, sources, *_round_days(round_from, round_to))
+    resolved = _sources(base, sources, *_round_days(round_from, round_to), force=force)
     b, imported = resolved.base, resolved.imported
     _warn_draft(b)
     _report_import(imported)
@@ -535,11 +560,11 @@ def _drafts(old: str, new: str):
     return resolve_drafts(old, new)
 
 
-def _sources(base: str, sources, round_from: str, round_to: str):
+def _sources(base: str, sources, round_from: str, round_to: str, force: bool = False):
     """BASE and SOURCES resolved: files, or one round name whose stored annotations are used."""
     from .archive import resolve_sources
 
-    resolved = resolve_sources(base, sources, round_from=round_from, round_to=round_to)
+    resolved = resolve_sources(base, sources, round_from=round_from, round_to=round_to, force=force)
     if resolved.round_name:
         click.echo(f'using round "{resolved.round_name}" from the archive: {len(resolved.imported.annotations)} '
                    f"annotations on {resolved.base.path}", err=True)
@@ -697,7 +722,7 @@ def round_add(name, sources, date_from, date_to, base):
 
     with _store() as store:
         done = add_round(store, name, date_from, date_to, sources, base=base, added_at=_now())
-    _report_import(done.imported)
+    _report_import(done.imported, refuse_drafts=False)  # recorded already: the problems are in its report
     r, anns = done.round, done.imported.annotations
     proposals = sum(1 for a in anns if a.kind == "proposal")
     click.echo(f'recorded round "{r.name}" on "{r.base_label}": {len(r.sources)} files, {len(anns) - proposals} '

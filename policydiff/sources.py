@@ -26,10 +26,21 @@ DOCX, FORMS = (".docx",), (".csv", ".xlsx")
 
 @dataclass(frozen=True)
 class Problem:
-    """A source that could not be used at all (its error), kept so the round reports it."""
+    """A source that could not be used at all (its error), kept so the round reports it.
+    ``draft``: it looks like a new draft rather than a division's copy (see ``import_one``)."""
 
     source: str
     message: str
+    draft: bool = False
+
+
+# A reviewed copy with neither comments nor tracked changes that differs from the base in this
+# many places looks like a new draft given as a source (``merge v1 v2`` for ``--revised v2``).
+DRAFT_LIKE_EDITS = 5
+
+
+class LooksLikeADraft(PolicydiffError):
+    """A source that is a new version of the draft, not a division's reviewed copy."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ def _expand(sources: Sequence) -> List[Tuple[Path, str]]:
 
 
 def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: str = "",
-                   workers: Optional[int] = None) -> Imported:
+                   workers: Optional[int] = None, force: bool = False) -> Imported:
     """Annotations from every source; a source that fails is a Problem, not the end of the round.
 
     ``workers``: processes reading the reviewed copies (default: one per core when the copies
@@ -85,11 +96,11 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
     skipped = tuple(path.name for path, problem in jobs if problem == _OURS)
     jobs = [(path, problem) for path, problem in jobs if problem != _OURS]
     copies = [path for path, problem in jobs if not problem and path.suffix.lower() in DOCX]
-    done = dict(zip(copies, _import_copies(base, index, copies, workers)))
+    done = dict(zip(copies, _import_copies(base, index, copies, workers, force)))
     for path, problem in jobs:
-        outcome = ("problem", problem) if problem else done.get(path) or _import_guarded(base, index, path)
-        if outcome[0] == "problem":
-            problems.append(Problem(path.name, outcome[1]))
+        outcome = ("problem", problem) if problem else done.get(path) or _import_guarded(base, index, path, force)
+        if outcome[0] in ("problem", "draft"):
+            problems.append(Problem(path.name, outcome[1], draft=outcome[0] == "draft"))
             continue
         _, got, warned = outcome
         annotations.extend(got)
@@ -107,28 +118,31 @@ PARALLEL_MIN_BYTES = 1_000_000
 _JOB: Optional[tuple] = None  # (base, index) for the forked workers, which inherit it
 
 
-def _import_guarded(base, index, path: Path) -> tuple:
-    """("ok", annotations, warnings) from one source, or ("problem", message)."""
+def _import_guarded(base, index, path: Path, force: bool = False) -> tuple:
+    """("ok", annotations, warnings) from one source, or ("problem", message) / ("draft", message)."""
     try:
-        got, warned = import_one(base, path, index)
+        got, warned = import_one(base, path, index, force)
+    except LooksLikeADraft as e:
+        return ("draft", str(e))
     except PolicydiffError as e:
         return ("problem", str(e))
     return ("ok", tuple(got), tuple(warned))
 
 
 def _import_in_worker(path: Path) -> tuple:
-    return _import_guarded(*_JOB, path)
+    base, index, force = _JOB
+    return _import_guarded(base, index, path, force)
 
 
-def _import_copies(base, index, paths: List[Path], workers: Optional[int]) -> List[tuple]:
+def _import_copies(base, index, paths: List[Path], workers: Optional[int], force: bool = False) -> List[tuple]:
     """The outcome of each reviewed copy, read here or in forked worker processes."""
     global _JOB
     if workers is None:
         large = sum(_size(p) for p in paths) >= PARALLEL_MIN_BYTES
         workers = min(os.cpu_count() or 1, len(paths)) if large else 1
     if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_import_guarded(base, index, p) for p in paths]
-    _JOB = (base, index)
+        return [_import_guarded(base, index, p, force) for p in paths]
+    _JOB = (base, index, force)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_import_in_worker, paths))
@@ -148,14 +162,23 @@ def _outside(date: str, start: str, end: str) -> bool:
     return bool(day) and ((start and day < start[:10]) or (end and day > end[:10]))
 
 
-def import_one(base, path: Path, index=None):
-    """(annotations, warnings) from one reviewed copy or form (``index``: ``base_index(base.doc)``)."""
+def import_one(base, path: Path, index=None, force: bool = False):
+    """(annotations, warnings) from one reviewed copy or form (``index``: ``base_index(base.doc)``).
+
+    A copy with no comment and no tracked change that differs from the base in many places is
+    refused (LooksLikeADraft) unless ``force``: it is a revised draft given as a source.
+    """
     suffix = path.suffix.lower()
     if suffix in FORMS:
         return _from_form(base, path)
     pkg = open_package(path)
     copy = read_package(pkg, view="all")
     result = from_review_copy(base.doc, copy, source=path.name, index=index)
+    edits = len(result.annotations)
+    if not force and not copy.comments and not copy.has_changes and edits >= DRAFT_LIKE_EDITS:
+        raise LooksLikeADraft(f"{path}: looks like a new draft, not a division's reviewed copy: no comment, no "
+                              f"tracked change, and {edits} places differ from the base; did you mean --revised? "
+                              "(--force reads it as a division's copy)")
     return result.annotations, copy.warnings + result.warnings  # the copy's include the package's
 
 

@@ -223,3 +223,28 @@ def test_a_warning_about_the_table_names_it_once(work):
     result = _merge_with(work, table)
     assert result.exit_code == 0, result.output
     assert "warning: d.csv: 3 of 34 rows have no result yet\n" in result.stderr
+
+
+# ---------------------------------------------------------------- likely mistakes
+
+def test_a_new_draft_given_as_a_source_is_caught_and_force_goes_on(work):
+    args = ["merge", work / "drafts" / "v1.docx", work / "drafts" / "v2.docx", "-o", work / "m.docx"]
+    result = _cli(*args)  # --revised forgotten: v2 would be read as a division called "v2.docx"
+    assert result.exit_code == 2 and not (work / "m.docx").exists()
+    assert result.stderr.startswith(f"error: {work / 'drafts' / 'v2.docx'}: looks like a new draft, not a division's "
+                                    "reviewed copy: no comment, no tracked change, and ")
+    assert result.stderr.endswith("did you mean --revised? (--force reads it as a division's copy)\n")
+    forced = _cli(*args, "--force")
+    assert forced.exit_code == 0 and (work / "m.docx").exists()
+
+
+def test_a_round_folder_of_reviewed_copies_is_not_taken_for_drafts(work):
+    result = _cli("comments", work / "drafts" / "v1.docx", work / "round1", "--json")
+    assert result.exit_code == 0 and "looks like a new draft" not in result.stderr
+
+
+def test_swapped_drafts_are_warned_about(work):
+    result = _cli("merge", work / "drafts" / "v2.docx", work / "round1", "--revised", work / "drafts" / "v1.docx",
+                  "-o", work / "c.docx")
+    assert (f"warning: the revised draft {work / 'drafts' / 'v1.docx'} (2009-06-26) is older than the base "
+            f"{work / 'drafts' / 'v2.docx'} (2009-07-21); are BASE and --revised swapped?\n") in result.stderr
