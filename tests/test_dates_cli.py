@@ -88,3 +88,26 @@ def test_an_archived_version_dated_with_a_be_year_is_logged_in_that_year(repo_ro
     refused = _cli("round", "add", "r1", "--from", "2552-07-14", "--to", "2552-06-30", repo_root / "comments" / "round1")
     assert refused.exit_code == 2 and refused.output == ('error: round "r1": it ends (2009-06-30) before it starts '
                                                          '(2009-07-14)\n')
+
+
+@pytest.mark.parametrize("typed", ["2009-07-21", "2552-07-21", "๒๑ ก.ค. ๒๕๕๒", "2009-07-21T10:30:00+07:00"])
+def test_every_output_with_every_date_form_passes_openxml_audit(repo_root, tmp_path, typed):
+    import shutil
+    import subprocess
+
+    audit = shutil.which("openxml-audit")
+    assert audit, "openxml-audit is a test dependency (setup.cfg [test])"
+    drafts, round1 = repo_root / "drafts", repo_root / "comments" / "round1"
+    outputs = {
+        "redline": ["redline", drafts / "v1.docx", drafts / "v2.docx", "--date", typed],
+        "committee": ["merge", drafts / "v1.docx", round1, "--revised", drafts / "v2.docx", "--date", typed,
+                      "--round-from", typed, "--round-to", "2552-08-31"],
+        "consolidated": ["merge", drafts / "v1.docx", round1, "--round-from", "2009-06-30", "--round-to", typed],
+    }
+    for name, args in outputs.items():
+        out = tmp_path / f"{name}.docx"
+        result = _cli(*args, "-o", out)
+        assert result.exit_code == 0, (name, result.output)
+        report = subprocess.run([audit, str(out)], capture_output=True, text=True).stdout
+        assert "Errors: 0" in report, (name, report)
+        assert all(DATETIME.match(d) for d in _dates(out)), name
