@@ -63,26 +63,26 @@ TARGETS = {"redline_s": 1.0, "redline_rss_mb": 250, "merge_s": 3.0, "growth": 12
 
 
 def op_outline(d: Path, out: Path) -> dict:
-    from policydiff import api
+    from policydiff.workflows.drafts import load
 
-    v = api.load(d / "base.docx")
-    return {"clauses": len(v.clauses)}
+    return {"clauses": len(load(d / "base.docx").clauses)}
 
 
 def op_redline(d: Path, out: Path) -> dict:
-    from policydiff import api
+    from policydiff.workflows.compare import redline, write_redline
+    from policydiff.workflows.drafts import load
 
-    a, b = api.load_pair(d / "base.docx", d / "edited.docx")  # as the CLI reads two files
-    red = api.redline(a, b, author=AUTHOR, date=DATE)
-    api.write_redline(red, b, out / "redline.docx", old=a)
+    a, b = load(d / "base.docx"), load(d / "edited.docx")
+    red = redline(a, b, author=AUTHOR, date=DATE)
+    write_redline(red, b, out / "redline.docx", old=a)
     return {"blocks": len(red.blocks)}
 
 
 def _imported(d: Path):
-    from policydiff import api
-    from policydiff.sources import import_sources
+    from policydiff.workflows.drafts import load
+    from policydiff.workflows.sources import import_sources
 
-    base = api.load(d / "base.docx")
+    base = load(d / "base.docx")
     return base, import_sources(base, [d / "reviews"])
 
 
@@ -95,35 +95,36 @@ def op_comments(d: Path, out: Path) -> dict:
 
 
 def op_merge(d: Path, out: Path) -> dict:
-    from policydiff import api
+    from policydiff.workflows.compare import write_redline
+    from policydiff.workflows.merge import consolidate
 
     base, imported = _imported(d)
-    red, info = api.consolidate(base, imported)
-    api.write_redline(red, base, out / "merged.docx")
-    return {"annotations": len(imported.annotations), "edits": info["edits"], "comments": info["comments"],
-            "orphans": len(info["orphans"])}
+    done = consolidate(base, imported)
+    write_redline(done.redline, base, out / "merged.docx")
+    return {"annotations": len(imported.annotations), "edits": done.edits, "comments": done.comments,
+            "orphans": len(done.orphans)}
 
 
 def op_committee(d: Path, out: Path) -> dict:
-    from policydiff import api
+    from policydiff.workflows.compare import clause_counts, write_redline
+    from policydiff.workflows.drafts import load
+    from policydiff.workflows.merge import committee
+    from policydiff.workflows.pages import package_blocks
 
     base, imported = _imported(d)
-    new = api.load(d / "edited.docx")
-    red, rows, placed, orphans = api.committee(base, new, imported, author=AUTHOR, date=DATE)
-    counts = api.change_counts(base, new)
-    red = api.package_blocks(red, base, new, rows, orphans, round_from="", round_to="", counts=counts)
-    api.write_redline(red, new, out / "committee.docx", old=base)
-    return {"rows": len(rows), "orphans": len(orphans)}
+    new = load(d / "edited.docx")
+    review = committee(base, new, imported, author=AUTHOR, date=DATE)
+    red = package_blocks(review, base, new, round_from="", round_to="", counts=clause_counts(base, new))
+    write_redline(red, new, out / "committee.docx", old=base)
+    return {"rows": len(review.rows), "orphans": len(review.orphans)}
 
 
 def child(op: str, d: Path, out: Path, profile: Optional[Path]) -> None:
     """Run one operation in this (fresh) process and print its timing as JSON."""
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
-    import policydiff.api  # noqa: F401  (imports are the process's cost, not the operation's)
-    from policydiff.docx.package import tune_allocator
-
-    tune_allocator()  # as the CLI does at start
-    import policydiff.sources  # noqa: F401
+    import policydiff.workflows.merge  # noqa: F401  (imports are the process's cost, not the operation's)
+    import policydiff.workflows.pages  # noqa: F401
+    import policydiff.workflows.sources  # noqa: F401,F811
 
     fn = globals()[f"op_{op}"]
     out.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ Errors become one-line messages and exit codes here and only here.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Optional
 import sys
@@ -98,9 +99,6 @@ def _check_output(path) -> None:
 @click.version_option(__version__, prog_name="policydiff")
 def main():
     """policydiff: Thai policy drafts as clauses; redlines, division comments, merge, archive."""
-    from .docx.package import tune_allocator
-
-    tune_allocator()
 
 
 def _emit_json(data) -> None:
@@ -159,7 +157,7 @@ DATE_HELP = "Revision date (ISO 8601). Default: the new file's modified date, el
 @click.option("--no-moves", is_flag=True, help="Write moved clauses as a deletion and an insertion.")
 def redline(old, new, out, author, date, no_moves):
     """Write NEW.docx with native tracked changes against OLD.docx (files, or version labels in the archive)."""
-    from . import api
+    from .workflows.compare import redline as redline_of, write_redline
 
     _check_output(out)
     date = _iso(date)
@@ -167,8 +165,8 @@ def redline(old, new, out, author, date, no_moves):
     a, b = _drafts(old, new)
     _warn_draft(a)
     _warn_draft(b)
-    red = api.redline(a, b, author=author, date=date, moves=not no_moves)
-    stories = api.write_redline(red, b, out, old=a)
+    red = redline_of(a, b, author=author, date=date, moves=not no_moves)
+    stories = write_redline(red, b, out, old=a)
     counts = change_counts(red.blocks)
     click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
                f"{counts['fmt']} formatting changes")
@@ -209,13 +207,13 @@ _STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "u
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clause changes.")
 def diff(old, new, as_json):
     """Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version labels)."""
-    from . import api
+    from .workflows.compare import clause_changes, story_changes
 
     a, b = _drafts(old, new)
     _warn_draft(a)
     _warn_draft(b)
-    changes = [c for c in api.clause_changes(a, b) if c["status"] != "unchanged" or c["renumbered"]]
-    changes += api.story_changes(a, b)
+    changes = [c for c in clause_changes(a, b) if c["status"] != "unchanged" or c["renumbered"]]
+    changes += story_changes(a, b)
     if as_json:
         _emit_json(changes)
         return
@@ -346,8 +344,6 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     package — a cover page, the redline BASE → NEW with the comments re-anchored on NEW, and the
     disposition table.
     """
-    from . import api
-
     rf, rt = _round_days(round_from, round_to)
     if dispositions_out and revised is None:
         from .errors import OptionError
@@ -359,52 +355,70 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     _check_output(dispositions_out)
     _plan([(out, _DOCX), (dispositions_out, _TABLES)], [base, *sources, revised, dispositions_in])
     resolved = _sources(base, sources, rf, rt, force)
-    b, imported = resolved.base, resolved.imported
-    _warn_draft(b)
-    rf, rt = rf or resolved.round_from, rt or resolved.round_to
-    _report_import(imported)
-    if not imported.annotations and imported.problems:
+    _warn_draft(resolved.base)
+    _report_import(resolved.imported)
+    if not resolved.imported.annotations and resolved.imported.problems:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)  # each unusable source has had its one line
     if revised is None:
-        red, info = api.consolidate(b, imported, progress=_progress("placing"))
-        api.write_redline(red, b, out)
-        click.echo(f"wrote {out}: {len(imported.annotations)} annotations from {_n_sources(imported)} divisions; "
-                   f"{info['edits']} proposals as tracked changes, {info['comments']} comments; "
-                   f"{len(info['conflicts'])} conflicts, {len(info['duplicates'])} duplicates, "
-                   f"{len(info['orphans'])} orphans, {len(imported.problems)} unusable sources")
+        _consolidated_copy(resolved, out)
         return
-    n = _draft(revised)
+    decided = _editor_dispositions(resolved, dispositions_in)
+    _committee_package(resolved, _draft(revised), out, dispositions_out, decided, author=author, date=date,
+                       round_days=(rf or resolved.round_from, rt or resolved.round_to))
+
+
+def _consolidated_copy(resolved, out: str) -> None:
+    from .workflows.compare import write_redline
+    from .workflows.merge import consolidate
+
+    b, imported = resolved.base, resolved.imported
+    done = consolidate(b, imported, progress=_progress("placing"))
+    write_redline(done.redline, b, out)
+    click.echo(f"wrote {out}: {len(imported.annotations)} annotations from {_n_sources(imported)} divisions; "
+               f"{done.edits} proposals as tracked changes, {done.comments} comments; "
+               f"{len(done.conflicts)} conflicts, {len(done.duplicates)} duplicates, "
+               f"{len(done.orphans)} orphans, {len(imported.problems)} unusable sources")
+
+
+def _editor_dispositions(resolved, dispositions_in):
+    """The editor's dispositions: from --dispositions (checked against the round), else those
+    the archive keeps for the round."""
+    if not dispositions_in:
+        return resolved.dispositions
+    from .forms.dispositions import read_dispositions
+
+    decided, warned = read_dispositions(dispositions_in, strict=True)
+    _check_disposition_ids(dispositions_in, decided, resolved.imported.annotations)
+    name = Path(dispositions_in).name
+    for w in warned:  # the reader's warnings name the file already: once is enough
+        click.echo(f"warning: {w if w.startswith(name + ':') else f'{name}: {w}'}", err=True)
+    _keep_dispositions(resolved, decided)
+    return decided
+
+
+def _committee_package(resolved, n, out, dispositions_out, decided, *, author, date, round_days) -> None:
+    from .fsutil import write_together
+    from .workflows.compare import clause_counts, redline_bytes
+    from .workflows.merge import committee
+    from .workflows.pages import disposition_rows, package_blocks
+
+    b, imported = resolved.base, resolved.imported
     _warn_draft(n)
     _warn_if_older(b, n)
-    decided = resolved.dispositions
-    if dispositions_in:
-        from .forms.dispositions import read_dispositions
-
-        decided, warned = read_dispositions(dispositions_in, strict=True)
-        _check_disposition_ids(dispositions_in, decided, imported.annotations)
-        name = Path(dispositions_in).name
-        for w in warned:  # the reader's warnings name the file already: once is enough
-            click.echo(f"warning: {w if w.startswith(name + ':') else f'{name}: {w}'}", err=True)
-        _keep_dispositions(resolved, decided)
-    red, rows, placed, orphans = api.committee(b, n, imported, author=author, date=date,
-                                               editor_dispositions=decided, round_from=rf, round_to=rt,
-                                               progress=_progress("re-anchoring"))
-    counts = api.change_counts(b, n)
-    red = api.package_blocks(red, b, n, rows, orphans, round_from=rf, round_to=rt, counts=counts)
-    outputs = [(out, api.redline_bytes(red, n, old=b)[0])]
+    review = committee(b, n, imported, author=author, date=date, editor_dispositions=decided,
+                       progress=_progress("re-anchoring"))
+    counts = clause_counts(b, n)
+    red = package_blocks(review, b, n, round_from=round_days[0], round_to=round_days[1], counts=counts)
+    outputs = [(out, redline_bytes(red, n, old=b)[0])]
     if dispositions_out:
         from .forms.dispositions import disposition_bytes
 
-        outputs.append((dispositions_out, disposition_bytes(dispositions_out, api.disposition_rows(rows))))
-    from .fsutil import write_together
-
+        outputs.append((dispositions_out, disposition_bytes(dispositions_out, disposition_rows(review.rows))))
     write_together(outputs)  # the package and the table both, or neither
-    statuses = {}
-    for p in placed:
-        statuses[p.status] = statuses.get(p.status, 0) + 1
+    statuses = Counter(p.status for p in review.placed)
     click.echo(f"wrote {out}: {counts['edited']} clauses edited, {counts['inserted']} added, {counts['deleted']} "
                f"deleted, {counts['moved']} moved; {len(imported.annotations)} annotations ("
-               + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + f"); {len(orphans)} orphan comments")
+               + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + f"); {len(review.orphans)} orphan comments")
 
 
 def _warn_if_older(base, revised) -> None:
@@ -491,8 +505,8 @@ def _group_json(g) -> dict:
               help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
 def comments(base, sources, against, round_from, round_to, as_json, force):
     """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders, or a round)."""
-    from . import api
     from .core.annotations import conflicts, duplicates
+    from .workflows.merge import reanchored
 
     resolved = _sources(base, sources, *_round_days(round_from, round_to), force=force)
     b, imported = resolved.base, resolved.imported
@@ -501,7 +515,7 @@ def comments(base, sources, against, round_from, round_to, as_json, force):
     later = _draft(against) if against else None
     if later is not None:
         _warn_draft(later)
-    placed = api.reanchored(b, later, imported.annotations) if later is not None else {}
+    placed = reanchored(b, later, imported.annotations) if later is not None else {}
     texts = {c.path: c.text for c in b.clauses}
     rows = [_annotation_json(a, placed.get(a.id), texts) for a in imported.annotations]
     groups_c, groups_d = conflicts(imported.annotations), duplicates(imported.annotations)
@@ -548,21 +562,21 @@ def _now() -> str:
 
 def _draft(arg: str):
     """The draft a positional names: an existing file, else a version label in the archive."""
-    from .archive import resolve_draft
+    from .workflows.archive import resolve_draft
 
     return resolve_draft(arg)
 
 
 def _drafts(old: str, new: str):
     """The two drafts a comparison names (files read side by side when large)."""
-    from .archive import resolve_drafts
+    from .workflows.archive import resolve_drafts
 
     return resolve_drafts(old, new)
 
 
 def _sources(base: str, sources, round_from: str, round_to: str, force: bool = False):
     """BASE and SOURCES resolved: files, or one round name whose stored annotations are used."""
-    from .archive import resolve_sources
+    from .workflows.archive import resolve_sources
 
     resolved = resolve_sources(base, sources, round_from=round_from, round_to=round_to, force=force)
     if resolved.round_name:
@@ -590,7 +604,7 @@ def _keep_dispositions(resolved, rows) -> None:
     """Store the editor's dispositions with the round, when a round was named."""
     if not resolved.round_name:
         return
-    from .archive import store_dispositions
+    from .workflows.archive import store_dispositions
 
     kept, created = store_dispositions(resolved.root, resolved.round_name, rows, added_at=_now())
     state = "stored as revision" if created else "unchanged since revision"
@@ -598,7 +612,7 @@ def _keep_dispositions(resolved, rows) -> None:
 
 
 def _store():
-    from .archive import open_archive
+    from .workflows.archive import open_archive
 
     return open_archive()
 
@@ -622,7 +636,7 @@ def init(folder):
 @click.option("--note", default="", help="A line saying what this version is.")
 def add(draft, label, date, note):
     """Add DRAFT.docx to the archive as a new version (the same file twice changes nothing)."""
-    from .archive import add_file
+    from .workflows.archive import add_file
     from .thaidate import to_be_long
 
     with _store() as store:
@@ -642,7 +656,7 @@ def add(draft, label, date, note):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of versions, oldest first.")
 def log(as_json):
     """List the archived versions, oldest first: seq, label, date (B.E.), sha256, clauses, note."""
-    from .archive import log_entries
+    from .workflows.archive import log_entries
 
     with _store() as store:
         rows = log_entries(store)
@@ -662,7 +676,7 @@ def log(as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clauses in document order.")
 def show(version, as_json):
     """Show the clause tree of an archived VERSION (a label or a seq number), like `outline`."""
-    from .archive import version_clauses
+    from .workflows.archive import version_clauses
 
     with _store() as store:
         clauses = version_clauses(store, store.get_version(version))
@@ -680,7 +694,7 @@ def show(version, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one entry per clause.")
 def blame(version, clause, as_json):
     """For each clause of VERSION: the version that introduced its wording, and whose proposal it was."""
-    from .archive import blame as blame_rows
+    from .workflows.archive import blame as blame_rows
 
     with _store() as store:
         rows = blame_rows(store, version, clause=clause)
@@ -718,7 +732,7 @@ def round_group():
               help="The version commented on (label or seq). Default: the latest dated before the round ends.")
 def round_add(name, sources, date_from, date_to, base):
     """Record round NAME: its SOURCES (reviewed copies, forms, folders) and their annotations."""
-    from .archive import add_round
+    from .workflows.archive import add_round
 
     with _store() as store:
         done = add_round(store, name, date_from, date_to, sources, base=base, added_at=_now())
@@ -733,7 +747,7 @@ def round_add(name, sources, date_from, date_to, base):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rounds.")
 def round_list(as_json):
     """List the recorded comment rounds."""
-    from .archive import round_json
+    from .workflows.archive import round_json
 
     with _store() as store:
         rows = [round_json(store, r) for r in store.list_rounds()]

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from policydiff import archive
+from policydiff.workflows import archive
 from policydiff.cli import main
 from policydiff.store import ARCHIVE_DIRNAME, ARCHIVE_FILENAME, BUSY_MESSAGE, Store
 from tests.docxgen import docx_bytes
@@ -241,10 +241,10 @@ def test_blame_from_cached_alignments_equals_blame_computed_afresh(workdir):
 
 
 def test_the_stored_outline_rebuilds_every_clause_exactly(workdir):
-    from policydiff import api
+    from policydiff.workflows import drafts
 
     for label in ("v1", "v2", "v3", "v4"):
-        clauses = api.load(workdir / "drafts" / f"{label}.docx").clauses
+        clauses = drafts.load(workdir / "drafts" / f"{label}.docx").clauses
         assert archive.outline_from_json(archive.outline_to_json(clauses)) == clauses
         with Store.open(workdir) as store:
             assert archive.version_clauses(store, store.get_version(label)) == clauses

@@ -16,11 +16,11 @@ import regex
 from lxml import etree
 from openxml_audit import OpenXmlValidator
 
-from policydiff import api
+from policydiff.workflows import compare, drafts
 from policydiff.core.structure import outline
 from policydiff.docx.ns import nsmap, qn
 from policydiff.docx.reader import read_docx
-from policydiff.sources import import_sources
+from policydiff.workflows.sources import import_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAUSES = 30
@@ -129,15 +129,15 @@ def test_replaced_words_share_no_two_adjacent_letters():
 
 def test_the_redline_of_the_pair_is_exact_under_our_reader(made, tmp_path):
     a, _, _ = made
-    old, new = api.load(a / "base.docx"), api.load(a / "edited.docx")
-    api.write_redline(api.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
+    old, new = drafts.load(a / "base.docx"), drafts.load(a / "edited.docx")
+    compare.write_redline(compare.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
     assert shown(tmp_path / "red.docx", "accept") == shown(a / "edited.docx")
     assert shown(tmp_path / "red.docx", "reject") == shown(a / "base.docx")
 
 
 def test_every_comment_and_proposal_of_the_reviewed_copies_is_imported_and_anchored(made):
     a, _, truth = made
-    base = api.load(a / "base.docx")
+    base = drafts.load(a / "base.docx")
     imported = import_sources(base, [a / "reviews"])
     assert not imported.problems
     assert len(imported.annotations) == truth["reviews"]["annotations"]
@@ -206,8 +206,8 @@ def _paragraph_xml(path):
 def test_wordlike_keeps_every_paragraph_text_in_every_view(word):
     for key, (clean, wordlike) in word.items():
         for view in ("accept", "reject", "all"):
-            want = [(p.label, p.text) for p in api.load(clean, view=view).doc.paragraphs()]
-            assert [(p.label, p.text) for p in api.load(wordlike, view=view).doc.paragraphs()] == want, (key, view)
+            want = [(p.label, p.text) for p in drafts.load(clean, view=view).doc.paragraphs()]
+            assert [(p.label, p.text) for p in drafts.load(wordlike, view=view).doc.paragraphs()] == want, (key, view)
 
 
 def test_wordlike_cuts_paragraphs_into_several_runs_with_thai_properties(word):
@@ -276,8 +276,8 @@ def test_word_like_drafts_pass_the_schema_check(word, key):
 
 def test_the_redline_of_the_word_like_pair_is_exact(word, tmp_path):
     (clean_base, base), (clean_edited, edited) = word["base"], word["edited"]
-    old, new = api.load(base), api.load(edited)
-    api.write_redline(api.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
+    old, new = drafts.load(base), drafts.load(edited)
+    compare.write_redline(compare.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
     assert shown(tmp_path / "red.docx", "accept") == shown(edited) == shown(clean_edited)
     assert shown(tmp_path / "red.docx", "reject") == shown(base) == shown(clean_base)
 
@@ -304,8 +304,8 @@ def test_the_real_flavour_has_what_a_ministry_draft_has_and_redlines_exactly(tmp
     assert base.read("word/media/image1.png") != edited.read("word/media/image1.png")  # the emblem replaced
     assert base.read("word/footer1.xml") != edited.read("word/footer1.xml")
     assert truth["runs_per_paragraph"] > 2  # Word-like too
-    old, new = api.load(out / "base.docx"), api.load(out / "edited.docx")
-    stories = api.write_redline(api.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
+    old, new = drafts.load(out / "base.docx"), drafts.load(out / "edited.docx")
+    stories = compare.write_redline(compare.redline(old, new, date="2024-04-10T10:30:00Z"), new, tmp_path / "red.docx", old=old)
     assert shown(tmp_path / "red.docx", "accept") == shown(out / "edited.docx")
     assert shown(tmp_path / "red.docx", "reject") == shown(out / "base.docx")
     names = [name for name, _ in stories]

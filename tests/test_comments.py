@@ -5,10 +5,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from policydiff import api
+from policydiff.workflows import drafts, merge
 from policydiff.cli import main
 from policydiff.core.labels import to_thai
-from policydiff.sources import import_sources
+from policydiff.workflows.sources import import_sources
 
 ROUND = ("--round-from", "2009-06-30", "--round-to", "2009-07-14")
 
@@ -122,7 +122,7 @@ def test_reanchoring_cases_on_constructed_versions(tmp_path):
            "ข้อ ๕ ให้มีคณะทำงานกำกับดูแลองค์การที่ดีประกอบด้วยผู้แทนทุกหน่วยงาน"]
     write_docx(tmp_path / "base.docx", base)
     write_docx(tmp_path / "new.docx", new)
-    b, n = api.load(tmp_path / "base.docx"), api.load(tmp_path / "new.docx")
+    b, n = drafts.load(tmp_path / "base.docx"), drafts.load(tmp_path / "new.docx")
     from policydiff.core.anchors import anchor_quote
     from policydiff.core.annotations import COMMENT, Annotation
 
@@ -135,7 +135,7 @@ def test_reanchoring_cases_on_constructed_versions(tmp_path):
              "คณะทำงานกำกับดูแล": ann("ข้อ ๓", "คณะทำงานกำกับดูแล"),           # moved and renumbered
              "รายงานผลการดำเนินงานทุกสามเดือน": ann("ข้อ ๒", "รายงานผลการดำเนินงานทุกสามเดือน"),  # one word changed
              "แผนปฏิบัติราชการประจำปี": ann("ข้อ ๑", "แผนปฏิบัติราชการประจำปี")}
-    landed = api.reanchored(b, n, list(cases.values()))
+    landed = merge.reanchored(b, n, list(cases.values()))
     assert landed["แผนปฏิบัติราชการประจำปี"].status == "anchored"
     assert landed["คณะทำงานกำกับดูแล"].status == "moved" and landed["คณะทำงานกำกับดูแล"].new_label == "ข้อ ๕"
     fuzzy = landed["รายงานผลการดำเนินงานทุกสามเดือน"]
@@ -151,11 +151,11 @@ def test_a_quote_whose_words_were_deleted_is_on_deleted_text(tmp_path):
 
     write_docx(tmp_path / "base.docx", ["ข้อ ๑ ให้หน่วยงานรายงานผลต่อเลขาธิการ และให้คำวินิจฉัยของเลขาธิการเป็นที่สุด"])
     write_docx(tmp_path / "new.docx", ["ข้อ ๑ ให้หน่วยงานรายงานผลต่อเลขาธิการ"])
-    b, n = api.load(tmp_path / "base.docx"), api.load(tmp_path / "new.docx")
+    b, n = drafts.load(tmp_path / "base.docx"), drafts.load(tmp_path / "new.docx")
     c = b.clauses[0]
     a = Annotation(id="x", source="t", division="ก", kind=COMMENT, clause=c.label,
                    anchor=anchor_quote(c.path, c.text, "คำวินิจฉัยของเลขาธิการเป็นที่สุด"), text="ตัดออก")
-    assert api.reanchored(b, n, [a])["x"].status == "deleted"
+    assert merge.reanchored(b, n, [a])["x"].status == "deleted"
 
 
 @pytest.mark.libreoffice
@@ -164,7 +164,7 @@ def test_a_reviewed_copy_resaved_by_libreoffice_gives_the_same_comments_and_prop
 
     src = repo_root / "comments" / "round1" / "audit.docx"
     copy = resave(src, tmp_path / "audit.docx")
-    base = api.load(repo_root / "drafts" / "v1.docx")
+    base = drafts.load(repo_root / "drafts" / "v1.docx")
     ours = import_sources(base, [src]).annotations
     theirs = import_sources(base, [copy]).annotations
     key = lambda a: (a.kind, a.division, a.clause, a.quote, a.text, a.action)  # noqa: E731
@@ -197,7 +197,7 @@ def test_reading_the_copies_in_worker_processes_gives_the_same_round(repo_root, 
     # A broken copy among the good ones: its problem is reported the same way from a worker.
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    base = api.load(repo_root / "drafts" / "v1.docx")
+    base = drafts.load(repo_root / "drafts" / "v1.docx")
     sources = [repo_root / "comments" / "round1", broken]
     here = import_sources(base, sources, round_from="2009-06-30", round_to="2009-07-14", workers=1)
     forked = import_sources(base, sources, round_from="2009-06-30", round_to="2009-07-14", workers=2)

@@ -483,10 +483,10 @@ def test_a_form_whose_rows_all_lack_a_comment_is_refused_as_unusable(tmp_path):
 
 
 def test_a_hundred_thousand_row_form_is_imported_within_five_seconds():
-    from policydiff import api
-    from policydiff.sources import import_sources
+    from policydiff.workflows import drafts
+    from policydiff.workflows.sources import import_sources
 
-    base = api.load(V1)
+    base = drafts.load(V1)
     start = time.perf_counter()
     imported = import_sources(base, [BY_NAME["form_csv_100k_rows"].path])
     elapsed = time.perf_counter() - start
@@ -515,12 +515,12 @@ def test_duplicates_among_a_hundred_thousand_comments_are_found_in_bounded_time(
 
 
 def test_an_unexpected_exception_is_one_line_naming_the_inputs_with_exit_70(monkeypatch):
-    from policydiff import api
+    from policydiff.workflows import compare
 
     def broken(*args, **kwargs):
         raise KeyError("w:val\nsecond line")
 
-    monkeypatch.setattr(api, "clause_changes", broken)
+    monkeypatch.setattr(compare, "clause_changes", broken)
     ran = run(["diff", V1, REVIEW])
     assert ran.exit_code == 70
     assert ran.stderr == (f"error: internal error while processing diff {V1} {REVIEW}: KeyError: "
@@ -529,7 +529,7 @@ def test_an_unexpected_exception_is_one_line_naming_the_inputs_with_exit_70(monk
 
 def test_a_bug_never_prints_a_traceback_from_the_installed_command(tmp_path):
     # A real interpreter, a real console: policydiff's last resort, not Python's default hook.
-    code = ("import policydiff.api as a\n"
+    code = ("import policydiff.workflows.compare as a\n"
             "def boom(*x, **k): raise RuntimeError('boom')\n"
             "a.clause_changes = boom\n"
             "from policydiff.cli import main; main()")

@@ -13,7 +13,7 @@ from lxml import etree
 from policydiff.cli import main
 from policydiff.core.labels import to_arabic
 from policydiff.core.objects import visible
-from policydiff.docx.ns import nsmap, qn
+from policydiff.docx.ns import qn
 from policydiff.docx.reader import read_docx
 from tests.docxgen import Table, write_docx
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policydiff import api
+from policydiff.workflows import compare
 from policydiff.cli import main
 
 
@@ -89,7 +89,7 @@ def test_ctrl_c_exits_130_in_one_line_and_leaves_no_output(work, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(api, "redline", interrupted)
+    monkeypatch.setattr(compare, "redline", interrupted)
     out = work / "r.docx"
     result = _cli("redline", work / "drafts" / "v1.docx", work / "drafts" / "v2.docx", "-o", out)
     assert result.exit_code == 130

@@ -9,11 +9,11 @@ offsets. Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .diff import word_diff
-from .anchors import Anchor, anchor_clause, anchor_quote, anchor_span
+from .anchors import Anchor, anchor_span
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .redline import pair_blocks
 from .structure import display_label, outline_places

@@ -126,9 +126,6 @@ class Revision:
     # paragraph records which paragraphs it shows (set by build_redline).
     old_index: Optional[dict] = field(default=None, compare=False, repr=False)
     new_index: Optional[dict] = field(default=None, compare=False, repr=False)
-    # Word edits worked out beforehand (elsewhere, e.g. in another process), by (old text,
-    # new text); the others are worked out as the redline needs them.
-    word_diffs: Optional[dict] = field(default=None, compare=False, repr=False)
 
 
 def _src(rev: Revision, old=None, new=None) -> dict:
@@ -373,8 +370,6 @@ def diff_paragraph(old: Paragraph, new: Paragraph, rev: Revision, ops=None) -> T
     """Pieces showing the word edits that turn ``old``'s text into ``new``'s."""
     from .diff import word_diff
 
-    if ops is None and rev.word_diffs:
-        ops = rev.word_diffs.get((old.text, new.text))
     if ops is None:
         ops = word_diff(old.text, new.text)
     ospans, nspans = _spans(old.text_runs), _spans(new.text_runs)
@@ -487,11 +482,9 @@ def whole_block(block, op: str, rev: Revision, mark: bool = True):
 
 # ---------------------------------------------------------------- documents
 
-def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False,
-                pairs: Optional[list] = None) -> Tuple[RBlock, ...]:
-    """The redline blocks of one container (the body or a table cell); ``pairs``: its blocks
-    as ``pair_blocks`` pairs them, when already known."""
-    pairs = pair_blocks(old, new) if pairs is None else pairs
+def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False) -> Tuple[RBlock, ...]:
+    """The redline blocks of one container (the body or a table cell)."""
+    pairs = pair_blocks(old, new)
     moved = find_moves(pairs, old, new) if moves else {}
     names = _move_names(pairs, moved)
     out: List[RBlock] = []
@@ -645,23 +638,12 @@ def change_counts(blocks) -> dict:
     return counts
 
 
-def build_redline(old: Document, new: Document, rev: Revision = Revision(), moves: bool = True,
-                  pairs: Optional[list] = None) -> Redline:
-    """The redline from ``old`` to ``new`` (both in their accepted view); ``pairs``: their
-    body blocks as ``pair_blocks`` pairs them, when already known (see ``edited_texts``)."""
+def build_redline(old: Document, new: Document, rev: Revision = Revision(), moves: bool = True) -> Redline:
+    """The redline from ``old`` to ``new`` (both in their accepted view)."""
     rev = replace(rev, old_index=_index(old), new_index=_index(new))
-    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves, pairs=pairs),
+    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves),
                    objects=new.objects(), old_objects=old.objects(), old_stories=old.story_objects(),
                    new_stories=new.story_objects(), author=rev.author, date=rev.date)
-
-
-def edited_texts(old: Document, new: Document, pairs: list) -> List[Tuple[str, str]]:
-    """(old text, new text) of each pair of body paragraphs whose wording differs: the word
-    edits a redline of ``pairs`` (``pair_blocks`` of the bodies) will ask for, in order."""
-    ob, nb = old.blocks, new.blocks
-    return [(ob[i].text, nb[j].text) for i, j in pairs
-            if i is not None and j is not None and isinstance(ob[i], Paragraph) and isinstance(nb[j], Paragraph)
-            and ob[i].text != nb[j].text]
 
 
 def _index(doc: Document) -> dict:

@@ -14,7 +14,6 @@ import posixpath
 import re
 import stat
 import struct
-import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -102,25 +101,6 @@ class Member:
 
 # ---------------------------------------------------------------------------------------------
 # Hardened XML
-
-
-def tune_allocator() -> None:
-    """Turn off glibc's fastbins (``mallopt(M_MXFAST, 0)``) for this process.
-
-    lxml frees a parsed document as about a million small blocks; with fastbins, glibc merges
-    them all on the next large request instead (50 ms of CPU after each 8 MB Word draft, paid
-    by every draft and reviewed copy a command reads). Without them the blocks merge as they
-    are freed, at no measurable cost. The CLI calls this once; elsewhere (musl, macOS) it does
-    nothing.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).mallopt(1, 0)  # M_MXFAST = 1
-    except (OSError, AttributeError):
-        pass  # a C library without mallopt: nothing to tune
 
 
 def _parser():

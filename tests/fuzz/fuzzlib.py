@@ -542,17 +542,17 @@ def check_reader(data: bytes, seed_pkg, seed_doc, name: str = "fuzz.docx") -> Ou
 
 
 def check_importer(data: bytes, base, name: str = "copy.docx") -> Outcome:
-    """Import a mutated reviewed copy onto ``base`` (an api.Version); consolidate; check reject = base."""
+    """Import a mutated reviewed copy onto ``base`` (a drafts.Version); consolidate; check reject = base."""
     got, message = read_or_refuse(data, name, views=("all",))
     if got is None:
         return Outcome("refused", message)
     _, docs = got
-    from policydiff import api
+    from policydiff.workflows import merge
     from policydiff.core.annotations import ImportResult, conflicts, duplicates, from_review_copy
     from policydiff.docx.package import open_package_bytes
     from policydiff.docx.reader import read_package
     from policydiff.docx.writer import write_package
-    from policydiff.sources import Imported
+    from policydiff.workflows.sources import Imported
 
     try:
         result = from_review_copy(base.doc, docs["all"], source=name)
@@ -563,7 +563,7 @@ def check_importer(data: bytes, base, name: str = "copy.docx") -> Outcome:
     try:
         conflicts(result.annotations)
         duplicates(result.annotations)
-        red, _ = api.consolidate(base, Imported(result.annotations, result.warnings, ()))
+        red = merge.consolidate(base, Imported(result.annotations, result.warnings, ())).redline
         back = open_package_bytes(write_package(base.package, red), "merged.docx")
         rejected = read_package(back, "reject")
     except Exception as e:  # noqa: BLE001
@@ -586,10 +586,10 @@ def _check_segments(copy_all, data: bytes) -> None:
 
 
 def base_version(data: bytes, name: str, view: str = "accept"):
-    """An api.Version of a package held in memory, read in ``view``."""
-    from policydiff import api
+    """A drafts.Version of a package held in memory, read in ``view``."""
+    from policydiff.workflows import drafts
 
-    return api.load_bytes(data, name, view)
+    return drafts.load_bytes(data, name, view)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .core.model import Clause
-from .errors import ArchiveError, InputError, NotADocxError
-from .store import DEFAULT_BUSY_TIMEOUT, Store, find_archive, outline_key
-from .store.base import Round, Version
-from .thaidate import parse_date, to_be_long
+from ..core.model import Clause
+from ..errors import ArchiveError, InputError
+from ..store import DEFAULT_BUSY_TIMEOUT, Store, find_archive, outline_key
+from ..store.base import Round, Version
+from ..thaidate import parse_date, to_be_long
 
 OUTLINE_FORMAT = 1  # bump when the stored outline's shape changes: older entries are recomputed
 ALIGN_FORMAT = 1
@@ -109,7 +109,7 @@ class Added:
 def read_file(path) -> bytes:
     """Return a file's bytes; InputError naming it when it is missing, not a regular file
     (a folder, a pipe) or too large."""
-    from .docx.package import read_input
+    from ..docx.package import read_input
 
     return read_input(path)
 
@@ -147,9 +147,9 @@ def add_bytes(store: Store, data: bytes, name: str, *, label: str, date: Optiona
     if known is not None:
         return Added(known, False, None)
     _check_label_free(store, label)
-    from . import api
+    from .drafts import load_bytes
 
-    draft = api.load_bytes(data, name)  # refuses what is not a readable .docx before any write
+    draft = load_bytes(data, name)  # refuses what is not a readable .docx before any write
     day = user_date(date) if date else draft_date(draft.doc.meta, name)
     version, created = store.add_version(data, label, day, note, filename=name,
                                          outline_json=outline_to_json(draft.clauses), added_at=added_at)
@@ -197,11 +197,11 @@ def version_paths(store: Store, version: Version) -> Tuple[str, ...]:
 
 
 def load_version(store: Store, ref):
-    """Return an archived version read like a file (``api.Version``), named by its file name."""
-    from . import api
+    """Return an archived version read like a file (``drafts.Version``), named by its file name."""
+    from .drafts import load_bytes
 
     version = ref if isinstance(ref, Version) else store.get_version(ref)
-    return api.load_bytes(store.version_bytes(version.seq), version.filename or version.label)
+    return load_bytes(store.version_bytes(version.seq), version.filename or version.label)
 
 
 def version_json(v: Version, clauses: Optional[int] = None) -> dict:
@@ -233,24 +233,20 @@ def open_archive(start=None) -> Store:
 
 
 def resolve_drafts(old: str, new: str, start=None):
-    """The two drafts a comparison names (files side by side when both are files, see
-    ``api.load_pair``), each an existing file or a version label."""
-    from . import api
-
-    if os.path.exists(old) and os.path.exists(new):
-        return api.load_pair(old, new)
+    """The two drafts a comparison names, each an existing file or a version label (the old
+    one read first, so its error comes first)."""
     return resolve_draft(old, start), resolve_draft(new, start)
 
 
 def resolve_draft(arg: str, start=None):
     """Return the draft ``arg`` names: an existing file, else a version label (or seq) in the archive."""
-    from . import api
+    from .drafts import load
 
     if os.path.exists(arg):
-        return api.load(arg)
+        return load(arg)
     root = find_archive(Path(start) if start is not None else Path.cwd())
     if root is None:
-        return api.load(arg)  # the reader's own "no such file"
+        return load(arg)  # the reader's own "no such file"
     with Store.open(root, busy_timeout=BUSY_TIMEOUT) as store:
         try:
             version = store.get_version(arg)
@@ -281,7 +277,7 @@ def alignment(store: Store, old: Version, new: Version, *, new_clauses=None) -> 
         data = json.loads(cached)
         if data.get("format") == ALIGN_FORMAT:
             return Alignment(tuple(data["old"]), tuple(bool(e) for e in data["equal"]))
-    from .core.align import align
+    from ..core.align import align
 
     a = version_clauses(store, old)
     b = new_clauses if new_clauses is not None else version_clauses(store, new)
@@ -328,7 +324,7 @@ def select_clauses(clauses: Sequence[Clause], ref: Optional[str]) -> List[int]:
     """Return the indices of the clauses ``ref`` names ("ข้อ ๕", "5", "หมวด ๒ ข้อ ๘"); all when None."""
     if ref is None:
         return list(range(len(clauses)))
-    from .forms.clauseref import WHOLE_DOCUMENT, parse_clause_ref, path_matches
+    from ..forms.clauseref import WHOLE_DOCUMENT, parse_clause_ref, path_matches
 
     path = parse_clause_ref(ref)
     if path is None:
@@ -349,7 +345,7 @@ def blame(store: Store, ref, clause: Optional[str] = None) -> List[dict]:
     chosen = select_clauses(clauses, clause)
     origins = _origins(store, history, chosen)
     credit = _Credit(store, history)
-    from .core.structure import display_label
+    from ..core.structure import display_label
 
     rows = []
     for i in chosen:
@@ -451,8 +447,8 @@ def annotation_json(a) -> dict:
 
 def annotation_from_json(data: dict):
     """Return the Annotation ``annotation_json`` wrote."""
-    from .core.anchors import Anchor
-    from .core.annotations import Annotation, Reply
+    from ..core.anchors import Anchor
+    from ..core.annotations import Annotation, Reply
 
     known = {f.name for f in fields(Annotation)}
     values = {k: v for k, v in data.items() if k in known}
@@ -541,7 +537,7 @@ def round_json(store: Store, r: Round) -> dict:
 class Resolved:
     """A command's base draft and annotations: from files, or from a round in the archive."""
 
-    base: object  # api.Version
+    base: object  # drafts.Version
     imported: object  # sources.Imported
     round_name: Optional[str] = None
     round_from: str = ""
@@ -602,7 +598,7 @@ def dispositions_json(rows) -> str:
 
 def stored_dispositions(store: Store, round_name: str) -> tuple:
     """Return a round's latest dispositions as Disposition values (empty if none were stored)."""
-    from .forms.dispositions import Disposition
+    from ..forms.dispositions import Disposition
 
     latest = store.get_dispositions(round_name)
     if latest is None:

@@ -10,16 +10,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from .core.anchors import Anchor, anchor_clause, anchor_quote
-from .core.structure import display_label
-from .core.annotations import COMMENT, PROPOSAL, Annotation, base_index, from_review_copy
-from .docx.package import open_package
-from .docx.reader import read_package
-from .errors import FormError, PolicydiffError
-from .forms.clauseref import path_matches
-from .forms.commentform import read_form
-from .forms.tabular import Warnings
-from .ownfiles import written_by_policydiff
+from ..core.anchors import Anchor, anchor_clause, anchor_quote
+from ..core.structure import display_label
+from ..core.annotations import COMMENT, PROPOSAL, Annotation, base_index, from_review_copy
+from ..docx.package import open_package
+from ..docx.reader import read_package
+from ..errors import FormError, PolicydiffError
+from ..forms.clauseref import path_matches
+from ..forms.commentform import read_form
+from ..forms.tabular import Warnings
+from ..ownfiles import written_by_policydiff
 
 DOCX, FORMS = (".docx",), (".csv", ".xlsx")
 
