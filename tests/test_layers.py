@@ -1,4 +1,5 @@
-"""The layers: XML stays in policydiff/docx, the core does no I/O, every command has help."""
+"""The layers: dependencies point one way (cli → workflows → docx / forms / store → core), XML
+stays in policydiff/docx, the core does no I/O, every command has help."""
 
 import ast
 from pathlib import Path
@@ -22,6 +23,45 @@ def imports(path: Path) -> set:
     return names
 
 
+# The layer of each part of the package; a module may import only from its own layer or below.
+# Within the middle layer, docx, forms and store do not import one another.
+LAYERS = {"core": 0, "errors": 0, "thaidate": 0, "__init__": 0,
+          "docx": 1, "forms": 1, "store": 1, "fsutil": 1, "ownfiles": 1,
+          "workflows": 2, "cli": 3, "__main__": 3}
+SIBLINGS = {"docx", "forms", "store"}
+
+
+def part_of(module: str) -> str:
+    """The top-level part of ``policydiff.a.b`` ("a"); a name defined in the package's
+    ``__init__`` (``from . import __version__``) belongs to it."""
+    part = module.split(".")[1] if "." in module else "__init__"
+    return part if (PACKAGE / part).is_dir() or (PACKAGE / f"{part}.py").is_file() else "__init__"
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    return ".".join(rel.parts)
+
+
+def policydiff_imports(path: Path) -> set:
+    """Every policydiff module ``path`` imports, absolute or relative, resolved to its full name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "policydiff")
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            if target.split(".")[0] != "policydiff":
+                continue
+            found.update(f"{target}.{a.name}" if not node.module else target for a in node.names)
+    return found
+
+
 def modules(folder=""):
     return sorted((PACKAGE / folder).rglob("*.py"))
 
@@ -31,6 +71,28 @@ def test_only_the_docx_package_imports_lxml_or_python_docx(path):
     if path.parent.name == "docx":
         return
     assert not imports(path) & {"lxml", "docx"}, path
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_dependencies_point_down_the_layers(path):
+    own = part_of(module_name(path))
+    for target in policydiff_imports(path):
+        other = part_of(target)
+        assert LAYERS[other] <= LAYERS[own], f"{module_name(path)} ({own}) imports {target} ({other})"
+        if own in SIBLINGS and other in SIBLINGS:
+            assert own == other, f"{module_name(path)} imports {target}: docx, forms and store stay apart"
+
+
+def test_the_layer_check_sees_relative_imports(tmp_path, monkeypatch):
+    # The check itself: ``from ..docx.reader import x`` in core resolves to policydiff.docx.reader.
+    fake = PACKAGE / "core" / "model.py"
+    monkeypatch.setattr(Path, "read_text", lambda self, encoding=None: "from ..docx.reader import x\nfrom . import y\n")
+    assert policydiff_imports(fake) == {"policydiff.docx.reader", "policydiff.core.y"}
+
+
+def test_every_part_of_the_package_has_a_layer():
+    parts = {p.stem if p.parent == PACKAGE else p.relative_to(PACKAGE).parts[0] for p in modules()}
+    assert parts <= set(LAYERS), parts - set(LAYERS)
 
 
 @pytest.mark.parametrize("path", modules("core"), ids=lambda p: p.name)

@@ -503,6 +503,7 @@ def test_a_second_writer_waits_then_gets_the_busy_error(tmp_path):
         finally:
             holder.kill()
             holder.wait()
+            holder.stdout.close()
         second.add_version(V1_BYTES, "v1", "2009-08-19", added_at=NOW)
         assert [v.label for v in second.list_versions()] == ["v1"]
 
@@ -515,6 +516,7 @@ def test_a_second_writer_proceeds_once_the_first_finishes_within_the_timeout(tmp
         version, created = second.add_version(V1_BYTES, "v1", "2009-08-19", added_at=NOW)
         waited = time.monotonic() - started
         assert holder.wait(timeout=10) == 0
+        holder.stdout.close()
     assert created and version.seq == 1
     assert 0.2 <= waited < 5
 
