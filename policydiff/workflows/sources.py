@@ -3,9 +3,7 @@ read into annotations anchored on the base draft."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
@@ -20,6 +18,7 @@ from ..forms.clauseref import path_matches
 from ..forms.commentform import read_form
 from ..forms.tabular import Warnings
 from ..ownfiles import written_by_policydiff
+from .parallel import parallel_map
 
 DOCX, FORMS = (".docx",), (".csv", ".xlsx")
 
@@ -98,7 +97,7 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
     copies = [path for path, problem in jobs if not problem and path.suffix.lower() in DOCX]
     done = dict(zip(copies, _import_copies(base, index, copies, workers, force)))
     for path, problem in jobs:
-        outcome = ("problem", problem) if problem else done.get(path) or _import_guarded(base, index, path, force)
+        outcome = ("problem", problem) if problem else done.get(path) or _import_guarded((base, index, force), path)
         if outcome[0] in ("problem", "draft"):
             problems.append(Problem(path.name, outcome[1], draft=outcome[0] == "draft"))
             continue
@@ -115,11 +114,12 @@ def import_sources(base, sources: Sequence, *, round_from: str = "", round_to: s
 # a 3,000-clause draft saved by Word) and the copies are independent, so above this many bytes
 # of copies they are read in worker processes, one per core; below it a process costs more.
 PARALLEL_MIN_BYTES = 1_000_000
-_JOB: Optional[tuple] = None  # (base, index) for the forked workers, which inherit it
 
 
-def _import_guarded(base, index, path: Path, force: bool = False) -> tuple:
-    """("ok", annotations, warnings) from one source, or ("problem", message) / ("draft", message)."""
+def _import_guarded(job: tuple, path: Path) -> tuple:
+    """("ok", annotations, warnings) from one source, or ("problem", message) / ("draft", message);
+    ``job``: (base, index, force), the same for every source."""
+    base, index, force = job
     try:
         got, warned = import_one(base, path, index, force)
     except LooksLikeADraft as e:
@@ -129,25 +129,12 @@ def _import_guarded(base, index, path: Path, force: bool = False) -> tuple:
     return ("ok", tuple(got), tuple(warned))
 
 
-def _import_in_worker(path: Path) -> tuple:
-    base, index, force = _JOB
-    return _import_guarded(base, index, path, force)
-
-
 def _import_copies(base, index, paths: List[Path], workers: Optional[int], force: bool = False) -> List[tuple]:
-    """The outcome of each reviewed copy, read here or in forked worker processes."""
-    global _JOB
+    """The outcome of each reviewed copy, read here or in worker processes."""
     if workers is None:
         large = sum(_size(p) for p in paths) >= PARALLEL_MIN_BYTES
-        workers = min(os.cpu_count() or 1, len(paths)) if large else 1
-    if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_import_guarded(base, index, p, force) for p in paths]
-    _JOB = (base, index, force)
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_import_in_worker, paths))
-    finally:
-        _JOB = None
+        workers = (os.cpu_count() or 1) if large else 1
+    return parallel_map(_import_guarded, (base, index, force), paths, workers)
 
 
 def _size(path: Path) -> int:
