@@ -10,10 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policydiff.core.diff as diff_module
+from policydiff.core.offsets import OffsetMap
 from policydiff.core.diff import (
     edit_distance_chars,
-    map_offset,
-    map_range,
     new_text,
     old_text,
     word_diff,
@@ -250,48 +249,47 @@ _INSERTED = [("=", "A "), ("+", "Y "), ("=", "X B")]  # "A X B" -> "A Y X B"
 _REPLACED = [("=", "the "), ("-", "cat"), ("+", "tiger"), ("=", " sat")]  # cat -> tiger
 
 
-@pytest.mark.parametrize("offset, bias, expected", [
-    (0, "start", 0), (1, "start", 1), (2, "start", 2), (2, "end", 4), (3, "start", 5),
-    (5, "end", 7),
-])
-def test_map_offset_through_an_insertion(offset, bias, expected):
-    assert map_offset(_INSERTED, offset, bias=bias) == expected
+@pytest.mark.parametrize("offset, start, end", [(0, 0, 0), (1, 1, 1), (2, 4, 2), (3, 5, 5), (5, 7, 7)])
+def test_offsets_through_an_insertion_keep_it_outside_the_span(offset, start, end):
+    # "A X B" -> "A Y X B": a span starting at X starts after Y; a span ending before X ends before Y.
+    m = OffsetMap(_INSERTED)
+    assert (m.start(offset), m.end(offset)) == (start, end)
 
 
-@pytest.mark.parametrize("offset, bias, expected", [
-    (4, "start", 4), (4, "end", 4), (5, "start", 4), (5, "end", 9), (7, "start", 9),
-    (8, "start", 10), (11, "start", 13),
-])
-def test_map_offset_through_a_replacement(offset, bias, expected):
-    assert map_offset(_REPLACED, offset, bias=bias) == expected
+@pytest.mark.parametrize("offset, start, end", [(4, 4, 4), (5, 4, 4), (7, 9, 4), (8, 10, 10), (11, 13, 13)])
+def test_deleted_text_maps_to_where_it_was_cut(offset, start, end):
+    m = OffsetMap(_REPLACED)
+    assert (m.start(offset), m.end(offset)) == (start, end)
 
 
-def test_map_offset_from_new_to_old():
-    assert map_offset(_REPLACED, 9, side="new") == 7
-    assert map_offset(_REPLACED, 6, side="new", bias="end") == 7
-    assert map_offset(_INSERTED, 3, side="new", bias="start") == 2
+def test_a_span_never_ends_before_it_starts():
+    assert OffsetMap(_INSERTED).span(2, 2) == (4, 4)
+    assert OffsetMap(_REPLACED).span(7, 7) == (9, 9)
+    assert OffsetMap(_REPLACED).span(0, 11) == (0, 13)
 
 
-def test_map_offset_maps_thai_text_after_a_changed_word():
+def test_offsets_map_thai_text_after_a_changed_word():
     new = _SENTENCE.replace("ประสิทธิภาพ", "ประสิทธิผล")
-    ops = word_diff(_SENTENCE, new)
+    m = OffsetMap.between(_SENTENCE, new)
     at = _SENTENCE.index("ในการบริหาร")
-    assert map_offset(ops, at) == new.index("ในการบริหาร")
+    # The changed word is replaced whole: a span starting after it starts after its replacement;
+    # a span ending right after it ends where it was cut (the replacement is new text).
+    assert m.start(at) == new.index("ในการบริหาร")
+    assert m.end(at) == new.index("ประสิทธิผล")
+    assert m.deleted_in(0, len(_SENTENCE)) == len("ประสิทธิภาพ")
 
 
-def test_map_offset_rejects_offsets_past_the_end():
+def test_ops_that_do_not_give_the_new_text_are_refused():
     with pytest.raises(ValueError):
-        map_offset(_REPLACED, 12)
+        OffsetMap(_REPLACED, "the cat sat")
+    with pytest.raises(ValueError):
+        OffsetMap([("?", "x")])
 
 
-def test_map_range_covers_the_replacement_of_a_quoted_word():
-    assert map_range(_REPLACED, 4, 7) == (4, 9)
-    assert map_range(_REPLACED, 5, 6) == (4, 9)
-
-
-def test_map_range_leaves_out_text_inserted_at_its_edges():
-    assert map_range(_INSERTED, 2, 3) == (4, 5)
-    assert map_range([("=", "A"), ("+", "Z"), ("=", "B")], 0, 1) == (0, 1)
+def test_other_old_text_is_told_from_the_quoted_words():
+    m = OffsetMap([("=", "aa "), ("-", "bb"), ("+", "cc"), ("=", " aa")])  # "aa bb aa" -> "aa cc aa"
+    assert m.is_other_old_text(6, 8, 3, 5)  # the second "aa": unchanged, clear of "bb"
+    assert not m.is_other_old_text(3, 5, 3, 5)  # "cc" is inserted text
 
 
 def test_a_compound_splits_only_at_a_glued_function_word():

@@ -16,12 +16,13 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import regex
+
+from .offsets import OffsetMap
 
 __all__ = [
     "Anchor",
@@ -210,86 +211,6 @@ def _aligned(bounds: bytes, start: int, end: int) -> bool:
     return bool(bounds[start] and bounds[end])
 
 
-# --- the clause's edit script ----------------------------------------------------------
-
-
-class _Script:
-    """An old→new edit script of one clause, as (op, old_start, old_end, new_start) segments."""
-
-    def __init__(self, ops: Iterable[Sequence[str]], new_text: str):
-        self.segs: List[Tuple[str, int, int, int]] = []
-        olds, news, o, n = [], [], 0, 0
-        for op, text in ops:
-            if op not in ("=", "-", "+"):
-                raise ValueError(f"unknown diff op {op!r}")
-            if not text:
-                continue
-            if op != "+":
-                olds.append(text)
-                self.segs.append((op, o, o + len(text), n))
-                o += len(text)
-            if op != "-":
-                news.append(text)
-                if op == "+":
-                    self.segs.append((op, o, o, n))
-                n += len(text)
-        self.old, self.new = "".join(olds), "".join(news)
-        if self.new != new_text:
-            raise ValueError("the diff ops do not produce the new clause text")
-        self._old_segs = [s for s in self.segs if s[0] != "+"]
-        self._starts = [s[1] for s in self._old_segs]
-        self._ends = [s[2] for s in self._old_segs]
-        self._new_origin: Optional[List[int]] = None
-
-    def map_start(self, p: int) -> int:
-        """New offset of an old span's start; text inserted right before it stays outside."""
-        i = bisect_right(self._starts, p) - 1
-        if i < 0 or p >= len(self.old):
-            return 0 if p <= 0 else len(self.new)
-        return self._map_in(self._old_segs[i], p)
-
-    def map_end(self, p: int) -> int:
-        """New offset of an old span's end; text inserted right after it stays outside."""
-        if p <= 0:
-            return 0
-        i = bisect_left(self._ends, p)
-        if i >= len(self._old_segs):
-            return len(self.new)
-        return self._map_in(self._old_segs[i], p)
-
-    @staticmethod
-    def _map_in(seg: Tuple[str, int, int, int], p: int) -> int:
-        op, o0, _, n0 = seg
-        return n0 + (p - o0) if op == "=" else n0  # deleted text maps to where it was cut
-
-    def deleted_in(self, start: int, end: int) -> int:
-        """How many old characters of ``start:end`` the script deletes."""
-        return sum(
-            max(0, min(end, o1) - max(start, o0)) for op, o0, o1, _ in self._old_segs if op == "-"
-        )
-
-    def is_other_old_text(self, start: int, end: int, old_start: int, old_end: int) -> bool:
-        """True when new ``start:end`` is unchanged old text clear of ``old_start:old_end``."""
-        if start >= end:
-            return False
-        origin = self._origin()
-        first, last = origin[start], origin[end - 1]
-        if first < 0 or last - first != end - start - 1 or -1 in origin[start:end]:
-            return False  # holds inserted text, or text that was not contiguous in the old version
-        # Copies that touch are a doubled word: which one a diff keeps is arbitrary.
-        return last + 1 < old_start or first > old_end
-
-    def _origin(self) -> List[int]:
-        # Old offset of each new character; -1 for inserted characters.
-        if self._new_origin is None:
-            origin = [-1] * len(self.new)
-            for op, o0, o1, n0 in self.segs:
-                if op == "=":
-                    origin[n0 : n0 + o1 - o0] = range(o0, o1)
-            self._new_origin = origin
-        return self._new_origin
-
-
 # --- approximate matching (Myers 1999, as reformulated by Hyyrö) -------------------------
 
 
@@ -387,7 +308,7 @@ class _Context:
     text: str
     bounds: bytes
     hint: int
-    script: Optional[_Script]  # set only when it is the script of the anchor's own text
+    script: Optional[OffsetMap]  # set only when it is the script of the anchor's own text
 
 
 def reanchor(
@@ -406,7 +327,7 @@ def reanchor(
     from "orphan". ``moved``/``renumbered`` come from clause alignment and turn an intact
     quote's status into "moved".
     """
-    script = _Script(ops, new_text) if ops is not None else None
+    script = OffsetMap(ops, new_text) if ops is not None else None
     intact = MOVED if moved or renumbered else ANCHORED
     bounds = _boundaries(new_text)
     if anchor.whole_clause:
@@ -429,12 +350,10 @@ def reanchor(
     return deleted or Placement(ORPHAN, None, None, score, new_clause_key, "")
 
 
-def _mapped(anchor: Anchor, script: Optional[_Script], size: int) -> Tuple[int, int]:
+def _mapped(anchor: Anchor, script: Optional[OffsetMap], size: int) -> Tuple[int, int]:
     if script is None or anchor.end > len(script.old):
         return min(anchor.start, size), min(anchor.end, size)
-    start = script.map_start(anchor.start)
-    # A zero-width anchor at an insertion would map its start after the insertion, its end before.
-    return start, max(start, script.map_end(anchor.end))
+    return script.span(anchor.start, anchor.end)
 
 
 def _place_whole(anchor: Anchor, key: Optional[str], new_text: str, intact: str) -> Placement:
@@ -515,7 +434,7 @@ def _deleted(ctx: _Context, start: int, key: Optional[str]) -> Optional[Placemen
     if not ctx.text:
         return Placement(DELETED, 0, 0, 1.0, key, "")  # the whole clause went
     point = _snap_out(ctx.bounds, start, start)[0]
-    stands = _context_agreement(ctx, point, script.map_end(a.end))
+    stands = _context_agreement(ctx, point, script.end(a.end))
     if stands < CONTEXT_SURVIVES:
         return None  # the neighbourhood was rewritten too: where the quote went is unknown
     return Placement(DELETED, point, point, round(stands, 4), key, "")

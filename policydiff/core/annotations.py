@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .diff import word_diff
 from .anchors import Anchor, anchor_span
+from .offsets import OffsetMap
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .redline import pair_blocks
 from .structure import display_label, outline_places
@@ -86,33 +87,6 @@ class _Base:
 
     def clause_name(self, ci: int) -> str:
         return display_label(self.clauses, ci)
-
-
-def _offset_map(old: str, new: str):
-    """A function mapping offsets in ``old`` to offsets in ``new`` through their word diff."""
-    if old == new:
-        return lambda o: o
-    steps = []  # (old_start, old_end, new_start, equal?)
-    a = b = 0
-    for op, text in word_diff(old, new):
-        n = len(text)
-        if op == "=":
-            steps.append((a, a + n, b, True))
-            a, b = a + n, b + n
-        elif op == "-":
-            steps.append((a, a + n, b, False))
-            a += n
-        else:
-            b += n
-    steps.append((a, a, b, True))
-
-    def mapped(o: int) -> int:
-        for s, e, nb, equal in steps:
-            if s <= o <= e:
-                return nb + (o - s if equal else 0)
-        return b
-
-    return mapped
 
 
 @dataclass
@@ -209,7 +183,7 @@ class _Importer:
         self.rejected = rejected
         self.pairs = {i: j for i, j in pair_blocks(rejected, self.base.paragraphs)
                       if i is not None and j is not None}
-        self.maps: Dict[int, object] = {}
+        self.maps: Dict[int, OffsetMap] = {}
 
     def _to_base(self, para: int, start: int, end: int):
         """A span of copy paragraph ``para`` (reject view) as (clause, start, end) in the base."""
@@ -217,9 +191,8 @@ class _Importer:
         if j is None:
             return None
         if para not in self.maps:
-            self.maps[para] = _offset_map(self.rejected[para].text, self.base.paragraphs[j].text)
-        f = self.maps[para]
-        return self.base.clause_span(j, f(start), f(end))
+            self.maps[para] = OffsetMap.between(self.rejected[para].text, self.base.paragraphs[j].text)
+        return self.base.clause_span(j, *self.maps[para].span(start, end))
 
     def _anchor(self, para: int, start: int, end: int) -> Optional[Tuple[str, Anchor]]:
         span = self._to_base(para, start, end)

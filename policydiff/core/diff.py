@@ -9,7 +9,7 @@ result independent of machine speed.
 from __future__ import annotations
 
 import difflib
-from typing import Dict, Iterator, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import regex
 from diff_match_patch import diff_match_patch
@@ -137,78 +137,6 @@ def old_text(ops: Sequence[Op]) -> str:
 def new_text(ops: Sequence[Op]) -> str:
     """The text ``ops`` lead to (equal and inserted parts)."""
     return "".join(text for op, text in ops if op != DELETE)
-
-
-def map_offset(ops: Sequence[Op], offset: int, side: str = "old", bias: str = "start") -> int:
-    """Map a character offset in one side of ``ops`` to the other side.
-
-    ``side="old"`` maps an offset in the old text to the new text, ``side="new"`` the
-    reverse. Offsets in unchanged text map exactly; the start and the end of changed text
-    map to the start and the end of its replacement. An offset strictly inside changed text,
-    or at a point where text was only added on the other side, maps to the start of the
-    replacement with ``bias="start"`` and to its end with ``bias="end"``.
-    """
-    if side not in ("old", "new") or bias not in ("start", "end"):
-        raise ValueError(f"side must be 'old' or 'new' and bias 'start' or 'end': {side!r}, {bias!r}")
-    if offset < 0:
-        raise ValueError(f"offset must not be negative: {offset}")
-    mine, theirs = (DELETE, INSERT) if side == "old" else (INSERT, DELETE)
-    src = dst = 0
-    for op, src_len, dst_len in _regions(ops, mine, theirs):
-        # The end of an equality is left to the next region: text may be inserted there.
-        if op == EQUAL and offset < src + src_len:
-            return dst + (offset - src)
-        if op != EQUAL and offset <= src + src_len:
-            if src_len and offset == src:
-                return dst
-            if src_len and offset == src + src_len:
-                return dst + dst_len
-            return dst if bias == "start" else dst + dst_len
-        src += src_len
-        dst += dst_len
-    if offset > src:
-        raise ValueError(f"offset {offset} is past the end of the {side} text ({src} chars)")
-    return dst
-
-
-def map_range(ops: Sequence[Op], start: int, end: int, side: str = "old") -> Tuple[int, int]:
-    """Map a range through ``ops``: replacements it touches are kept, bare insertions at its
-    edges are left out."""
-    new_start = map_offset(ops, start, side, "end" if _at_pure_insertion(ops, start, side) else "start")
-    new_end = map_offset(ops, end, side, "start" if _at_pure_insertion(ops, end, side) else "end")
-    return new_start, max(new_start, new_end)
-
-
-def _at_pure_insertion(ops: Sequence[Op], offset: int, side: str) -> bool:
-    """Whether ``offset`` is a point where the other side only gained text."""
-    mine, theirs = (DELETE, INSERT) if side == "old" else (INSERT, DELETE)
-    src = 0
-    for op, src_len, _ in _regions(ops, mine, theirs):
-        if op != EQUAL and src_len == 0 and offset == src:
-            return True
-        src += src_len
-    return False
-
-
-def _regions(ops: Sequence[Op], mine: str, theirs: str) -> Iterator[Tuple[str, int, int]]:
-    """Equal stretches and change regions as (kind, length on my side, length on theirs)."""
-    src_len = dst_len = 0
-    pending = False
-    for op, text in ops:
-        if op == EQUAL:
-            if pending:
-                yield "~", src_len, dst_len
-                src_len = dst_len = 0
-                pending = False
-            yield EQUAL, len(text), len(text)
-        else:
-            pending = True
-            if op == mine:
-                src_len += len(text)
-            else:
-                dst_len += len(text)
-    if pending:
-        yield "~", src_len, dst_len
 
 
 # --- token diff -------------------------------------------------------------------------
