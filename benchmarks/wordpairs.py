@@ -23,9 +23,9 @@ normalising, empty paragraphs count. A pair that crashes is reported, never fata
 
 One reading of the inputs is not the file as it is: a footnote or endnote of an input that holds no
 block at all (WC-2050's AFTER has ``<w:footnote w:id="1"/>``) is compared as a note of one empty
-paragraph. The schema wants at least one block in a note (``CT_FtnEdn``: ``EG_BlockLevelElts``,
-minOccurs 1) and Word writes every note with one, so no valid redline can hold such a note; the
-table names each pair this reading touched (``↳ read as:``).
+paragraph. ECMA-376's schema wants at least one block in a note (``CT_FtnEdn``:
+``EG_BlockLevelElts``, minOccurs 1), so no valid redline can hold such a note (policydiff writes one
+empty paragraph); the table names each pair this reading touched (``↳ read as:``).
 """
 
 from __future__ import annotations
