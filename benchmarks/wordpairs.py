@@ -21,9 +21,9 @@ state of each draft, so the reference for both sides is the *accept* view of AFT
 (for inputs without revisions that is the file as it is). Comparisons are exact: no whitespace
 normalising, empty paragraphs count. A pair that crashes is reported, never fatal.
 
-One reading of the inputs is not the file as it is: a footnote or endnote of an input that holds no
-block at all (WC-2050's AFTER has ``<w:footnote w:id="1"/>``) is compared as a note of one empty
-paragraph. ECMA-376's schema wants at least one block in a note (``CT_FtnEdn``:
+One reading is not the file as it is: a footnote or endnote that holds no block at all (WC-2050's
+AFTER has ``<w:footnote w:id="1"/>``; WC-2070's BEFORE and AFTER both have one, which the redline
+copies as it is) is compared as a note of one empty paragraph, in the inputs and in OUT alike. ECMA-376's schema wants at least one block in a note (``CT_FtnEdn``:
 ``EG_BlockLevelElts``, minOccurs 1), so no valid redline can hold such a note (policydiff writes one
 empty paragraph); the table names each pair this reading touched (``↳ read as:``).
 """
@@ -115,10 +115,10 @@ def check_views(out: Path, before: Path, after: Path, result: dict) -> None:
     """Body, all-story and object checks of OUT against the accepted inputs."""
     want = {"accept": stories(after, "accept"), "reject": stories(before, "accept")}
     for side, path in (("accept", after), ("reject", before)):
-        for name in empty_notes_as_one_paragraph(want[side]):
-            result["read_as"].append(f"{path.name}: {name} has no block, read as one empty paragraph")
+        _read_notes(want[side], path.name, result)
     for side in ("accept", "reject"):
         got = stories(out, side)
+        _read_notes(got, f"redline ({side})", result)
         body = compare({"body": got.get("body", [])}, {"body": want[side]["body"]})
         every = compare(got, want[side])
         delta = counter_delta(object_counts(want[side]), object_counts(got))
@@ -132,6 +132,11 @@ def check_views(out: Path, before: Path, after: Path, result: dict) -> None:
         if delta:
             result["reasons"].append(f"{side} objects: {delta}")
             result["categories"].extend(f"{side}: {p.split('×')[0]}" for p in delta.split(", "))
+
+
+def _read_notes(views: dict, what: str, result: dict) -> None:
+    for name in empty_notes_as_one_paragraph(views):
+        result["read_as"].append(f"{what}: {name} has no block, read as one empty paragraph")
 
 
 def empty_notes_as_one_paragraph(views: dict) -> list:
