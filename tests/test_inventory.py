@@ -107,6 +107,30 @@ def test_deleted_mark_before_a_table_stays():
     assert texts(stories(doc, "accept")) == ["before", "cell", "after"]
 
 
+def _block_sdt(inner):
+    return f'<w:sdt><w:sdtPr><w:tag w:val="cc"/></w:sdtPr><w:sdtContent>{inner}</w:sdtContent></w:sdt>'
+
+
+def test_a_block_control_whose_paragraphs_a_view_empties_and_joins_out_is_gone():
+    # Inserted whole: its paragraph's words and mark are inserted, so rejecting joins the empty
+    # paragraph with the one after the control, and nothing of the control is left.
+    doc = make_docx(p(r("before")) + _block_sdt(p(ins(r("new")), INSERTED_MARK)) + p(r("after")))
+    assert stories(doc, "reject")["body"] == [ParaSig("before", ()), ParaSig("after", ())]
+    assert stories(doc, "accept")["body"] == [ParaSig("before", ()), ParaSig("new", ("sdt:cc",)),
+                                              ParaSig("after", ())]
+
+
+def test_a_block_control_keeps_what_the_view_leaves_in_it():
+    kept_words = make_docx(_block_sdt(p(r("kept ") + ins(r("new")), INSERTED_MARK)) + p(r("after")))
+    # the control's end is a container end: a mark left with words stays there
+    assert stories(kept_words, "reject")["body"] == [ParaSig("kept ", ("sdt:cc",)), ParaSig("after", ())]
+    kept_mark = make_docx(_block_sdt(p(ins(r("new")))) + p(r("after")))
+    assert stories(kept_mark, "reject")["body"] == [ParaSig("", ("sdt:cc",)), ParaSig("after", ())]
+    before_table = make_docx(_block_sdt(p(ins(r("new")), INSERTED_MARK))
+                             + f"<w:tbl><w:tr><w:tc>{p(r('cell'))}</w:tc></w:tr></w:tbl>" + p())
+    assert stories(before_table, "reject")["body"][0] == ParaSig("", ("sdt:cc",))
+
+
 def test_tracked_rows_and_nested_tables():
     row = lambda text, mark="": f"<w:tr>{'<w:trPr>' + mark + '</w:trPr>' if mark else ''}<w:tc>{p(r(text))}</w:tc></w:tr>"
     nested = f"<w:tbl>{row('inner')}</w:tbl>"

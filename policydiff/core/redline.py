@@ -15,6 +15,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from .diff import common_ends, common_prefix
 from .model import Document, Paragraph, Row, Run, Table
+from .splits import pair_halves_before_tables
 
 KEEP, INS, DEL, MOVE_FROM, MOVE_TO = "=", "+", "-", "moveFrom", "moveTo"
 REMOVALS = (DEL, MOVE_FROM)  # gone when changes are accepted
@@ -484,7 +485,7 @@ def whole_block(block, op: str, rev: Revision, mark: bool = True):
 
 def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False) -> Tuple[RBlock, ...]:
     """The redline blocks of one container (the body or a table cell)."""
-    pairs = pair_blocks(old, new)
+    pairs = pair_halves_before_tables(pair_blocks(old, new), old, new)
     moved = find_moves(pairs, old, new) if moves else {}
     names = _move_names(pairs, moved)
     out: List[RBlock] = []

@@ -474,10 +474,25 @@ class _Story:
         self.pending = self.pending + probe.objects
 
     def _block_sdt(self, sdt, inner) -> None:
-        self.pending = self.pending + ["sdt:" + _sdt_name(sdt)]
+        start, before = len(self.items), self.pending
+        at = len(before)
+        self.pending = before + ["sdt:" + _sdt_name(sdt)]
         content = sdt.find(q("w:sdtContent"))
         if content is not None:
             inner(content)
+        paras = [item[1] for item in self.items[start:] if item[0] == "p"]
+        if not paras:  # no row or paragraph left: the control is gone with its content
+            self.pending = self.pending[:at] + self.pending[at + 1:]
+        elif self._joins_out(sdt, paras):
+            del self.items[start:]
+            self.pending = before
+
+    def _joins_out(self, sdt, paras) -> bool:
+        """Whether the view empties every paragraph of a control and removes their marks, with
+        a paragraph after the control for them to join: nothing of the control is left."""
+        nxt = sdt.getnext()
+        return nxt is not None and nxt.tag == q("w:p") and all(
+            _mark_removed(p, self.part.which) and self._paragraph(p, []) == ParaSig("", ()) for p in paras)
 
     def _table(self, tbl) -> None:
         self.items.append(("break",))
