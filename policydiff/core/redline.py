@@ -123,16 +123,37 @@ class Revision:
 
     author: str = "policydiff"
     date: str = ""
-    # Flat paragraph indices {id(paragraph): k} of both documents, so that each redline
-    # paragraph records which paragraphs it shows (set by build_redline).
-    old_index: Optional[dict] = field(default=None, compare=False, repr=False)
-    new_index: Optional[dict] = field(default=None, compare=False, repr=False)
 
 
-def _src(rev: Revision, old=None, new=None) -> dict:
-    """The ``old_para``/``new_para`` fields of a redline paragraph showing ``old`` and ``new``."""
-    return {"old_para": rev.old_index.get(id(old)) if old is not None and rev.old_index else None,
-            "new_para": rev.new_index.get(id(new)) if new is not None and rev.new_index else None}
+def _src(old: Optional[int] = None, new: Optional[int] = None) -> dict:
+    """The ``old_para``/``new_para`` fields of a redline paragraph showing the old and the new
+    document's paragraphs at those flat positions (None: not shown, or not counted)."""
+    return {"old_para": old, "new_para": new}
+
+
+def _positions(sizes: Sequence[int], first: Optional[int]) -> list:
+    """The flat paragraph position of each part's first paragraph, given how many paragraphs
+    each part holds and the first part's position (None for each when positions are not
+    counted, as in notes and headers)."""
+    if first is None:
+        return [None] * len(sizes)
+    out = []
+    for size in sizes:
+        out.append(first)
+        first += size
+    return out
+
+
+def starts(blocks: Sequence, first: Optional[int]) -> list:
+    return _positions([1 if isinstance(b, Paragraph) else len(b.paragraphs()) for b in blocks], first)
+
+
+def _cell_starts(row: Row, first: Optional[int]) -> list:
+    return _positions([len(c_paras(c)) for c in row.cells], first)
+
+
+def _row_starts(table: Table, first: Optional[int]) -> list:
+    return _positions([sum(len(c_paras(c)) for c in r.cells) for r in table.rows], first)
 
 
 # ---------------------------------------------------------------- block pairing
@@ -431,25 +452,28 @@ def _para_props(old: Paragraph, new: Paragraph) -> Optional[str]:
 
 # ---------------------------------------------------------------- tables
 
-def diff_table(old: Table, new: Table, rev: Revision) -> RTable:
-    """Rows paired like blocks; paired rows with the same cells diff cell by cell."""
+def diff_table(old: Table, new: Table, rev: Revision, o: Optional[int] = None, n: Optional[int] = None) -> RTable:
+    """Rows paired like blocks; paired rows with the same cells diff cell by cell (``o``, ``n``:
+    the flat positions of the tables' first paragraphs)."""
+    ostarts, nstarts = _row_starts(old, o), _row_starts(new, n)
     okeys = ["\x1e".join("\x1f".join(p.text for p in c_paras(c)) for c in r.cells) for r in old.rows]
     nkeys = ["\x1e".join("\x1f".join(p.text for p in c_paras(c)) for c in r.cells) for r in new.rows]
     rows: List[RRow] = []
     matcher = difflib.SequenceMatcher(None, okeys, nkeys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            rows.extend(_row_pair(old.rows[i], new.rows[j], rev) for i, j in zip(range(i1, i2), range(j1, j2)))
+            rows.extend(_row_pair(old.rows[i], new.rows[j], rev, ostarts[i], nstarts[j])
+                        for i, j in zip(range(i1, i2), range(j1, j2)))
             continue
         pairs = _pair_gap(old.rows, new.rows, okeys, nkeys, range(i1, i2), range(j1, j2))
         for i, j in pairs:
             if i is not None and j is not None and len(old.rows[i].cells) == len(new.rows[j].cells):
-                rows.append(_row_pair(old.rows[i], new.rows[j], rev))
+                rows.append(_row_pair(old.rows[i], new.rows[j], rev, ostarts[i], nstarts[j]))
             else:
                 if i is not None:
-                    rows.append(_whole_row(old.rows[i], DEL, rev))
+                    rows.append(_whole_row(old.rows[i], DEL, rev, ostarts[i]))
                 if j is not None:
-                    rows.append(_whole_row(new.rows[j], INS, rev))
+                    rows.append(_whole_row(new.rows[j], INS, rev, nstarts[j]))
     return RTable(tuple(rows), new.props, new.block_wrap)
 
 
@@ -459,45 +483,56 @@ def c_paras(cell):
     return list(iter_paragraphs(cell.blocks))
 
 
-def _row_pair(old: Row, new: Row, rev: Revision) -> RRow:
-    cells = tuple(RCell(diff_blocks(oc.blocks, nc.blocks, rev), nc.props, nc.wrap)
-                  for oc, nc in zip(old.cells, new.cells))
+def _row_pair(old: Row, new: Row, rev: Revision, o: Optional[int], n: Optional[int]) -> RRow:
+    cells = tuple(RCell(diff_blocks(oc.blocks, nc.blocks, rev, at=(co, cn)), nc.props, nc.wrap)
+                  for oc, nc, co, cn in zip(old.cells, new.cells, _cell_starts(old, o), _cell_starts(new, n)))
     return RRow(cells, new.props, wrap=new.wrap)
 
 
-def _whole_row(row: Row, op: str, rev: Revision) -> RRow:
-    cells = tuple(RCell(tuple(whole_block(b, op, rev, mark=False) for b in c.blocks), c.props, c.wrap)
-                  for c in row.cells)
+def _whole_row(row: Row, op: str, rev: Revision, first: Optional[int] = None) -> RRow:
+    cells = tuple(RCell(_whole_blocks(c.blocks, op, rev, f), c.props, c.wrap)
+                  for c, f in zip(row.cells, _cell_starts(row, first)))
     return RRow(cells, row.props, op, rev.author, rev.date, row.wrap)
 
 
-def whole_block(block, op: str, rev: Revision, mark: bool = True):
+def _whole_blocks(blocks: Sequence, op: str, rev: Revision, first: Optional[int]) -> tuple:
+    """A cell's blocks, all inserted or deleted with their row (their marks plain)."""
+    return tuple(whole_block(b, op, rev, mark=False, at=k) for b, k in zip(blocks, starts(blocks, first)))
+
+
+def whole_block(block, op: str, rev: Revision, mark: bool = True, at: Optional[int] = None):
+    """A block inserted or deleted whole (``at``: its first paragraph's flat position)."""
     if isinstance(block, Table):
-        return RTable(tuple(_whole_row(r, op, rev) for r in block.rows), block.props, block.block_wrap)
+        rows = zip(block.rows, _row_starts(block, at))
+        return RTable(tuple(_whole_row(r, op, rev, k) for r, k in rows), block.props, block.block_wrap)
     m = op if mark else KEEP
     return RPara(whole(block, op, rev), block.props, mark=m, author=rev.author if mark else "",
                  block_wrap=block.block_wrap,
                  date=rev.date if mark else "", props_from_old=op == DEL,
-                 **_src(rev, old=block if op == DEL else None, new=block if op == INS else None))
+                 **_src(old=at if op == DEL else None, new=at if op == INS else None))
 
 
 # ---------------------------------------------------------------- documents
 
-def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False) -> Tuple[RBlock, ...]:
-    """The redline blocks of one container (the body or a table cell)."""
+def diff_blocks(old: Sequence, new: Sequence, rev: Revision, moves: bool = False,
+                at: Tuple[Optional[int], Optional[int]] = (None, None)) -> Tuple[RBlock, ...]:
+    """The redline blocks of one container (the body or a table cell); ``at``: the flat
+    positions of the old and new container's first paragraphs, which each redline paragraph
+    records (None: not counted)."""
     pairs = pair_halves_before_tables(pair_blocks(old, new), old, new)
     moved = find_moves(pairs, old, new) if moves else {}
     names = _move_names(pairs, moved)
+    o, n = starts(old, at[0]), starts(new, at[1])
     out: List[RBlock] = []
     for i, j in pairs:
         if i is not None and j is not None:
-            out.append(_pair(old[i], new[j], rev))
+            out.append(_pair(old[i], new[j], rev, o[i], n[j]))
         elif i is not None:
-            out.append(_moved_from(old[i], names[i], rev) if i in moved else whole_block(old[i], DEL, rev))
+            out.append(_moved_from(old[i], names[i], rev, o[i]) if i in moved else whole_block(old[i], DEL, rev, at=o[i]))
         elif j in names.get("to", {}):
-            out.append(_moved_to(old[names["to"][j][0]], new[j], names["to"][j][1], rev))
+            out.append(_moved_to(old[names["to"][j][0]], new[j], names["to"][j][1], rev, n[j]))
         else:
-            out.append(whole_block(new[j], INS, rev))
+            out.append(whole_block(new[j], INS, rev, at=n[j]))
     return fix_marks(out)
 
 
@@ -512,23 +547,23 @@ def _move_names(pairs, moved: dict) -> dict:
     return names
 
 
-def _pair(old, new, rev: Revision):
+def _pair(old, new, rev: Revision, o: Optional[int], n: Optional[int]):
     if isinstance(old, Table) and isinstance(new, Table):
-        return diff_table(old, new, rev)
+        return diff_table(old, new, rev, o, n)
     if old == new:
-        return RPara(whole(new, KEEP, rev), new.props, block_wrap=new.block_wrap, **_src(rev, old, new))
+        return RPara(whole(new, KEEP, rev), new.props, block_wrap=new.block_wrap, **_src(o, n))
     return RPara(diff_paragraph(old, new, rev), new.props, _para_props(old, new), block_wrap=new.block_wrap,
-                 **_src(rev, old, new))
+                 **_src(o, n))
 
 
-def _moved_from(old: Paragraph, name: str, rev: Revision) -> RPara:
+def _moved_from(old: Paragraph, name: str, rev: Revision, at: Optional[int]) -> RPara:
     pieces = tuple(replace(p, op=MOVE_FROM) for p in whole(old, DEL, rev))
     return RPara(pieces, old.props, mark=MOVE_FROM, author=rev.author, date=rev.date, move=(name, True, True),
                  block_wrap=old.block_wrap,
-                 props_from_old=True, **_src(rev, old=old))
+                 props_from_old=True, **_src(old=at))
 
 
-def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara:
+def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision, at: Optional[int]) -> RPara:
     # At the destination, rejecting must remove everything: old-only words (a changed label)
     # are simply not shown there; kept words are moved text, new words inserted text.
     pieces = []
@@ -539,7 +574,7 @@ def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision) -> RPara
             pieces.append(p)
     return RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
                  block_wrap=new.block_wrap,
-                 move=(name, True, True), **_src(rev, new=new))
+                 move=(name, True, True), **_src(new=at))
 
 
 def fix_marks(blocks: List[RBlock]) -> Tuple[RBlock, ...]:
@@ -641,11 +676,6 @@ def change_counts(blocks) -> dict:
 
 def build_redline(old: Document, new: Document, rev: Revision = Revision(), moves: bool = True) -> Redline:
     """The redline from ``old`` to ``new`` (both in their accepted view)."""
-    rev = replace(rev, old_index=_index(old), new_index=_index(new))
-    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves),
+    return Redline(diff_blocks(old.blocks, new.blocks, rev, moves=moves, at=(0, 0)),
                    objects=new.objects(), old_objects=old.objects(), old_stories=old.story_objects(),
                    new_stories=new.story_objects(), author=rev.author, date=rev.date)
-
-
-def _index(doc: Document) -> dict:
-    return {id(p): k for k, p in enumerate(doc.paragraphs())}

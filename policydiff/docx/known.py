@@ -29,7 +29,7 @@ or fails to, as it would have; the parser still checks everything it keeps.
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from .ns import nsmap
 
@@ -60,7 +60,15 @@ _PLACEHOLDER = b"<w:p/>"
 
 # Paragraphs read before, by (style numbering, root start tag, paragraph bytes): the model
 # before any view or numbering label, as the reader builds it.
-_SEEN: Dict[tuple, object] = {}
+class Seen(NamedTuple):
+    """A paragraph's model read before, by its bytes."""
+
+    para: object
+    runs: int  # its w:r elements
+    plain: bool  # no markup that document-wide checks look at: it may be left out of the parse
+
+
+_SEEN: Dict[tuple, Seen] = {}
 _SEEN_MAX = 1 << 17
 
 
@@ -82,17 +90,15 @@ class Cut:
         extent = self.extents[i]
         return None if extent is None else (*self.context, self.data[extent[0]:extent[1]])
 
-    def reduced(self, read: Optional[Callable[[bytes], object]] = None) -> Tuple[bytes, Dict[int, object], set, int]:
+    def reduced(self, read: Optional[Callable[[bytes], object]] = None) -> Tuple[bytes, Dict[int, object], int]:
         """(the bytes with each paragraph read before as ``<w:p/>``, {index: its model}, the
-        indexes whose model was read just now, the runs left out with them).
+        runs left out with them).
 
         ``read(bytes)``: a paragraph's model read from its bytes alone, or None where only the
-        parser may read it; what it reads is left out of the parse too (and remembered). A model
-        read just now is this document's own; one read before is the reader's to copy.
+        parser may read it; what it reads is left out of the parse too (and remembered).
         """
         pieces: List[bytes] = []
         known: Dict[int, object] = {}
-        fresh = set()
         runs = 0
         at = 0
         data, context = self.data, self.context
@@ -106,17 +112,16 @@ class Cut:
                 para = read(raw)
                 if para is not None:
                     seen = remember(key, para)
-                    fresh.add(i)
-            if seen is None or not seen[2]:
+            if seen is None or not seen.plain:
                 continue
-            known[i] = seen[0]
-            runs += seen[1]
+            known[i] = seen.para
+            runs += seen.runs
             pieces += (data[at:extent[0]], _PLACEHOLDER)
             at = extent[1]
         if not known:
-            return data, known, fresh, 0
+            return data, known, 0
         pieces.append(data[at:])
-        return b"".join(pieces), known, fresh, runs
+        return b"".join(pieces), known, runs
 
     @property
     def chars_ok(self) -> bool:
@@ -258,7 +263,7 @@ def _chars_ok(value: bytes) -> bool:
     return True
 
 
-def remember(key: tuple, para) -> tuple:
+def remember(key: tuple, para) -> Seen:
     """Keep a paragraph's model for the next document that has the same bytes, with its count
     of runs and whether it may be left out of the parse (it holds no markup that document-wide
     checks look at, anywhere: a plain paragraph's w:pPr and w:rPr may hold any); returns what it
@@ -266,11 +271,11 @@ def remember(key: tuple, para) -> tuple:
     if len(_SEEN) >= _SEEN_MAX:
         _SEEN.clear()
     raw = key[-1]
-    seen = _SEEN[key] = (para, len(_RUN.findall(raw)), _MARKUP.search(raw) is None)
+    seen = _SEEN[key] = Seen(para, len(_RUN.findall(raw)), _MARKUP.search(raw) is None)
     return seen
 
 
 def recall(key: tuple):
     """The model read before for these bytes, or None."""
     seen = _SEEN.get(key)
-    return None if seen is None else seen[0]
+    return None if seen is None else seen.para

@@ -167,18 +167,6 @@ def _run(texts: List[bytes], props: tuple) -> Run:
     return Run(text=text, fmt=fmt, props=xml, old_fmt=old_fmt, old_props=old_xml)
 
 
-def _copy(para: Paragraph) -> Paragraph:
-    """A distinct Paragraph equal to ``para``, keeping the cached properties it has computed.
-
-    ``dataclasses.replace`` would run __init__ and drop the cached_property values (text,
-    text_runs, tracked, ...) that the view and the diff would then compute again; they
-    derive from the fields alone, so they hold for the copy too.
-    """
-    new = object.__new__(Paragraph)
-    new.__dict__.update(para.__dict__)
-    return new
-
-
 def _joined(inlines: List) -> tuple:
     """The inlines with each run joined to the run before it when nothing but the text tells
     them apart: Word splits runs at every editing session (w:rsidR), which the model does not
@@ -224,8 +212,8 @@ def _cancels(outer: Change, inner: Change) -> bool:
 
 
 # Paragraphs already read, by (style numbering, w:p XML): the reviewed copies of a round repeat
-# the base draft and each other almost paragraph for paragraph. Each hit is a fresh copy, so no
-# paragraph object stands twice in a document (the redline indexes paragraphs by identity).
+# the base draft and each other almost paragraph for paragraph. The model is immutable, so a hit
+# is the same object (the redline refers to paragraphs by position, never by identity).
 _READ: dict = {}
 _READ_MAX = 1 << 17
 
@@ -320,7 +308,7 @@ class _Reader:
         key = (self.style_key, etree.tostring(p, encoding="unicode"))
         para = _READ.get(key)
         if para is not None:
-            return _copy(para)
+            return para
         warned = len(self.warnings)
         para = self._paragraph(p)
         # One that warned is read again, so that it warns again; one with objects, because
@@ -336,7 +324,7 @@ class _Reader:
         """A paragraph keyed by its raw bytes: read before, or read now and kept."""
         para = known.recall(key)
         if para is not None:
-            return _copy(para)
+            return para
         warned = len(self.warnings)
         para = self._paragraph(p)
         if len(self.warnings) == warned and not _has_objects(para):
@@ -813,14 +801,12 @@ def _main_document(pkg, reader: _Reader):
     cut = known.cut(data, reader.style_key) if data and fastpaths.enabled() else None
     if cut is None:
         return pkg.main_document()
-    reduced, found, fresh, runs = cut.reduced(lambda raw: reader.from_bytes(raw, cut))
+    reduced, found, runs = cut.reduced(lambda raw: reader.from_bytes(raw, cut))
     root = pkg.main_document(reduced if found else None)
     paras = list(root.iter(_P))
     if len(paras) != len(cut.extents):  # known.cut's rules make this impossible: read it plainly
         return pkg.main_document() if found else root
-    # A model read just now is this document's (and the cache's, which so keeps what later
-    # steps compute on it: its text, its key); one read before is copied.
-    reader.found = {paras[i]: para if i in fresh else _copy(para) for i, para in found.items()}
+    reader.found = {paras[i]: para for i, para in found.items()}
     reader.keys = {p: key for i, p in enumerate(paras) if i not in found and (key := cut.key(i)) is not None}
     reader.runs_left_out = runs
     return root
