@@ -184,7 +184,7 @@ def revise(draft: SynDraft, rng: random.Random, edits: int = 5) -> List[str]:
 
 def build_archive(workdir: Path, versions: int, clauses: int, seed: int, progress=print) -> dict:
     """Create an archive in ``workdir`` holding ``versions`` synthetic versions; return timings."""
-    from policydiff import archive
+    from policydiff.workflows import archive
     from policydiff.store import Store
 
     rng = random.Random(seed)
@@ -249,19 +249,19 @@ def _cli_seconds(workdir: Path, args: List[str], repeat: int) -> float:
 
 def measure(workdir: Path, clause_ref: str, repeat: int) -> dict:
     """Time log and blame (in process, cold and warm caches) and the same through the CLI."""
-    from policydiff import archive
+    from policydiff.workflows import archive, blame
     from policydiff.store import Store
 
     out = {}
     with Store.open(workdir) as store:
         latest = store.list_versions()[-1].label
         out["log"] = _best(lambda: archive.log_entries(store), repeat)
-        out["blame_clause_first"] = _best(lambda: archive.blame(store, latest, clause=clause_ref), 1)
-        out["blame_clause"] = _best(lambda: archive.blame(store, latest, clause=clause_ref), repeat)
+        out["blame_clause_first"] = _best(lambda: blame.blame(store, latest, clause=clause_ref), 1)
+        out["blame_clause"] = _best(lambda: blame.blame(store, latest, clause=clause_ref), repeat)
         uncached = _WithoutAlignments(store)
-        out["blame_clause_uncached"] = _best(lambda: archive.blame(uncached, latest, clause=clause_ref), 1)
-        out["blame_all"] = _best(lambda: archive.blame(store, latest), repeat)
-        rows = archive.blame(store, latest, clause=clause_ref)
+        out["blame_clause_uncached"] = _best(lambda: blame.blame(uncached, latest, clause=clause_ref), 1)
+        out["blame_all"] = _best(lambda: blame.blame(store, latest), repeat)
+        rows = blame.blame(store, latest, clause=clause_ref)
         out["blamed"] = {"clause": rows[0]["label"], "introduced": rows[0]["introduced"]["label"]}
     out["cli_log"] = _cli_seconds(workdir, ["log"], repeat)
     out["cli_blame_clause"] = _cli_seconds(workdir, ["blame", latest, "--clause", clause_ref], repeat)

@@ -576,7 +576,7 @@ def _drafts(old: str, new: str):
 
 def _sources(base: str, sources, round_from: str, round_to: str, force: bool = False):
     """BASE and SOURCES resolved: files, or one round name whose stored annotations are used."""
-    from .workflows.archive import resolve_sources
+    from .workflows.rounds import resolve_sources
 
     resolved = resolve_sources(base, sources, round_from=round_from, round_to=round_to, force=force)
     if resolved.round_name:
@@ -604,7 +604,7 @@ def _keep_dispositions(resolved, rows) -> None:
     """Store the editor's dispositions with the round, when a round was named."""
     if not resolved.round_name:
         return
-    from .workflows.archive import store_dispositions
+    from .workflows.rounds import store_dispositions
 
     kept, created = store_dispositions(resolved.root, resolved.round_name, rows, added_at=_now())
     state = "stored as revision" if created else "unchanged since revision"
@@ -694,7 +694,7 @@ def show(version, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one entry per clause.")
 def blame(version, clause, as_json):
     """For each clause of VERSION: the version that introduced its wording, and whose proposal it was."""
-    from .workflows.archive import blame as blame_rows
+    from .workflows.blame import blame as blame_rows
 
     with _store() as store:
         rows = blame_rows(store, version, clause=clause)
@@ -732,7 +732,7 @@ def round_group():
               help="The version commented on (label or seq). Default: the latest dated before the round ends.")
 def round_add(name, sources, date_from, date_to, base):
     """Record round NAME: its SOURCES (reviewed copies, forms, folders) and their annotations."""
-    from .workflows.archive import add_round
+    from .workflows.rounds import add_round
 
     with _store() as store:
         done = add_round(store, name, date_from, date_to, sources, base=base, added_at=_now())
@@ -747,7 +747,7 @@ def round_add(name, sources, date_from, date_to, base):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rounds.")
 def round_list(as_json):
     """List the recorded comment rounds."""
-    from .workflows.archive import round_json
+    from .workflows.rounds import round_json
 
     with _store() as store:
         rows = [round_json(store, r) for r in store.list_rounds()]

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from policydiff.workflows import archive
+from policydiff.workflows import archive, blame
 from policydiff.cli import main
 from policydiff.store import ARCHIVE_DIRNAME, ARCHIVE_FILENAME, BUSY_MESSAGE, Store
 from tests.docxgen import docx_bytes
@@ -237,7 +237,7 @@ def test_blame_from_cached_alignments_equals_blame_computed_afresh(workdir):
     with Store.open(workdir) as store:
         v1, v2 = store.get_version("v1"), store.get_version("v2")
         assert store.get_cache(("align", v1.sha256, v2.sha256)) is not None  # written by add
-        assert archive.blame(store, "v4") == archive.blame(WithoutCache(store), "v4")
+        assert blame.blame(store, "v4") == blame.blame(WithoutCache(store), "v4")
 
 
 def test_the_stored_outline_rebuilds_every_clause_exactly(workdir):
