@@ -18,10 +18,10 @@ from policydiff.core.align import (
     MOVED,
     UNCHANGED,
     align,
-    body_similarity,
     move_origins,
     summary,
 )
+from policydiff.core.similarity import body_similarity
 from policydiff.core.labels import to_thai
 from policydiff.core.model import Clause
 

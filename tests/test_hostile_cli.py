@@ -693,7 +693,7 @@ def test_importing_a_copy_whose_megabyte_paragraph_was_rewritten_finishes():
 def test_diff_of_megabyte_paragraphs_with_scattered_edits_finishes():
     # core.align.body_similarity used difflib on the paragraphs' pieces: quadratic, minutes for a
     # paragraph of megabytes; above a size it now estimates in linear time.
-    code = HUGE + "from policydiff.core.align import body_similarity\nbody_similarity(a, e)\n"
+    code = HUGE + "from policydiff.core.similarity import body_similarity\nbody_similarity(a, e)\n"
     assert _finishes_in_a_child(code, 8)
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydiff.core.model import Paragraph, Run
-from policydiff.core.redline import _pair_by_similarity, _pair_gap, block_key, pair_blocks
+from policydiff.core.pairing import _pair_by_similarity, block_key, pair_blocks, pair_gap
 
 CLAUSES = [
     "ให้ส่วนราชการจัดทำแผนบริหารความเสี่ยงและรายงานผลต่อคณะกรรมการภายในสามสิบวัน",
@@ -51,7 +51,7 @@ def test_a_gap_is_paired_as_the_similarity_matrix_pairs_it(gap):
     old, new = gap
     okeys, nkeys = [block_key(b) for b in old], [block_key(b) for b in new]
     ii, jj = list(range(len(old))), list(range(len(new)))
-    assert _pair_gap(old, new, okeys, nkeys, ii, jj) == _pair_by_similarity(old, new, okeys, nkeys, ii, jj)
+    assert pair_gap(old, new, okeys, nkeys, ii, jj) == _pair_by_similarity(old, new, okeys, nkeys, ii, jj)
 
 
 def test_two_edited_clauses_in_a_row_pair_in_order():

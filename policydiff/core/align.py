@@ -28,11 +28,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .diff import common_prefix
-from .redline import SIMILARITY_EXACT_CHARS, estimated_similarity
+from .chain import heaviest_chain
+from .similarity import body_similarity, trigrams
 from .labels import to_arabic
 from .model import Clause
 
@@ -58,9 +57,6 @@ _EXACT_PER_CLAUSE = 4  # exact similarities per new clause, best trigram overlap
 _EXACT_PER_CLAUSE_LARGE = 2
 _EXACT_BUDGET_PER_CLAUSE = 1  # exact similarities per clause of both drafts, at most
 _EXACT_BUDGET_BASE = 1000
-_CHAR_DIFF_LIMIT = 250_000  # len(a) * len(b) above this: estimate instead of a char diff
-_SPLITS = ("\n", " ")  # diff lines, then phrases, then characters
-_BELOW_ONE = 1.0 - 2**-53
 _KIND_BONUS = 0.05  # tie-breakers in the in-gap chain: same kind, parents paired together
 _PARENT_BONUS = 0.05
 
@@ -118,18 +114,6 @@ def move_origins(matches: Sequence[ClauseMatch]) -> Dict[int, int]:
             k = bisect_left(olds, m.old)
             out[m.old] = placed[k - 1][1] if k else -1
     return out
-
-
-def body_similarity(a: str, b: str) -> float:
-    """Return the share of characters two bodies have in common (difflib's ratio), 0..1."""
-    if a == b:
-        return 1.0
-    if not a or not b:
-        return 0.0
-    if len(a) + len(b) > SIMILARITY_EXACT_CHARS:  # no real clause is this long: linear estimate
-        return min(estimated_similarity(a, b), _BELOW_ONE)
-    ratio = 2.0 * _matched_chars(a, b, 0) / (len(a) + len(b))
-    return min(ratio, _BELOW_ONE)  # the trigram estimate could reach 1.0 for unequal bodies
 
 
 # --- state -------------------------------------------------------------------------------
@@ -206,7 +190,7 @@ class _State:
         got = self._grams.get((side, i))
         if got is None:
             body = (self.old if side == 0 else self.new)[i].body
-            got = self._grams[(side, i)] = _trigrams(body)
+            got = self._grams[(side, i)] = trigrams(body)
         return got
 
     def context_ok(self, o: int, n: int) -> bool:
@@ -356,7 +340,7 @@ def _pair_in_gap(st: _State, olds: List[int], news: List[int]) -> None:
         weight = sim + _KIND_BONUS * (st.old[o].kind == st.new[n].kind)
         weight += _PARENT_BONUS * st.parents_agree(o, n)
         scored.append((o, n, weight))
-    for o, n in _heaviest_chain(scored):
+    for o, n in heaviest_chain(scored):
         st.pair(o, n)
 
 
@@ -364,53 +348,6 @@ def _near_copy(st: _State, o: int, n: int) -> bool:
     if _overlap(st, o, n, MOVE_THRESHOLD) < _DICE_FLOOR[MOVE_THRESHOLD]:
         return False
     return st.context_ok(o, n) and st.similarity_within_budget(o, n) >= MOVE_THRESHOLD
-
-
-def _heaviest_chain(scored: List[Tuple[int, int, float]]) -> List[Tuple[int, int]]:
-    """The pairs, increasing in both indices, whose weights sum highest."""
-    if not scored:
-        return []
-    ranks = {n: r for r, n in enumerate(sorted({n for _, n, _ in scored}))}
-    tree = _MaxTree(len(ranks))
-    best: List[Tuple[float, int]] = []
-    # Same old index, decreasing new index: a pair never extends a pair of its own row.
-    order = sorted(range(len(scored)), key=lambda i: (scored[i][0], -scored[i][1]))
-    for i in order:
-        o, n, w = scored[i]
-        prev_w, prev_i = tree.query(ranks[n])
-        best.append((prev_w + w, prev_i))
-        tree.update(ranks[n], (prev_w + w, len(best) - 1))
-    pos = max(range(len(best)), key=lambda k: (best[k][0], -k))
-    out = []
-    while pos >= 0:
-        o, n, _ = scored[order[pos]]
-        out.append((o, n))
-        pos = best[pos][1]
-    return out[::-1]
-
-
-class _MaxTree:
-    """Fenwick tree: best (weight, entry) over ranks below a given rank."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.tree = [(0.0, -1)] * (size + 1)
-
-    def query(self, rank: int) -> Tuple[float, int]:
-        got = (0.0, -1)
-        i = rank  # ranks strictly below ``rank``
-        while i > 0:
-            if self.tree[i][0] > got[0]:
-                got = self.tree[i]
-            i -= i & -i
-        return got
-
-    def update(self, rank: int, value: Tuple[float, int]) -> None:
-        i = rank + 1
-        while i <= self.size:
-            if value[0] > self.tree[i][0]:
-                self.tree[i] = value
-            i += i & -i
 
 
 def _pair_moves(st: _State) -> None:
@@ -497,52 +434,6 @@ def _parent_partner(st: _State, o: int) -> Optional[int]:
     """The new index paired with the old clause's parent: None at top level, -1 if unpaired."""
     parent = st.old[o].parent
     return None if parent is None else st.o2n.get(parent, -1)
-
-
-def _trigrams(text: str) -> frozenset:
-    if len(text) < 3:
-        return frozenset((text,))
-    return frozenset(text[i : i + 3] for i in range(len(text) - 2))
-
-
-def _matched_chars(a: str, b: str, depth: int) -> int:
-    """Characters matched between ``a`` and ``b``: lines, then phrases, then characters."""
-    if a == b:
-        return len(a)
-    head = common_prefix(a, b)
-    a, b = a[head:], b[head:]
-    tail = common_prefix(a[::-1], b[::-1])
-    a, b = a[: len(a) - tail], b[: len(b) - tail]
-    if not a or not b:
-        return head + tail
-    if depth < len(_SPLITS):
-        sep = _SPLITS[depth]
-        ta, tb = _pieces(a, sep), _pieces(b, sep)
-        if len(ta) > 1 or len(tb) > 1:
-            return head + tail + _matched_pieces(ta, tb, depth)
-        return head + tail + _matched_chars(a, b, depth + 1)
-    if len(a) * len(b) > _CHAR_DIFF_LIMIT:
-        # Rare (long, scattered rewrites): estimate from shared trigrams instead.
-        ga, gb = _trigrams(a), _trigrams(b)
-        share = len(ga & gb) / max(len(ga | gb), 1)
-        return head + tail + int(share * min(len(a), len(b)))
-    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    return head + tail + sum(size for _, _, size in blocks)
-
-
-def _matched_pieces(ta: List[str], tb: List[str], depth: int) -> int:
-    total = 0
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
-        if tag == "equal":
-            total += sum(len(p) for p in ta[i1:i2])
-        elif tag == "replace":
-            total += _matched_chars("".join(ta[i1:i2]), "".join(tb[j1:j2]), depth + 1)
-    return total
-
-
-def _pieces(text: str, sep: str) -> List[str]:
-    parts = text.split(sep)
-    return [p + sep for p in parts[:-1]] + [parts[-1]]
 
 
 # --- output ------------------------------------------------------------------------------

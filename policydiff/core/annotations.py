@@ -16,7 +16,7 @@ from .diff import word_diff
 from .anchors import Anchor, anchor_span
 from .offsets import OffsetMap
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
-from .redline import pair_blocks
+from .pairing import pair_blocks
 from .structure import display_label, outline_places
 
 COMMENT, PROPOSAL = "comment", "proposal"
@@ -463,7 +463,7 @@ def duplicates(annotations: Sequence[Annotation]) -> Tuple[Group, ...]:
 
 
 def _same(a: Annotation, b: Annotation) -> bool:
-    from .redline import similarity
+    from .pairing import similarity
 
     if a.kind == PROPOSAL:
         return a.text == b.text and a.quote == b.quote
