@@ -26,27 +26,6 @@ _REMOVED_ON_ACCEPT = (DELETE, MOVE_FROM)
 _REMOVED_ON_REJECT = (INSERT, MOVE_TO)
 
 
-class cached_property:  # noqa: N801 (named for what it replaces)
-    """``functools.cached_property`` without its lock: Python 3.11 takes one on every first
-    access, and a redline makes some 30,000 first accesses (0.03 s). The model is immutable, so
-    two threads racing here only compute the same value twice; the value lands in the
-    instance's ``__dict__``, so later reads never reach this descriptor."""
-
-    def __init__(self, func):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, obj, objtype=None):
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
 @dataclass(frozen=True)
 class Change:
     """A revision already present in a file: who, when, and what kind."""
@@ -112,33 +91,25 @@ class Paragraph:
     has_prop_change: bool = False
     block_wrap: Tuple[Wrap, ...] = ()  # block-level content controls around the paragraph
 
-    # Computed once per paragraph (a frozen dataclass may still cache in its __dict__).
-    @cached_property
-    def text(self) -> str:
-        """The paragraph's text in the file's current state (all runs, deleted ones too)."""
-        return "".join(r.text for r in self.runs if isinstance(r, Run))
+    # Derived from the fields above when the paragraph is made (also by dataclasses.replace).
+    text: str = field(init=False, compare=False, repr=False)  # all runs' text, deleted ones too
+    text_runs: Tuple[Run, ...] = field(init=False, compare=False, repr=False)
+    shown: str = field(init=False, compare=False, repr=False)  # as a reader sees it: label, space, text
+    tracked: bool = field(init=False, compare=False, repr=False)  # touched by a tracked change
+    # Kind and wording without the clause label: what a paragraph shares with its other
+    # versions, however renumbered.
+    key: str = field(init=False, compare=False, repr=False)
 
-    @cached_property
-    def text_runs(self) -> Tuple[Run, ...]:
-        return tuple(r for r in self.runs if isinstance(r, Run))
-
-    @cached_property
-    def shown(self) -> str:
-        """Text as a reader sees it: automatic label, a space, then the text."""
-        return f"{self.label} {self.text}" if self.label else self.text
-
-    @cached_property
-    def tracked(self) -> bool:
-        """Whether any tracked change touches the paragraph (its mark, properties, runs' text or format)."""
-        return (self.mark_change is not None or self.has_prop_change or self.old_style is not None
-                or self.old_num is not None or any(r.change is not None or r.old_fmt is not None
-                                                   for r in self.text_runs))
-
-    @cached_property
-    def key(self) -> str:
-        """Kind and wording without the clause label: what a paragraph shares with its other
-        versions, however renumbered (cached: a round pairs the base with every copy)."""
-        return _key_of(self.shown)
+    def __post_init__(self):
+        text_runs = tuple(r for r in self.runs if isinstance(r, Run))
+        text = "".join(r.text for r in text_runs)
+        shown = f"{self.label} {text}" if self.label else text
+        tracked = (self.mark_change is not None or self.has_prop_change or self.old_style is not None
+                   or self.old_num is not None or any(r.change is not None or r.old_fmt is not None
+                                                      for r in text_runs))
+        for name, value in (("text", text), ("text_runs", text_runs), ("shown", shown), ("tracked", tracked),
+                            ("key", _key_of(shown))):
+            object.__setattr__(self, name, value)  # the frozen dataclass's own way to set derived fields
 
 
 @lru_cache(maxsize=1 << 16)
