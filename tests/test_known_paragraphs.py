@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policydiff.docx import known, reader
+from policydiff.docx import bodyreader, known, reader
 from policydiff.docx.package import open_package, open_package_bytes
 from policydiff.docx.reader import read_package
 from policydiff.errors import UnsafeDocumentError
@@ -30,16 +30,16 @@ BASE = ["ข้อ ๑ ให้ส่วนราชการจัดทำแ
 def forget():
     """Each test starts with nothing read before."""
     known._SEEN.clear()
-    reader._READ.clear()
+    bodyreader._READ.clear()
     yield
     known._SEEN.clear()
-    reader._READ.clear()
+    bodyreader._READ.clear()
 
 
 def _alone(data: bytes, name: str = "doc.docx", view: str = "all"):
     """The document as read with nothing read before."""
     known._SEEN.clear()
-    reader._READ.clear()
+    bodyreader._READ.clear()
     return read_package(open_package_bytes(data, name), view)
 
 
@@ -65,7 +65,7 @@ def _document_xml(data: bytes) -> bytes:
 def _left_out(data: bytes) -> int:
     """How many paragraphs of ``data`` the next read leaves out of the parse."""
     pkg = open_package_bytes(data, "doc.docx")
-    style_key = reader._Reader(pkg.xml("word/styles.xml")).style_key
+    style_key = bodyreader.BodyReader(pkg.xml("word/styles.xml")).style_key
     cut = known.cut(_document_xml(data), style_key)
     return 0 if cut is None else len(cut.reduced()[1])
 
@@ -75,7 +75,7 @@ def test_drafts_and_copies_read_after_the_base_read_as_they_do_alone(view):
     files = [p.read_bytes() for p in DRAFTS + COPIES]
     alone = [_alone(data, view=view) for data in files]
     known._SEEN.clear()
-    reader._READ.clear()
+    bodyreader._READ.clear()
     _read(files[0], view=view)
     assert all(_left_out(data) > 0 for data in files[1:])  # the path under test is taken
     after = [_read(data, view=view) for data in files]
@@ -190,7 +190,7 @@ def test_the_same_paragraph_bytes_under_other_root_declarations_are_read_again()
 def test_a_different_style_numbering_is_not_taken_for_the_same_paragraph():
     data = docx_bytes(BASE)
     _read(data)
-    style_key = reader._Reader(open_package_bytes(data, "d.docx").xml("word/styles.xml")).style_key
+    style_key = bodyreader.BodyReader(open_package_bytes(data, "d.docx").xml("word/styles.xml")).style_key
     cut = known.cut(_document_xml(data), style_key + (("Heading1", ("9", 0)),))
     assert cut is not None and cut.reduced()[1] == {}
 
@@ -236,7 +236,7 @@ def _as_document(paragraphs) -> bytes:
 def _walked(data: bytes, monkeypatch):
     """The document as read with every paragraph walked element by element."""
     with monkeypatch.context() as m:
-        m.setattr(reader._Reader, "from_bytes", lambda self, raw, cut: None)
+        m.setattr(bodyreader.BodyReader, "from_bytes", lambda self, raw, cut: None)
         return _alone(data)
 
 
@@ -251,8 +251,8 @@ def test_a_paragraph_read_from_its_bytes_is_the_paragraph_its_elements_give(monk
 
 def test_plain_runs_are_read_from_bytes_and_joined_where_only_the_bytes_of_their_format_differ(monkeypatch):
     calls = []
-    real = reader._Reader.from_bytes
-    monkeypatch.setattr(reader._Reader, "from_bytes",
+    real = bodyreader.BodyReader.from_bytes
+    monkeypatch.setattr(bodyreader.BodyReader, "from_bytes",
                         lambda self, raw, cut: calls.append(real(self, raw, cut)) or calls[-1])
     data = _as_document([_paragraph_xml(b"", [(b"", b"<w:rPr><w:b w:val='1'/></w:rPr>", b"<w:t>a</w:t>", 0),
                                               (b"", b'<w:rPr><w:b w:val="1"/></w:rPr>', b"<w:t>b</w:t>", 1)])])

@@ -6,7 +6,7 @@ before is most of the cost of reading a copy (0.25 s of 0.3 s for a 3,000-clause
 So the main document's bytes are cut at paragraph boundaries first. A paragraph whose bytes were
 read before, in the same namespace context and with the same styles, is replaced by an empty
 ``<w:p/>`` before parsing, and the reader puts the model read before in its place. So is a
-paragraph the reader can read from its bytes alone (``reader._Reader.from_bytes``: plain runs,
+paragraph the reader can read from its bytes alone (``bodyreader.BodyReader.from_bytes``: plain runs,
 and nothing the parser would refuse; ``Cut.attributes_ok`` and ``Cut.chars_ok`` check what the
 grammar there does not).
 

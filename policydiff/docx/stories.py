@@ -35,12 +35,12 @@ def story_reader(pkg, part: str):
     """A reader for one story part of ``pkg`` (its objects' relationships are that part's),
     made once per package and part."""
     from .objects import ObjectReader
-    from .reader import _Reader
+    from .bodyreader import BodyReader
 
     readers = pkg.__dict__.setdefault("_story_readers", {})
     if part not in readers:
         styles = pkg.part_by_type(pkg.main_part, "styles")
-        readers[part] = _Reader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
+        readers[part] = BodyReader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
     return readers[part]
 
 
