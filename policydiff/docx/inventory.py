@@ -19,7 +19,9 @@ from pathlib import Path
 from lxml import etree
 
 from policydiff.docx import ns
-from policydiff.docx.package import Package, open_package, open_package_bytes, parse_xml
+from policydiff.docx.opc import Package
+from policydiff.docx.package import open_package, open_package_bytes
+from policydiff.docx.safexml import parse_xml
 
 # URIs come from policydiff.docx.ns; math and wordprocessingDrawing are derived from its base
 # when ns.py does not (yet) name them. VML/Office and Strict relationships are not OOXML-base URIs.

@@ -19,7 +19,7 @@ from . import fastpaths, known
 from .ns import qn
 from .numbering import Numbering, style_numbering
 from .objects import SKIPPED, WRAPPERS, ObjectReader
-from .package import MAX_XML_TEXT, parse_xml
+from .safexml import MAX_XML_TEXT, parse_xml
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}
 _SDT = qn("w:sdt")
