@@ -255,7 +255,6 @@ class BodyWriter(MarkWriter):
             holder.append(self.table(b) if isinstance(b, RTable) else self.paragraph(b))
 
 
-
 class _NoteQueue:
     """The note references and text boxes of both drafts, taken in the order the redline writes
     them: all of a kind may share one marker, and the k-th one written on a side is that side's
@@ -324,5 +323,3 @@ class _Wraps:
 def _from_old(block) -> bool:
     """Whether a block's XML (its content controls') is the old draft's."""
     return isinstance(block, RPara) and block.props_from_old
-
-

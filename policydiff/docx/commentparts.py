@@ -82,8 +82,6 @@ def comments_extended_part(comments, ids: Dict[int, str]) -> Optional[bytes]:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-
-
 _COMMENT_STYLES = {
     "CommentText": ("paragraph", "annotation text", '<w:sz w:val="20"/><w:szCs w:val="28"/>'),
     "CommentReference": ("character", "annotation reference", '<w:sz w:val="16"/><w:szCs w:val="16"/>'),
@@ -105,4 +103,3 @@ def _ensure_comment_styles(styles: bytes) -> bytes:
         root.append(el)
         changed = True
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else styles
-

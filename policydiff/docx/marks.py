@@ -141,4 +141,3 @@ def _cut(start: int, end: int, marks: List):
     points = sorted({m[0] for m in marks if start < m[0] < end})
     edges = [start] + points + [end]
     return list(zip(edges, edges[1:]))
-

@@ -59,7 +59,6 @@ class Limits:
     max_members: int = MAX_MEMBERS
 
 
-
 def open_package(path, **limits) -> "Package":
     """Read a .docx into memory, refusing non-Word, broken, encrypted or oversized packages.
 
@@ -139,7 +138,6 @@ def _read_file(path, lim: Limits) -> bytes:
 def _size(n: int) -> str:
     """Format a byte count for a message."""
     return f"{n / MB:,.0f} MB" if n >= MB else f"{n:,} bytes"
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,5 +305,3 @@ def _over_while_reading(path, info, lim: Limits, got: int):
         f"would uncompress to more than the {_size(lim.max_total_size)} limit "
         "for a whole .docx (a zip bomb?)",
     )
-
-

@@ -156,5 +156,3 @@ def _one_line(text: str, limit: int = 160) -> str:
 def _show(name: str) -> str:
     """Quote a (possibly hostile) member name for a message: escaped and short."""
     return _one_line(repr(name), 80)
-
-

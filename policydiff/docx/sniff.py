@@ -142,4 +142,3 @@ def _cfb_fat(data: bytes, size: int) -> list:
     for sector in difat[:count]:
         fat += struct.unpack_from(f"<{size // 4}I", data, (sector + 1) * size)
     return fat
-

@@ -117,4 +117,3 @@ def _unique(el, attr: str, seen: set, numeric: bool = False) -> str:
         el.set(attr, value)
     seen.add(value)
     return value
-

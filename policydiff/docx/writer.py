@@ -106,7 +106,6 @@ def render_document(template_document: bytes, redline: Redline, comment_ids: Dic
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-
 def _landscape(sect) -> None:
     """Turn a w:sectPr's page to landscape (swap width and height)."""
     size = sect.find(qn("w:pgSz"))
@@ -117,7 +116,6 @@ def _landscape(sect) -> None:
         size.set(qn("w:w"), h)
         size.set(qn("w:h"), w)
     size.set(qn("w:orient"), "landscape")
-
 
 
 _CUSTOM = "docProps/custom.xml"
@@ -148,7 +146,6 @@ def _mark(parts: Dict[str, bytes]) -> None:
     parts[_CUSTOM] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-
 def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, body: BodyWriter) -> None:
     """Notes, headers and footers redlined as the body is (``stories``), one id counter for all."""
     from .stories import StoryWriter, story_reader
@@ -162,7 +159,6 @@ def _write_stories(parts, template, old, redline: Redline, relinker: Relinker, b
     stories = StoryWriter(parts, template, old, relinker, rev, story_reader, make_writer, body.report)
     stories.notes(body.notes.pairs)
     stories.headers_and_footers()
-
 
 
 def zip_parts(parts: Dict[str, bytes], order: Optional[List[str]] = None) -> bytes:
