@@ -47,8 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from policydiff.docx.inventory import (ParaSig, compare, dangling_relationships, object_counts,  # noqa: E402
-                                      stories)
+from policydiff.docx.inventory import compare, dangling_relationships, object_counts  # noqa: E402
+from policydiff.docx.inventory_paragraphs import ParaSig  # noqa: E402
+from policydiff.docx.inventory_stories import stories  # noqa: E402
 
 DEFAULT_PAIRS = ROOT.parent / "shared" / "wordpairs"
 REDLINE_TIMEOUT = 600

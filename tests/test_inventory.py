@@ -6,7 +6,9 @@ import zipfile
 
 import pytest
 
-from policydiff.docx.inventory import ParaSig, compare, dangling_relationships, inventory, stories
+from policydiff.docx.inventory import compare, dangling_relationships, inventory
+from policydiff.docx.inventory_paragraphs import ParaSig
+from policydiff.docx.inventory_stories import stories
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -13,8 +13,9 @@ import pytest
 from lxml import etree
 
 import docx as python_docx
-from policydiff.docx import ns, package
-from policydiff.docx.package import Limits, open_package, parse_xml
+from policydiff.docx import ns, opc, package, safexml, sniff
+from policydiff.docx.package import Limits, open_package
+from policydiff.docx.safexml import parse_xml
 from policydiff.errors import InputError, NotADocxError, UnsafeDocumentError
 from tests.docxgen import Commented, write_docx
 from tests.hostile.make_corpus import (
@@ -108,7 +109,7 @@ def test_package_case_is_refused_clearly_or_opened_in_time(case):
         assert text.startswith(str(case.path) + ": ")
         assert "\n" not in text and "\r" not in text
     else:
-        assert isinstance(result, package.Package), repr(result)
+        assert isinstance(result, opc.Package), repr(result)
         if case.message:
             assert any(case.message in w for w in result.warnings), result.warnings
         else:
@@ -120,7 +121,7 @@ def test_package_case_is_refused_clearly_or_opened_in_time(case):
 def test_later_stage_case_is_a_sound_package(case):
     result, seconds = _timed(_open_and_parse, case.path)
     assert seconds < TIME_LIMIT, f"{case.name} took {seconds:.1f} s"
-    assert isinstance(result, package.Package), repr(result)
+    assert isinstance(result, opc.Package), repr(result)
     assert result.main_part == "word/document.xml"
 
 
@@ -166,8 +167,8 @@ def test_overlap_bomb_entries_share_one_data_offset():
 
 def test_encrypted_fake_is_an_ole_file_with_the_encryption_streams():
     data = BY_NAME["encrypted_docx"].path.read_bytes()
-    assert package._cfb_names(data) == {"Root Entry", "EncryptionInfo", "EncryptedPackage"}
-    assert package._cfb_names(BY_NAME["legacy_doc"].path.read_bytes()) >= {"WordDocument"}
+    assert sniff._cfb_names(data) == {"Root Entry", "EncryptionInfo", "EncryptedPackage"}
+    assert sniff._cfb_names(BY_NAME["legacy_doc"].path.read_bytes()) >= {"WordDocument"}
 
 
 def test_form_cases_hold_what_their_names_say():
@@ -280,14 +281,14 @@ class RecordingResolver(etree.Resolver):
 def recording_parser(monkeypatch):
     """Make parse_xml use its real parser with a resolver that records fetch attempts."""
     resolver = RecordingResolver()
-    real = package._parser
+    real = safexml._parser
 
     def parser():
         p = real()
         p.resolvers.add(resolver)
         return p
 
-    monkeypatch.setattr(package, "_parser", parser)
+    monkeypatch.setattr(safexml, "_parser", parser)
     return resolver
 
 
@@ -361,7 +362,7 @@ def test_nested_tables_parse_up_to_eighty_three_levels_and_fail_clearly_beyond()
 
 
 def test_text_of_ten_million_bytes_parses_and_one_byte_more_does_not():
-    limit = package.MAX_XML_TEXT
+    limit = safexml.MAX_XML_TEXT
     assert parse_xml(b"<r>" + b"a" * limit + b"</r>", "x.xml").text == "a" * limit
     with pytest.raises(UnsafeDocumentError, match="single text longer than the 10,000,000"):
         parse_xml(b"<r>" + b"a" * (limit + 1) + b"</r>", "x.xml")

@@ -237,7 +237,8 @@ def _table_in_a_paragraph(tmp_path, direction, after):
 def test_a_table_put_inside_a_paragraph_or_taken_out_is_exact_in_both_views(tmp_path, direction):
     # The old paragraph pairs with the half before the table; the half after it is inserted
     # (deleted) whole, and its mark joins the next clause in the view without the table.
-    from policydiff.docx.inventory import compare, stories
+    from policydiff.docx.inventory import compare
+    from policydiff.docx.inventory_stories import stories
 
     old, new, out = _table_in_a_paragraph(tmp_path, direction, ["ข้อ ๒๗ ข้อสุดท้าย"])
     assert shown(out) == shown(new) and shown(out, "reject") == shown(old)

@@ -14,11 +14,11 @@ from . import known
 from .ns import qn
 from .numbering import style_numbering
 from .objects import SKIPPED, WRAPPERS, ObjectReader
-from .package import MAX_XML_TEXT
 from .runs import (
     NO_RUN_PROPS, RUN_PROPS_MAX, Fragment, NotPlain, cancels, change_of, first_child, first_children, int_value,
     joined_runs, plain_run, props_of_run, without_children, xml_of,
 )
+from .safexml import MAX_XML_TEXT
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}
 _SDT = qn("w:sdt")

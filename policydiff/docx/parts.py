@@ -35,6 +35,42 @@ def _serialize(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def add_relationship(rels: Optional[bytes], rel_type: str, target: str) -> bytes:
+    """A relationships part with one of ``rel_type`` pointing at ``target`` (replacing the first of
+    that type, or added under the first free rId)."""
+    if rels:
+        root = etree.fromstring(rels)
+    else:
+        root = etree.Element(qn("pr:Relationships"), nsmap={None: nsmap["pr"]})
+    existing = [r for r in root if r.get("Type") == rel_type]
+    if existing:
+        existing[0].set("Target", target)
+    else:
+        used = {r.get("Id") for r in root}
+        n = 1
+        while f"rId{n}" in used:
+            n += 1
+        rel = etree.SubElement(root, qn("pr:Relationship"))
+        rel.set("Id", f"rId{n}")
+        rel.set("Type", rel_type)
+        rel.set("Target", target)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_override(types: bytes, partname: str, content_type: str) -> bytes:
+    """[Content_Types].xml with ``partname`` overridden to ``content_type``."""
+    root = etree.fromstring(types)
+    for o in root.findall(qn("ct:Override")):
+        if o.get("PartName") == "/" + partname:
+            o.set("ContentType", content_type)
+            break
+    else:
+        o = etree.SubElement(root, qn("ct:Override"))
+        o.set("PartName", "/" + partname)
+        o.set("ContentType", content_type)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 class Relinker:
     """Rewrites XML from ``old``'s main document so its relationship ids hold in ``parts``
     (the output package's parts, by name, whose main document is ``main``)."""

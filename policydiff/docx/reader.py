@@ -13,8 +13,8 @@ from ..core.model import DELETE, INSERT, MOVE_FROM, MOVE_TO, Comment, Document, 
 from ..errors import UnsafeDocumentError
 from . import fastpaths, known
 from .ns import qn
-from .numbering import Numbering
 from .bodyreader import BodyReader
+from .numbering import Numbering
 from .objects import ObjectReader
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}

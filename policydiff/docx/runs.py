@@ -11,7 +11,7 @@ from lxml import etree
 from ..core.model import DELETE, INSERT, MOVE_FROM, MOVE_TO, Change, Format, Run
 from ..errors import PolicydiffError
 from .ns import qn
-from .package import parse_xml
+from .safexml import parse_xml
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}
 _OFF = ("0", "false", "off", "none")

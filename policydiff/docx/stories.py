@@ -1,7 +1,7 @@
 """The stories besides the body: footnotes, endnotes, headers and footers, redlined like it.
 
 A note is paired with its old version through the body's redline: the references it keeps on
-both sides pair an old note with a new one (``writer._NoteQueue``); a reference only the new
+both sides pair an old note with a new one (``body._NoteQueue``); a reference only the new
 draft has is an inserted note, one only the old draft has a deleted note (copied into the
 output by ``parts.Relinker``). Headers and footers are paired by section and kind (default,
 first page, even pages), as the sections' ``w:sectPr`` name them. Each pair is diffed word by
@@ -21,7 +21,7 @@ from lxml import etree
 from ..core.model import NOTE_KINDS, Document
 from ..core.redline import DEL, Revision, change_counts, diff_blocks, fix_marks, whole_block
 from .ns import REL_TYPES, qn
-from .writer import unique_ids
+from .uniqueids import unique_ids
 
 _ID = re.compile(r'\bw:id="(-?\d+)"')
 _BLOCK_TAGS = (qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:customXml"))
