@@ -19,7 +19,7 @@ from policydiff.store import (
     outline_key,
 )
 from policydiff.store.migrations import LATEST
-from policydiff.store.sqlite import _connect, _migrate
+from policydiff.store.connection import connect, migrate
 
 NOW = "2026-05-09T10:00:00+07:00"
 V1_BYTES = "ร่างระเบียบ ฉบับที่ ๑".encode() * 50
@@ -368,9 +368,9 @@ def test_the_cache_returns_the_latest_value_per_key(store):
 def make_v1_archive(workdir):
     """Build an archive as policydiff's first schema left it, with one version and its outline."""
     (workdir / ARCHIVE_DIRNAME).mkdir()
-    db = _connect(archive_file(workdir), "rwc", 1.0)
+    db = connect(archive_file(workdir), "rwc", 1.0)
     db.execute("PRAGMA journal_mode = WAL")
-    _migrate(db, upto=1)
+    migrate(db, upto=1)
     sha = hashlib.sha256(V1_BYTES).hexdigest()
     db.execute("INSERT INTO blobs VALUES (?, ?, ?)", (sha, len(V1_BYTES), V1_BYTES))
     db.execute(

@@ -19,7 +19,8 @@ from .base import (
     find_archive,
     outline_key,
 )
-from .sqlite import ARCHIVE_FILENAME, BUSY_MESSAGE, SqliteStore
+from .checks import BUSY_MESSAGE
+from .sqlite import ARCHIVE_FILENAME, SqliteStore
 
 __all__ = [
     "ARCHIVE_DIRNAME",

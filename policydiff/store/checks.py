@@ -1,0 +1,133 @@
+"""What the SQLite store checks before it writes (dates, names, labels, JSON), and how its
+errors become one-line ArchiveErrors."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+import sqlite3
+from typing import Optional, Sequence
+
+from ..errors import ArchiveError
+from ..thaidate import arabic_digits
+from .base import CacheKey
+
+BUSY_MESSAGE = "the archive is busy: another policydiff command is writing; try again"
+
+_SHOWN_CHOICES = 10  # how many known labels/names an "unknown" message lists
+
+
+def primary_code(exc: sqlite3.Error) -> Optional[int]:
+    """Return SQLite's primary result code for ``exc``, when Python exposes it (3.11+)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def translate(exc: sqlite3.Error, path) -> ArchiveError:
+    """Return the one-line ArchiveError a person should see for a SQLite failure."""
+    code, text = primary_code(exc), str(exc)
+    if code in (5, 6) or "locked" in text or "busy" in text:  # SQLITE_BUSY, SQLITE_LOCKED
+        return ArchiveError(BUSY_MESSAGE)
+    if code == 13 or "full" in text:  # SQLITE_FULL
+        return ArchiveError(f"{path}: the disk is full; the archive was not changed")
+    if code in (11, 26) or "malformed" in text or "not a database" in text:
+        return damaged(path, text)
+    return ArchiveError(f"{path}: {text}")
+
+
+def damaged(path, detail: str) -> ArchiveError:
+    """Return the error for an archive that fails its integrity check."""
+    return ArchiveError(
+        f"{path}: the archive is damaged ({detail}); it was left untouched: "
+        "restore .policydiff/ from a backup"
+    )
+
+
+def guarded(method):
+    """Wrap a method so SQLite failures surface as one-line ArchiveErrors."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    return wrapper
+
+
+# -- argument checks -----------------------------------------------------------------------
+def check_iso_date(value: str, what: str) -> str:
+    """Return ``value`` if it is an ISO date (YYYY-MM-DD); ValueError otherwise."""
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return _dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise ValueError(f"{what} must be an ISO date (YYYY-MM-DD), not {value!r}")
+
+
+def check_timestamp(value: str) -> str:
+    """Return ``value`` if it is an ISO date-time; ValueError otherwise."""
+    text = value[:-1] + "+00:00" if isinstance(value, str) and value.endswith("Z") else value
+    try:
+        _dt.datetime.fromisoformat(text)
+        return value
+    except (TypeError, ValueError):
+        raise ValueError(f"added_at must be an ISO date-time, not {value!r}") from None
+
+
+def check_json(value: str, what: str) -> str:
+    """Return ``value`` if it is a JSON text; ValueError otherwise."""
+    try:
+        json.loads(value)
+        return value
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be JSON text") from None
+
+
+def is_number(text: str) -> bool:
+    """Return whether ``text`` is only digits, Thai or Arabic."""
+    ascii_text = arabic_digits(text)
+    return ascii_text.isascii() and ascii_text.isdigit()
+
+
+def check_name(value: str, what: str) -> str:
+    """Return ``value`` if it is usable as a label or name; ArchiveError otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        raise ArchiveError(f"{what} cannot be empty")
+    if value != value.strip() or any(ch < " " for ch in value):
+        raise ArchiveError(f"{what} {value!r} has leading/trailing spaces or control characters")
+    return value
+
+
+def check_label(label: str) -> str:
+    """Return ``label`` if a version may carry it; a label of digits alone would shadow a seq."""
+    check_name(label, "a version label")
+    if is_number(label):
+        raise ArchiveError(
+            f'a version label cannot be only digits ("{label}" would be read as a sequence '
+            "number); use e.g. v" + label
+        )
+    return label
+
+
+def cache_key(key: CacheKey) -> str:
+    """Return the stored form of a cache key: a compact JSON array of its parts."""
+    parts = [key] if isinstance(key, str) else list(key)
+    if not parts or not all(isinstance(p, str) for p in parts):
+        raise ValueError(f"a cache key is a string or a tuple of strings, not {key!r}")
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+
+
+def listing(names: Sequence[str]) -> str:
+    """Return a short human list of known labels or names."""
+    if not names:
+        return "none yet"
+    shown = list(names[-_SHOWN_CHOICES:])
+    prefix = "…, " if len(names) > _SHOWN_CHOICES else ""
+    return prefix + ", ".join(shown)
+
+
+# -- connection and schema -----------------------------------------------------------------
