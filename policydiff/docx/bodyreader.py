@@ -68,6 +68,26 @@ def _has_objects(para: Paragraph) -> bool:
     return any((type(r) is Run and (r.obj is not None or r.wrap)) or type(r) is CommentMark for r in para.runs)
 
 
+def _attrs_ok(judged: dict, cut: "known.Cut", attrs: Optional[bytes]) -> bool:
+    """Whether the parser would take these attributes as they are (judged once per distinct bytes)."""
+    return not attrs or judged.get(attrs) or cut.attributes_ok(attrs)
+
+
+def _plain_text(text: Optional[bytes]) -> Optional[bytes]:
+    """A w:t's bytes with the five named entities replaced; None when only the parser may read
+    them (too long, or another reference)."""
+    if not text:
+        return b""
+    if len(text) > MAX_XML_TEXT:
+        return None
+    if b"&" in text:
+        if _NOT_AN_ENTITY.search(text):
+            return None
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+    return text
+
+
 class BodyReader:
     def __init__(self, styles_root=None, objects: Optional[ObjectReader] = None):
         self.objects = objects or ObjectReader()
@@ -224,7 +244,7 @@ class BodyReader:
         end = len(raw) - len(b"</w:p>")
         judged, props = cut.judged, self.props_by_bytes  # judged before: most runs repeat a few
         runs: List[Run] = []
-        texts: List[str] = []
+        texts: List[bytes] = []
         last = None
         k = 0  # direct w:r children matched so far
         for m in _PLAIN_INLINE.finditer(raw, pos, end):
@@ -233,34 +253,23 @@ class BodyReader:
             pos = m.end()
             run_attrs, rpr, empty_rpr, t_attrs, text, other_attrs = m.group(1, 2, 3, 4, 5, 6)
             if run_attrs is None:  # proofing marks: not text
-                if other_attrs and not (judged.get(other_attrs) or cut.attributes_ok(other_attrs)):
+                if not _attrs_ok(judged, cut, other_attrs):
                     return None
                 continue
-            if ((run_attrs and not (judged.get(run_attrs) or cut.attributes_ok(run_attrs)))
-                    or (t_attrs and not (judged.get(t_attrs) or cut.attributes_ok(t_attrs)))):
+            text = _plain_text(text)
+            if text is None or not (_attrs_ok(judged, cut, run_attrs) and _attrs_ok(judged, cut, t_attrs)):
                 return None
-            if empty_rpr is not None:
-                rpr = b"/"
+            rpr = b"/" if empty_rpr is not None else rpr
             found = NO_RUN_PROPS if rpr is None else props.get(rpr) or self._props_by_bytes(element, k, rpr)
             k += 1
-            if text:
-                if len(text) > MAX_XML_TEXT:
-                    return None
-                if b"&" in text:
-                    if _NOT_AN_ENTITY.search(text):
-                        return None
-                    for entity, char in _ENTITIES:
-                        text = text.replace(entity, char)
             if found is not last and texts:
                 runs.append(plain_run(texts, last))
                 texts = []
             last = found
-            texts.append(text or b"")
+            texts.append(text)
         if pos != end:
             return None
-        if texts:
-            runs.append(plain_run(texts, last))
-        return tuple(runs)
+        return tuple(runs) + ((plain_run(texts, last),) if texts else ())
 
     def _props_by_bytes(self, element: "Fragment", k: int, rpr: bytes) -> tuple:
         """props_of_run of the w:rPr of the paragraph's ``k``-th run, whose bytes are ``rpr``."""
