@@ -1,5 +1,16 @@
 """The one exception tree of policydiff; only the CLI turns these into messages and exit codes."""
 
+import re
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\s]+")
+
+
+def one_line(text, limit: int = 500) -> str:
+    """A message on one line: whitespace and control characters collapsed (a hostile file name
+    or part may hold newlines), cut to ``limit`` characters with an ellipsis."""
+    text = _BREAKS.sub(" ", str(text)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class PolicydiffError(Exception):
     """Base of every error policydiff raises on purpose."""

@@ -12,7 +12,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from policydiff.errors import InputError
+from .errors import InputError
 
 
 def plan_outputs(outputs, inputs) -> None:

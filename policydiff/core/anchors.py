@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
-import regex
 
 from .offsets import OffsetMap
+from .tokens import CLUSTER
 
 __all__ = [
     "Anchor",
@@ -70,7 +70,6 @@ _MAX_CANDIDATES = 48  # approximate matches scored per search; keeps a pathologi
 _IGNORABLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _SARA_AM = "\u0e33"
 _NIKHAHIT_SARA_AA = "\u0e4d\u0e32"  # how PDFs often spell SARA AM
-_CLUSTER = regex.compile(r"\X")
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ def _boundaries(text: str) -> bytes:
     """``b[i]`` is 1 where a grapheme cluster starts or the text ends (so b[0] = b[len] = 1)."""
     marks = bytearray(len(text) + 1)
     marks[0] = 1
-    for m in _CLUSTER.finditer(text):
+    for m in CLUSTER.finditer(text):
         marks[m.end()] = 1
     return bytes(marks)
 

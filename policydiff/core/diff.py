@@ -14,7 +14,7 @@ from typing import Dict, List, Sequence, Tuple
 import regex
 from diff_match_patch import diff_match_patch
 
-from policydiff.core.tokens import tokenize
+from .tokens import CONTINUES_CLUSTER, cluster_starts, tokenize
 
 EQUAL = "="
 DELETE = "-"
@@ -51,14 +51,11 @@ _CHATTER_TOKEN_CHARS = 3
 _CHATTER_EDIT_FACTOR = 3
 
 _SEPARATOR = regex.compile(r"[\s\p{P}\p{S}]+")
-_CLUSTER = regex.compile(r"\X")
 
 
 # Above this many characters (both texts) a paragraph is not diffed word by word: segmenting
 # and diffing megabytes of Thai takes minutes. No real paragraph comes near it.
 MAX_WORD_DIFF_CHARS = 200_000
-# Characters that continue the grapheme cluster before them (Thai vowels above/below, tone marks).
-_CONTINUES_CLUSTER = regex.compile(r"[\p{GCB=Extend}\p{GCB=SpacingMark}\p{GCB=ZWJ}]")
 
 
 def coarse_diff(old: str, new: str) -> List[Op]:
@@ -81,7 +78,7 @@ def coarse_diff(old: str, new: str) -> List[Op]:
 
 def _continues(text: str, i: int) -> bool:
     """Whether the character at ``i`` continues the grapheme cluster before it (a tone mark...)."""
-    return 0 < i < len(text) and _CONTINUES_CLUSTER.match(text, i) is not None
+    return 0 < i < len(text) and CONTINUES_CLUSTER.match(text, i) is not None
 
 
 class _TooManyTokens(Exception):
@@ -362,7 +359,7 @@ def _trim_replacement(old: Tuple[str, ...], new: Tuple[str, ...]) -> List[Op]:
     if not head and not common_prefix(a[-1:], b[-1:]):  # nothing shared to move out (most edits)
         return [(op, text) for op, text in ((DELETE, a), (INSERT, b)) if text]
     cuts_a, cuts_b = _offsets(old), _offsets(new)
-    clusters_a, clusters_b = _cluster_starts(a), _cluster_starts(b)
+    clusters_a, clusters_b = cluster_starts(a), cluster_starts(b)
     while head and not ((head in cuts_a or head in cuts_b or _words_meet(a, b, head, head))
                         and head in clusters_a and head in clusters_b):
         head -= 1
@@ -404,13 +401,6 @@ def _offsets(tokens: Sequence[str]) -> set:
         pos += len(token)
         offsets.add(pos)
     return offsets
-
-
-def _cluster_starts(text: str) -> set:
-    """Offsets where grapheme clusters start, plus the end of the text."""
-    starts = {m.start() for m in _CLUSTER.finditer(text)}
-    starts.add(len(text))
-    return starts
 
 
 def common_prefix(a: str, b: str) -> int:

@@ -104,8 +104,8 @@ _PIECE_BY_CLUSTER = regex.compile(
     regex.VERBOSE,
 )
 _JOINS_FORWARD = regex.compile(r"[\p{GCB=Prepend}\u2139]")
-_CLUSTER = regex.compile(r"\X")
-_CONTINUES_CLUSTER = regex.compile(rf"[{_CONT}]")
+CLUSTER = regex.compile(r"\X")  # one grapheme cluster: a Thai consonant with its vowels and tone mark
+CONTINUES_CLUSTER = regex.compile(rf"[{_CONT}]")  # a character that continues the cluster before it
 _SEGMENT_CACHE_SIZE = 1 << 16
 
 
@@ -180,16 +180,16 @@ def _segment_thai(run: str) -> Tuple[str, ...]:
     """Thai words of one Thai run, merged where a word boundary would split a cluster."""
     words = newmm.segment(run, custom_dict=_trie())
     if "".join(words) != run:  # never seen; keeps the round-trip promise regardless
-        words = _CLUSTER.findall(run)
+        words = CLUSTER.findall(run)
     # Inside a Thai run only a continuing character can follow a cluster-internal position.
-    if any(_CONTINUES_CLUSTER.match(word) for word in words[1:]):
+    if any(CONTINUES_CLUSTER.match(word) for word in words[1:]):
         return _merge_split_clusters(run, words)
     return tuple(words)
 
 
 def _merge_split_clusters(run: str, words: List[str]) -> Tuple[str, ...]:
     """Join each word that starts inside a grapheme cluster onto the word before it."""
-    starts = {m.start() for m in _CLUSTER.finditer(run)}
+    starts = cluster_starts(run)
     merged: List[str] = []
     pos = 0
     for word in words:
@@ -209,3 +209,10 @@ def is_word(text: str) -> bool:
 def clear_cache() -> None:
     """Forget segmented Thai runs (for benchmarks and long-running processes)."""
     _segment_thai.cache_clear()
+
+
+def cluster_starts(text: str) -> set:
+    """Offsets where grapheme clusters start, plus the end of the text."""
+    starts = {m.start() for m in CLUSTER.finditer(text)}
+    starts.add(len(text))
+    return starts

@@ -18,10 +18,10 @@ from collections import Counter
 
 from lxml import etree
 
-from policydiff.docx.inventory_paragraphs import _is_r
-from policydiff.docx.inventory_stories import _open, stories
-from policydiff.docx.opc import Package
-from policydiff.docx.safexml import parse_xml
+from .inventory_paragraphs import _is_r
+from .inventory_stories import _open, stories
+from .opc import Package
+from .safexml import parse_xml
 
 
 def kind_of(signature: str) -> str:

@@ -10,8 +10,8 @@ from collections import namedtuple
 
 from lxml import etree
 
-from policydiff.docx.inventory_view import R_NAMESPACES, W, _is_property, q
-from policydiff.docx.opc import Package
+from .inventory_view import R_NAMESPACES, W, _is_property, q
+from .opc import Package
 
 ParaSig = namedtuple("ParaSig", "text objects")
 

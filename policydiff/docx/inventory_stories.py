@@ -7,11 +7,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from policydiff.docx.inventory_paragraphs import IGNORED, ParaSig, _Collector, _Part, _sdt_name, _sha
-from policydiff.docx.inventory_view import _is_property, _mark_removed, apply_view, q
-from policydiff.docx.opc import Package
-from policydiff.docx.package import open_package, open_package_bytes
-from policydiff.docx.safexml import parse_xml
+from .inventory_paragraphs import IGNORED, ParaSig, _Collector, _Part, _sdt_name, _sha
+from .inventory_view import _is_property, _mark_removed, apply_view, q
+from .opc import Package
+from .package import open_package, open_package_bytes
+from .safexml import parse_xml
 
 REL_FOOTNOTES = "/footnotes"
 REL_ENDNOTES = "/endnotes"

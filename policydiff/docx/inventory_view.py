@@ -8,7 +8,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from policydiff.docx import ns
+from . import ns
 
 # URIs come from policydiff.docx.ns; math and wordprocessingDrawing are derived from its base
 # when ns.py does not (yet) name them. VML/Office and Strict relationships are not OOXML-base URIs.

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from policydiff.docx import ns
-from policydiff.errors import NotADocxError
+from . import ns
+from ..errors import NotADocxError
 
 from .safexml import _show, parse_xml
 

@@ -18,15 +18,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from policydiff.errors import (
-    EncryptedDocumentError,
-    InputError,
-    NotADocxError,
-    UnsafeDocumentError,
-)
+from ..errors import EncryptedDocumentError, InputError, NotADocxError, UnsafeDocumentError, one_line
 
 from .opc import Member, Package
-from .safexml import _one_line, _show
+from .safexml import _show
 from .sniff import _ENCRYPTED_PROBLEM, _raise_not_a_zip
 
 MB = 1024 * 1024
@@ -112,7 +107,7 @@ def _read_file(path, lim: Limits) -> bytes:
     except PermissionError:
         raise InputError(path, "cannot be read: permission denied") from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {_one_line(exc.strerror)}") from None
+        raise InputError(path, f"cannot be read: {one_line(exc.strerror, 160)}") from None
     if stat.S_ISDIR(st.st_mode):
         raise NotADocxError(path, "is a directory, not a .docx file")
     if not stat.S_ISREG(st.st_mode):
@@ -129,7 +124,7 @@ def _read_file(path, lim: Limits) -> bytes:
     except PermissionError:
         raise InputError(path, "cannot be read: permission denied") from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {_one_line(exc.strerror)}") from None
+        raise InputError(path, f"cannot be read: {one_line(exc.strerror, 160)}") from None
     if len(data) > lim.max_file_size:
         raise UnsafeDocumentError(path, f"is over the {_size(lim.max_file_size)} limit for a .docx")
     return data

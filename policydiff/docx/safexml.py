@@ -7,7 +7,7 @@ import re
 
 from lxml import etree
 
-from policydiff.errors import InputError, UnsafeDocumentError
+from ..errors import InputError, UnsafeDocumentError, one_line
 
 # libxml2's limits without XML_PARSE_HUGE (lxml huge_tree=False); named here for the messages.
 MAX_XML_DEPTH = 256
@@ -132,7 +132,7 @@ def _raise_xml_error(exc, data, path, partname):
     line = exc.lineno or 1
     if "encoding" in msg.lower() or "UTF-8" in msg:
         line, msg = _utf8_problem(data) or (line, msg)
-    _raise(InputError, path, partname, f"is not well-formed XML (line {line}: {_one_line(msg)})")
+    _raise(InputError, path, partname, f"is not well-formed XML (line {line}: {one_line(msg, 160)})")
 
 
 def _utf8_problem(data: bytes):
@@ -147,12 +147,6 @@ def _utf8_problem(data: bytes):
     return None
 
 
-def _one_line(text: str, limit: int = 160) -> str:
-    """Collapse whitespace and control characters so a message stays on one short line."""
-    text = re.sub(r"[\x00-\x1f\x7f\s]+", " ", str(text)).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _show(name: str) -> str:
     """Quote a (possibly hostile) member name for a message: escaped and short."""
-    return _one_line(repr(name), 80)
+    return one_line(repr(name), 80)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 from typing import Optional
 
-from policydiff.errors import EncryptedDocumentError, NotADocxError
+from ..errors import EncryptedDocumentError, NotADocxError
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PROBLEM = "is password-protected (encrypted); save an unprotected copy and try again"
