@@ -462,7 +462,7 @@ def _paired(st: _State, o: int, n: int) -> ClauseMatch:
     else:
         status = UNCHANGED if sim == 1.0 else EDITED
     a, b = st.old[o].number, st.new[n].number
-    renumbered = a != b and _number(a) != _number(b)
+    renumbered = a != b and _comparable_number(a) != _comparable_number(b)
     return ClauseMatch(status, o, n, st.old[o].path, sim, renumbered)
 
 
@@ -474,5 +474,6 @@ def _deleted(st: _State, o: int) -> ClauseMatch:
     return ClauseMatch(DELETED, o, None, st.old[o].path)
 
 
-def _number(number: str) -> str:
+def _comparable_number(number: str) -> str:
+    """A clause number as compared for renumbering: Arabic digits, no spaces (๑ ๒ = 12)."""
     return to_arabic(number).replace(" ", "")

@@ -9,7 +9,8 @@ from lxml import etree
 
 from .fragments import _text
 from .ns import CONTENT_TYPES, REL_TYPES, nsmap, qn
-from .parts import add_override, add_relationship, rels_name
+from .opc import rels_name
+from .parts import add_override, add_relationship
 
 
 def add_comment_parts(parts: Dict[str, bytes], template, comments, ids: Dict[int, str]) -> None:

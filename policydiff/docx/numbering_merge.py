@@ -9,7 +9,8 @@ from typing import Dict
 from lxml import etree
 
 from .ns import CONTENT_TYPES, REL_TYPES, qn
-from .parts import add_override, add_relationship, rels_name
+from .opc import rels_name
+from .parts import add_override, add_relationship
 
 
 def number(value) -> int:

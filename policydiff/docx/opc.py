@@ -55,7 +55,7 @@ def _normalize(partname: str) -> str:
     return partname.lstrip("/")
 
 
-def _rels_name(partname: str) -> str:
+def rels_name(partname: str) -> str:
     """Return the relationships part of a part ('' or '/' is the package itself)."""
     partname = _normalize(partname)
     folder, name = posixpath.split(partname)
@@ -160,7 +160,7 @@ class Package:
 
     def rels(self, partname: str) -> dict:
         """Return a part's relationships as {rId: Relationship(type, target, mode)}."""
-        key = _rels_name(partname)
+        key = rels_name(partname)
         if key not in self._rels_cache:
             self._rels_cache[key] = self._parse_rels(partname, key)
         return dict(self._rels_cache[key])

@@ -19,16 +19,11 @@ from typing import Dict, Optional
 from lxml import etree
 
 from .ns import CONTENT_TYPES, REL_TYPES, nsmap, qn
+from .opc import rels_name
 
 _R_NS = "{%s}" % nsmap["r"]
 _REL = qn("pr:Relationship")
 _TYPES = "[Content_Types].xml"
-
-
-def rels_name(part: str) -> str:
-    """The relationships part of ``part`` (``word/_rels/document.xml.rels``)."""
-    folder, _, name = part.rpartition("/")
-    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
 
 
 def _serialize(root) -> bytes:
