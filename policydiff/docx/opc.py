@@ -86,6 +86,10 @@ class Package:
         self.skeleton: Optional[bytes] = None
         # The body's w:sectPr elements in order, set by the reader with the skeleton.
         self.sections: Optional[tuple] = None
+        # Filled by docx.stories as it reads them: a reader per story part, and the parsed notes
+        # of each kind ({kind: (part, {id: element})}), each made once per package.
+        self.story_readers: dict = {}
+        self.notes: dict = {}
         self._by_name = {m.name.casefold(): m for m in self.members}
         self._rels_cache = {}
         self._content_types = self._read_content_types()

@@ -37,7 +37,7 @@ def story_reader(pkg, part: str):
     from .objects import ObjectReader
     from .bodyreader import BodyReader
 
-    readers = pkg.__dict__.setdefault("_story_readers", {})
+    readers = pkg.story_readers
     if part not in readers:
         styles = pkg.part_by_type(pkg.main_part, "styles")
         readers[part] = BodyReader(pkg.xml(styles) if styles else None, ObjectReader(pkg, part))
@@ -47,7 +47,7 @@ def story_reader(pkg, part: str):
 def notes_of(pkg, kind: str) -> Tuple[Optional[str], Dict[str, object]]:
     """(part, {id: w:footnote or w:endnote element}) of a package's notes of ``kind``, parsed
     once per package."""
-    cache = pkg.__dict__.setdefault("_notes", {})
+    cache = pkg.notes
     if kind not in cache:
         part = pkg.part_by_type(pkg.main_part, kind + "s")
         root = pkg.xml(part) if part else None
