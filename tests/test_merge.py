@@ -203,6 +203,10 @@ def test_changes_that_carry_out_a_proposal_are_in_the_divisions_name(committee):
     root = etree.fromstring(zipfile.ZipFile(committee[0]).read("word/document.xml"))
     deleted = {"".join(t.text for t in el.iter(qn("w:delText"))): el.get(qn("w:author")) for el in root.iter(qn("w:del"))}
     assert deleted["ถัดจากวัน"] == "กองกฎหมาย"  # ข้อ ๒ took the legal division's wording
+    inserted = {"".join(t.text for t in el.iter(qn("w:t"))): el.get(qn("w:author")) for el in root.iter(qn("w:ins"))}
+    item = next(t for t in inserted if t.startswith("(๔) จัดให้มีระบบรักษาความมั่นคงปลอดภัย"))
+    assert inserted[item] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร"  # the item ร่าง ๒ took from ศทส.
+    assert inserted["สิบห้าวันทำการ"] == "กลุ่มตรวจสอบภายใน"  # the winner of the conflict on ข้อ ๑๔
     authors = {el.get(qn("w:author")) for el in root.iter(qn("w:ins"))}
     assert "ฝ่ายเลขานุการ" in authors  # the editor's own changes
 
@@ -215,8 +219,16 @@ def test_disposition_table_has_one_row_per_comment_or_proposal_with_suggestions(
     assert len(rows) == len(annotations)
     result = {(r[1], r[4][:30]): r[5] for r in rows}
     assert result[("กองกฎหมาย", "ตั้งแต่วันประกาศเป็นต้นไป"[:30])] == "รับ"  # wording now in ร่าง ๒
-    assert result[("กลุ่มพัฒนาระบบบริหาร", "เจ็ดวันทำการ")] in ("ไม่รับ", "รับบางส่วน")
-    assert all(r[5] == "รับทราบ" for r in rows if r[3] == "ความเห็น")
+    # ร่าง ๒ took กลุ่มตรวจสอบภายใน's wording for the same words: the other proposal was not taken
+    loser = next(r for r in rows if r[1] == "กลุ่มพัฒนาระบบบริหาร" and r[3] == "ข้อเสนอแก้ไข")
+    assert (loser[5], loser[6]) == ("ไม่รับ", "รับตามข้อเสนอของกลุ่มตรวจสอบภายใน")
+    item = next(r for r in rows if r[1] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร" and r[3] == "ข้อเสนอแก้ไข")
+    assert item[5] == "รับ"  # the new item (๔), added word for word
+    # comments: รับ where ร่าง ๒ changed, moved or cut the words commented on, รับทราบ elsewhere
+    comments = {r[7]: (r[5], r[6]) for r in rows if r[3] == "ความเห็น"}
+    assert comments["audit.docx#1"][0] == "รับ" and "ปรับถ้อยคำแล้ว" in comments["audit.docx#1"][1]
+    assert comments["pdg.docx#1"][0] == "รับ" and "ตัดข้อ ๒๐" in comments["pdg.docx#1"][1]
+    assert comments["audit.docx#2"] == ("รับทราบ", "รับทราบความเห็น")  # ข้อ ๒๘ kept ทุกสามเดือน
     doc = read_docx(committee[0])
     table = doc.blocks[[type(b).__name__ for b in doc.blocks].index("Table", len(doc.blocks) - 10)]
     assert len(table.rows) == len(annotations) + 1

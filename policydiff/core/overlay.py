@@ -271,8 +271,8 @@ def attribute(red: Redline, credits: Sequence[Edit]) -> Redline:
     by_para: Dict[int, List[Edit]] = {}
     whole: Dict[str, Edit] = {}
     for c in credits:
-        if c.new_paragraph:
-            whole["".join(c.text.split())] = c
+        if c.new_paragraph:  # each proposed paragraph on its own: the redline has one per line
+            whole.update(("".join(line.split()), c) for line in c.text.split("\n") if line.strip())
         else:
             by_para.setdefault(c.para, []).append(c)
     return replace(red, blocks=_attribute_blocks(red.blocks, by_para, whole))

@@ -127,8 +127,9 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     decided = {d.key: d for d in editor_dispositions if d.key and d.result}
     base_loc, new_loc = Locator(*base.outline), Locator(*new.outline)
     rows, credits, comments, spans, orphans = [], [], [], [], []
-    for n, p in enumerate(progress(placed) if progress else placed, 1):
-        rows.append(_row(n, p, new, decided.get(p.annotation.id)))
+    suggestions = disp.suggest_all(placed, base.clauses, new.clauses)
+    for n, (p, s) in enumerate(zip(progress(placed) if progress else placed, suggestions), 1):
+        rows.append(_row(n, p, s, new, decided.get(p.annotation.id)))
         credits.extend(_credit(rows[-1], base_loc))
         if p.annotation.kind != COMMENT:
             continue
@@ -143,9 +144,9 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     return Review(red, tuple(rows), placed, tuple(orphans))
 
 
-def _row(n: int, p: Placed, new: Version, decided) -> Row:
+def _row(n: int, p: Placed, s: disp.Suggestion, new: Version, decided) -> Row:
     """The table row of one placed annotation: the editor's result where given, else the suggestion."""
-    result, reason = disp.suggest(p, new.clauses[p.clause].text if p.clause is not None else None)
+    result, reason = s.result, s.reason
     if decided is not None:
         result, reason = decided.result, decided.reason or reason
     return Row(n, p.annotation, result, reason, p.status)
