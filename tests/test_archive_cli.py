@@ -337,7 +337,9 @@ def test_merge_stores_the_editors_dispositions_with_the_round(own, tmp_path):
     ok("merge", "v1", "round1", "--revised", "v2", "-o", tmp_path / "suggested.docx",
        "--write-dispositions", tmp_path / "table.csv")
     table = (tmp_path / "table.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert table[1].startswith("1,กองกฎหมาย,ข้อ ๒,ข้อเสนอแก้ไข,ตั้งแต่วันประกาศเป็นต้นไป,รับ,")
+    assert table[1].startswith("1,กองกฎหมาย,ข้อ ๒,ข้อเสนอแก้ไข,แก้ “ตั้งแต่วันถัดจากวันประกาศเป็นต้นไป” "
+                               "เป็น “ตั้งแต่วันประกาศเป็นต้นไป” เหตุผล: ")
+    assert table[1].endswith(",รับ,ร่างที่แก้ไขใช้ถ้อยคำตามที่เสนอ,legal-form.csv#5")
     table[1] = "1,กองกฎหมาย,ข้อ ๒,ข้อเสนอแก้ไข,ตั้งแต่วันประกาศเป็นต้นไป,ไม่รับ,คงไว้ตามร่างเดิม,legal-form.csv#5"
     (tmp_path / "decided.csv").write_text("\n".join(table) + "\n", encoding="utf-8-sig")
 

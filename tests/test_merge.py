@@ -217,8 +217,8 @@ def test_disposition_table_has_one_row_per_comment_or_proposal_with_suggestions(
     with open(committee[1], encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))[1:]
     assert len(rows) == len(annotations)
-    result = {(r[1], r[4][:30]): r[5] for r in rows}
-    assert result[("กองกฎหมาย", "ตั้งแต่วันประกาศเป็นต้นไป"[:30])] == "รับ"  # wording now in ร่าง ๒
+    result = {r[7]: r[5] for r in rows}
+    assert result["legal-form.csv#5"] == "รับ"  # ตั้งแต่วันประกาศเป็นต้นไป: wording now in ร่าง ๒
     # ร่าง ๒ took กลุ่มตรวจสอบภายใน's wording for the same words: the other proposal was not taken
     loser = next(r for r in rows if r[1] == "กลุ่มพัฒนาระบบบริหาร" and r[3] == "ข้อเสนอแก้ไข")
     assert (loser[5], loser[6]) == ("ไม่รับ", "รับตามข้อเสนอของกลุ่มตรวจสอบภายใน")

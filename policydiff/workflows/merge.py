@@ -13,6 +13,7 @@ from ..core.model import Comment
 from ..core.objects import visible_offset
 from ..core.overlay import Edit, Locator, Note, add_comments, attribute, overlay
 from ..core.redline import Redline
+from ..core.structure import display_label
 from .compare import redline
 from .drafts import Version
 
@@ -38,6 +39,7 @@ class Row:
     result: str
     reason: str
     status: str  # where it landed on the revised draft (anchored, moved, fuzzy, deleted, orphan)
+    new_clause: str = ""  # the clause's label in the revised draft ("" where it has none)
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def _row(n: int, p: Placed, s: disp.Suggestion, new: Version, decided) -> Row:
     result, reason = s.result, s.reason
     if decided is not None:
         result, reason = decided.result, decided.reason or reason
-    return Row(n, p.annotation, result, reason, p.status)
+    return Row(n, p.annotation, result, reason, p.status,
+               display_label(new.clauses, p.clause) if p.clause is not None else "")
 
 
 def _credit(row: Row, base_loc: Locator) -> list:

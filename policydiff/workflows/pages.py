@@ -10,6 +10,7 @@ from typing import List, Sequence
 
 from ..core.labels import to_thai
 from ..core.redline import Redline
+from ..core.tokens import tokenize
 from ..docx import committee as xml
 from ..forms.dispositions import Disposition
 from ..thaidate import to_be_long
@@ -17,9 +18,8 @@ from .drafts import Version
 from .merge import Review, Row
 
 RESULT_TH = {"accepted": "รับ", "partly accepted": "รับบางส่วน", "not accepted": "ไม่รับ", "noted": "รับทราบ", "": ""}
-KIND_TH = {"comment": "ความเห็น", "proposal": "ข้อเสนอแก้ไข"}
 TABLE_HEAD = ("ลำดับ", "หน่วยงาน", "ข้อ", "ความเห็น / ข้อเสนอ", "ผลการพิจารณา", "เหตุผล")
-TABLE_WIDTHS = (950, 2250, 1500, 5200, 1400, 2200)  # twentieths of a point, landscape A4
+TABLE_WIDTHS = (800, 2100, 1900, 5000, 1200, 2500)  # twentieths of a point, landscape A4
 
 
 def _be(date: str) -> str:
@@ -57,16 +57,56 @@ def _summary(rows: Sequence[Row], counts: dict) -> List[str]:
     )]
 
 
-def _what(a) -> str:
-    """The table's "comment / proposal" cell of one annotation."""
-    return (f"{KIND_TH[a.kind]}: {_quote(a.text, 600)}"
-            + (f" (ข้อความเดิม: “{_quote(a.quote, 120)}”)" if a.quote and a.kind == "proposal" else "")
-            + (f" เหตุผล: {_quote(a.note, 400)}" if a.note else ""))
+CONTEXT_CHARS = 24  # words before an insertion quoted in the table
+
+
+def _context(text: str, before: bool) -> str:
+    """Whole words of ``text`` nearest the insertion (its end when ``before``), about CONTEXT_CHARS long."""
+    words = tokenize(" ".join(text.split()))
+    words = words[::-1] if before else words
+    kept = []
+    for w in words:
+        if sum(map(len, kept)) + len(w) > CONTEXT_CHARS and "".join(kept).strip():
+            break
+        kept.append(w)
+    shown = "".join(kept[::-1] if before else kept).strip()
+    cut = len(kept) < len(words)
+    return ("…" + shown if before else shown + "…") if cut else shown
+
+
+def _where_added(a) -> str:
+    if a.anchor.prefix.strip():
+        return f"ต่อจาก “{_context(a.anchor.prefix, True)}”"
+    return f"ก่อน “{_context(a.anchor.suffix, False)}”" if a.anchor.suffix.strip() else f"ใน{a.clause}"
+
+
+def describe(a) -> str:
+    """What a comment or proposal says, readable without the draft at hand (the table's text)."""
+    if a.kind != "proposal":
+        quoted = a.quote.strip() and not a.anchor.whole_clause
+        text = _quote(a.text, 600) + (f" (ข้อความที่อ้างถึง: “{_quote(a.quote, 120)}”)" if quoted else "")
+    elif a.new_paragraph:
+        text = f"เพิ่มข้อความต่อจาก{a.clause}: “{_quote(a.text, 600)}”"
+    elif a.action == "delete":
+        text = f"ตัด “{_quote(a.quote, 300)}”"
+    elif a.action == "insert":
+        text = f"เพิ่ม “{_quote(a.text, 600)}” {_where_added(a)}"
+    else:
+        text = f"แก้ “{_quote(a.quote, 300)}” เป็น “{_quote(a.text, 600)}”"
+    late = "[ส่งเกินกำหนด] " if a.late else ""
+    return late + text + (f" เหตุผล: {_quote(a.note, 400)}" if a.note else "")
+
+
+def clause_cell(r: Row) -> str:
+    """The clause as the base draft numbers it, and as the revised draft does where that differs."""
+    old = r.annotation.clause or "-"
+    return f"{old} → {r.new_clause}" if r.new_clause and r.new_clause != old else old
 
 
 def _table_row(r: Row) -> tuple:
     a = r.annotation
-    return (to_thai(str(r.number)), a.division, a.clause or "-", _what(a), RESULT_TH.get(r.result, r.result), r.reason)
+    return (to_thai(str(r.number)), a.division, clause_cell(r), describe(a), RESULT_TH.get(r.result, r.result),
+            r.reason)
 
 
 def package_blocks(review: Review, base: Version, new: Version, *, round_from: str, round_to: str,
@@ -85,6 +125,6 @@ def package_blocks(review: Review, base: Version, new: Version, *, round_from: s
 
 def disposition_rows(rows: Sequence[Row]) -> list:
     """The table's rows as Disposition values (for --write-dispositions)."""
-    return [Disposition(number=r.number, division=r.annotation.division, clause=r.annotation.clause,
-                        kind=r.annotation.kind, text=r.annotation.text, result=r.result, reason=r.reason,
+    return [Disposition(number=r.number, division=r.annotation.division, clause=clause_cell(r),
+                        kind=r.annotation.kind, text=describe(r.annotation), result=r.result, reason=r.reason,
                         key=r.annotation.id) for r in rows]
