@@ -17,6 +17,7 @@ from .anchors import Anchor, anchor_span
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .redline import pair_blocks
 from .structure import display_label, outline_places
+from .tokens import word_span
 
 COMMENT, PROPOSAL = "comment", "proposal"
 _ADDED = (INSERT, MOVE_TO)
@@ -221,12 +222,15 @@ class _Importer:
         f = self.maps[para]
         return self.base.clause_span(j, f(start), f(end))
 
-    def _anchor(self, para: int, start: int, end: int) -> Optional[Tuple[str, Anchor]]:
+    def _anchor(self, para: int, start: int, end: int, words: bool = False) -> Optional[Tuple[str, Anchor]]:
+        """The anchor of a span of copy paragraph ``para``; ``words``: widened to whole words (comments)."""
         span = self._to_base(para, start, end)
         if span is None:
             return None
         ci, a, b = span
         clause = self.base.clauses[ci]
+        if words:
+            a, b = word_span(clause.text, a, b)
         return self.base.clause_name(ci), anchor_span(clause.path, clause.text, a, b)
 
     def _add(self, kind: str, located, text: str, **kw) -> None:
@@ -276,15 +280,15 @@ class _Importer:
             self.warnings.append(f"comment {cid}: its range never ends; anchored to the end of its paragraph")
             para, at = starts[cid]
             end = len(self.rejected[para].text) if para < len(self.rejected) else at
-            return self._anchor(para, at, end)
+            return self._anchor(para, at, end, words=True)
         if cid not in starts:
             para, at = ends[cid]
-            return self._anchor(para, 0, at)
+            return self._anchor(para, 0, at, words=True)
         (p1, a), (p2, b) = starts[cid], ends[cid]
         if p1 != p2:
             # A range over several paragraphs: anchor to the first paragraph's part of it.
-            return self._anchor(p1, a, len(self.rejected[p1].text) if p1 < len(self.rejected) else a)
-        return self._anchor(p1, a, max(a, b))
+            return self._anchor(p1, a, len(self.rejected[p1].text) if p1 < len(self.rejected) else a, words=True)
+        return self._anchor(p1, a, max(a, b), words=True)
 
     # -- tracked changes
     def _proposals(self, para: int, segments: Sequence[_Segment]) -> None:
@@ -574,8 +578,11 @@ def reanchor_all(annotations: Sequence[Annotation], old_clauses, new_clauses) ->
         ci = index.get(placement.clause) if placement.clause else None
         if placement.status == ORPHAN or ci is None:
             out.append(Placed(a, ORPHAN, None, None, None, placement.score or 0.0))
-        else:
-            out.append(Placed(a, placement.status, ci, placement.start, placement.end, placement.score))
+            continue
+        start, end = placement.start, placement.end
+        if a.kind == COMMENT:  # a comment covers whole words of the new draft, as of the base
+            start, end = word_span(new_clauses[ci].text, start, end)
+        out.append(Placed(a, placement.status, ci, start, end, placement.score))
     return tuple(out)
 
 
