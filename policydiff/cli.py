@@ -336,7 +336,11 @@ def _report_import(imported, refuse_drafts: bool = True) -> None:
 @click.option("--round-to", default="", help="Last day of the comment round (ISO or Thai date).")
 @click.option("--force", is_flag=True,
               help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
-def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to, force):
+@click.option("--old-title", default="", help="The base draft's name on the cover page (\"ร่างที่ ๑\"); default: its "
+              "archive label, else its Subject property, else its file name.")
+@click.option("--new-title", default="", help="The revised draft's name on the cover page, chosen like --old-title.")
+def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to, force,
+          old_title, new_title):
     """Merge the divisions' reviewed copies and forms (SOURCES: files or folders, or a round name) onto BASE.docx.
 
     Without --revised: the consolidated copy — BASE with every division's proposals as tracked
@@ -364,7 +368,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
         return
     decided = _editor_dispositions(resolved, dispositions_in)
     _committee_package(resolved, _draft(revised), out, dispositions_out, decided, author=author, date=date,
-                       round_days=(rf or resolved.round_from, rt or resolved.round_to))
+                       round_days=(rf or resolved.round_from, rt or resolved.round_to), titles=(old_title, new_title))
 
 
 def _consolidated_copy(resolved, out: str) -> None:
@@ -396,7 +400,8 @@ def _editor_dispositions(resolved, dispositions_in):
     return decided
 
 
-def _committee_package(resolved, n, out, dispositions_out, decided, *, author, date, round_days) -> None:
+def _committee_package(resolved, n, out, dispositions_out, decided, *, author, date, round_days,
+                       titles=("", "")) -> None:
     from .fsutil import write_together
     from .workflows.compare import clause_counts, redline_bytes
     from .workflows.merge import committee
@@ -408,7 +413,7 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
     review = committee(b, n, imported, author=author, date=date, editor_dispositions=decided,
                        progress=_progress("re-anchoring"))
     counts = clause_counts(b, n)
-    red = package_blocks(review, b, n, round_from=round_days[0], round_to=round_days[1], counts=counts)
+    red = package_blocks(review, b, n, round_from=round_days[0], round_to=round_days[1], counts=counts, titles=titles)
     outputs = [(out, redline_bytes(red, n, old=b)[0])]
     if dispositions_out:
         from .forms.dispositions import disposition_bytes

@@ -237,8 +237,22 @@ def test_disposition_table_has_one_row_per_comment_or_proposal_with_suggestions(
 def test_cover_page_names_both_versions_with_buddhist_era_dates(committee):
     cover = [p.shown for p in read_docx(committee[0]).paragraphs()[:15]]
     text = "\n".join(cover)
-    assert "v1.docx (๒๖ มิถุนายน ๒๕๕๒)" in text and "v2.docx (๒๑ กรกฎาคม ๒๕๕๒)" in text
+    # the drafts by the name their Subject property gives them, not by file name
+    assert "ร่างเดิม: ร่างที่ ๑ (๒๖ มิถุนายน ๒๕๕๒)" in text and "ร่างที่แก้ไข: ร่างที่ ๒ (๒๑ กรกฎาคม ๒๕๕๒)" in text
+    assert "v1.docx" not in text
     assert "๓๐ มิถุนายน ๒๕๕๒ ถึง ๑๔ กรกฎาคม ๒๕๕๒" in text
+
+
+def test_the_editor_names_the_drafts_on_the_cover(repo_root, tmp_path):
+    out = tmp_path / "c.docx"
+    result = CliRunner().invoke(main, ["merge", str(repo_root / "drafts" / "v1.docx"),
+                                       str(repo_root / "comments" / "round1"), "--revised",
+                                       str(repo_root / "drafts" / "v2.docx"), "--old-title", "ร่างฉบับเวียน",
+                                       "--new-title", "ร่างฉบับเสนอคณะกรรมการ", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.shown for p in read_docx(out).paragraphs()[:15])
+    assert "ร่างเดิม: ร่างฉบับเวียน (๒๖ มิถุนายน ๒๕๕๒)" in text
+    assert "ร่างที่แก้ไข: ร่างฉบับเสนอคณะกรรมการ (๒๑ กรกฎาคม ๒๕๕๒)" in text
 
 
 def test_python_docx_reads_the_committee_comments(committee):

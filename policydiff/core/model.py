@@ -201,6 +201,7 @@ class Meta:
     author: str = ""
     created: str = ""
     modified: str = ""
+    subject: str = ""  # where drafting offices often name the draft ("ร่างที่ ๒")
 
 
 @dataclass(frozen=True)

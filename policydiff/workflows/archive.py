@@ -201,7 +201,9 @@ def load_version(store: Store, ref):
     from .drafts import load_bytes
 
     version = ref if isinstance(ref, Version) else store.get_version(ref)
-    return load_bytes(store.version_bytes(version.seq), version.filename or version.label)
+    draft = load_bytes(store.version_bytes(version.seq), version.filename or version.label)
+    draft.label, draft.date = version.label, version.date
+    return draft
 
 
 def version_json(v: Version, clauses: Optional[int] = None) -> dict:

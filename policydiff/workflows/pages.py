@@ -34,12 +34,15 @@ def _quote(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _draft_line(v: Version) -> str:
-    return f"{Path(v.path).name} ({_be(v.doc.meta.modified or v.doc.meta.created)})"
+def draft_name(v: Version, title: str = "") -> str:
+    """A draft as the committee knows it: the title given, its archive label, its Subject property
+    (where offices name the draft, "ร่างที่ ๑"), else its file name; then its date in B.E."""
+    name = title or v.label or v.doc.meta.subject or Path(v.path).name
+    return f"{name} ({_be(v.date or v.doc.meta.modified or v.doc.meta.created)})"
 
 
-def _cover_lines(base: Version, new: Version, round_from: str, round_to: str) -> list:
-    return [("ร่างเดิม", _draft_line(base)), ("ร่างที่แก้ไข", _draft_line(new)),
+def _cover_lines(base: Version, new: Version, round_from: str, round_to: str, titles: tuple) -> list:
+    return [("ร่างเดิม", draft_name(base, titles[0])), ("ร่างที่แก้ไข", draft_name(new, titles[1])),
             ("ช่วงเวลารับฟังความเห็น", f"{_be(round_from)} ถึง {_be(round_to)}" if round_from or round_to
              else "ไม่ระบุ")]
 
@@ -110,11 +113,12 @@ def _table_row(r: Row) -> tuple:
 
 
 def package_blocks(review: Review, base: Version, new: Version, *, round_from: str, round_to: str,
-                   counts: dict) -> Redline:
-    """The review's redline with the cover page before it and the disposition table after it."""
+                   counts: dict, titles: tuple = ("", "")) -> Redline:
+    """The review's redline with the cover page before it and the disposition table after it
+    (``titles``: the old and new drafts' names given by the editor, "" for the usual ones)."""
     sect = xml.section_break(xml.body_section(new.package))
     title = new.doc.meta.title or (new.clauses[0].text if new.clauses else "ร่างนโยบาย")
-    cover = xml.cover(title, _cover_lines(base, new, round_from, round_to), _summary(review.rows, counts), sect)
+    cover = xml.cover(title, _cover_lines(base, new, round_from, round_to, titles), _summary(review.rows, counts), sect)
     table = xml.table(TABLE_HEAD, [_table_row(r) for r in review.rows], TABLE_WIDTHS)
     orphan_lines = [f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}" for a in review.orphans]
     appendix = [xml.para("", sect=sect)] + xml.appendix("ตารางสรุปผลการพิจารณาความเห็น", table, orphan_lines,
