@@ -480,9 +480,10 @@ def _annotation_json(a, placed=None, clause_texts=None) -> dict:
         "clause": a.clause, "clause_path": a.anchor.clause, "quote": visible(a.quote), "text": visible(a.text),
         "prefix": visible(a.anchor.prefix), "suffix": visible(a.anchor.suffix),
         "start": visible_offset(text, a.anchor.start), "end": visible_offset(text, a.anchor.end),
-        "author": a.author, "date": a.date, "tracked": a.tracked, "new_paragraph": a.new_paragraph,
+        "author": a.author, "initials": a.initials, "date": a.date, "tracked": a.tracked,
+        "new_paragraph": a.new_paragraph,
         "late": a.late, "type": a.type, "done": a.done, "note": a.note,
-        "replies": [{"author": r.author, "date": r.date, "text": r.text} for r in a.replies],
+        "replies": [{"author": r.author, "initials": r.initials, "date": r.date, "text": r.text} for r in a.replies],
         "status": "anchored" if a.anchor.clause else "orphan",
     }
     if placed is not None:

@@ -28,6 +28,7 @@ class Reply:
     author: str
     date: str
     text: str
+    initials: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class _Importer:
         replies: Dict[str, List[Reply]] = {}
         for c in self.copy_all.comments:
             if c.parent_id in top and c.parent_id != c.id:
-                replies.setdefault(c.parent_id, []).append(Reply(c.author, c.date, c.text))
+                replies.setdefault(c.parent_id, []).append(Reply(c.author, c.date, c.text, c.initials))
         placed = set()
         for c in self.copy_all.comments:
             if c.parent_id in top and c.parent_id != c.id:

@@ -57,7 +57,8 @@ def comment_values(a, extra: str = "") -> Tuple[Comment, ...]:
     """Word comments for an annotation: the comment, then its replies."""
     head = Comment(id=a.id, author=a.division or a.author, initials=a.initials, date=a.date,
                    text=(extra + a.text) if extra else a.text, done=a.done)
-    replies = tuple(Comment(id=f"{a.id}/r{n}", author=r.author, date=r.date, text=r.text, parent_id=a.id)
+    replies = tuple(Comment(id=f"{a.id}/r{n}", author=r.author, initials=r.initials, date=r.date, text=r.text,
+                            parent_id=a.id)
                     for n, r in enumerate(a.replies, 1))
     return (head,) + replies
 

@@ -203,6 +203,7 @@ def _from_form(base, path: Path):
         out.append(Annotation(
             id=f"{path.name}#{row.row}", source=path.name, division=row.division, kind=kind, clause=name,
             anchor=anchor, text=text, action=action, author=row.division, type=row.type, row=row.row,
+            date=row.date, initials=row.initials,
             note=row.comment if row.proposal else "",
         ))
     return tuple(out), warnings.result()
