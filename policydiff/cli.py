@@ -137,7 +137,8 @@ def _clause_json(c) -> dict:
 
 
 def _clause_line(c, width: int = 70) -> str:
-    first = visible(c.body).split("\n", 1)[0]
+    body = visible(c.body)
+    first = body.replace("\n", " ") if c.kind == "title" else body.split("\n", 1)[0]  # a title's lines are one
     if len(first) > width:
         first = first[: width - 1] + "…"
     head = c.label or {"title": "[ชื่อเรื่อง]", "preamble": "[อารัมภบท]", "closing": "[ท้ายประกาศ]",
@@ -489,7 +490,8 @@ def _annotation_json(a, placed=None, clause_texts=None) -> dict:
     if placed is not None:
         out["status"] = placed.status
         out["score"] = round(placed.score, 3)
-        out["new_clause"] = placed.new_label
+        out["new_clause"] = placed.new_path  # always the full path, or null
+        out["new_clause_label"] = placed.new_label
         out["new_start"], out["new_end"] = placed.start, placed.end
     return out
 

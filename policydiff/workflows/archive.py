@@ -25,8 +25,8 @@ from ..store import DEFAULT_BUSY_TIMEOUT, Store, find_archive, outline_key
 from ..store.base import Round, Version
 from ..thaidate import parse_date, to_be_long
 
-OUTLINE_FORMAT = 1  # bump when the stored outline's shape changes: older entries are recomputed
-ALIGN_FORMAT = 1
+OUTLINE_FORMAT = 2  # bump when the stored outline's shape changes: older entries are recomputed
+ALIGN_FORMAT = 2  # 2: titles over several paragraphs, bodies without a leading line break (#15)
 ROUND_FORMAT = 1
 NO_PREVIOUS = -1  # in a stored alignment: the new clause has no partner in the older version
 _MIN_INSERTED_MATCH = 8  # characters: shorter proposed paragraphs say too little to credit

@@ -187,9 +187,10 @@ class Landing:
 
     status: str
     score: float
-    new_label: Optional[str]
+    new_label: Optional[str]  # the new clause as a reader cites it ("ข้อ ๑๗ (๓)")
     start: Optional[int]
     end: Optional[int]
+    new_path: Optional[str] = None  # the new clause's full path ("หมวด 2/ข้อ 17/(3)"), None for no clause
 
 
 def reanchored(base: Version, new: Version, annotations) -> Dict[str, Landing]:
@@ -199,5 +200,6 @@ def reanchored(base: Version, new: Version, annotations) -> Dict[str, Landing]:
     for p in reanchor_all(annotations, base.clauses, new.clauses):
         c = new.clauses[p.clause] if p.clause is not None else None
         start, end = (visible_offset(c.text, p.start), visible_offset(c.text, p.end)) if c else (p.start, p.end)
-        out[p.annotation.id] = Landing(p.status, p.score, (c.label or c.path) if c else None, start, end)
+        label = display_label(new.clauses, p.clause) if c else None
+        out[p.annotation.id] = Landing(p.status, p.score, label, start, end, c.path if c else None)
     return out

@@ -117,7 +117,7 @@ def package_blocks(review: Review, base: Version, new: Version, *, round_from: s
     """The review's redline with the cover page before it and the disposition table after it
     (``titles``: the old and new drafts' names given by the editor, "" for the usual ones)."""
     sect = xml.section_break(xml.body_section(new.package))
-    title = new.doc.meta.title or (new.clauses[0].text if new.clauses else "ร่างนโยบาย")
+    title = new.doc.meta.title or (new.clauses[0].text.replace("\n", " ") if new.clauses else "ร่างนโยบาย")
     cover = xml.cover(title, _cover_lines(base, new, round_from, round_to, titles), _summary(review.rows, counts), sect)
     table = xml.table(TABLE_HEAD, [_table_row(r) for r in review.rows], TABLE_WIDTHS)
     orphan_lines = [f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}" for a in review.orphans]
