@@ -513,7 +513,7 @@ def _group_json(g) -> dict:
               help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
 def comments(base, sources, against, round_from, round_to, as_json, force):
     """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders, or a round)."""
-    from .core.annotations import conflicts, duplicates
+    from .core.groups import conflicts, duplicates
     from .workflows.merge import reanchored
 
     resolved = _sources(base, sources, *_round_days(round_from, round_to), force=force)

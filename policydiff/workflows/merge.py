@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Tuple
 
 from ..core import disposition as disp
-from ..core.annotations import COMMENT, PROPOSAL, Placed, conflicts, duplicates, reanchor_all
+from ..core.annotations import COMMENT, PROPOSAL, Placed, reanchor_all
+from ..core.groups import conflicts, duplicates
 from ..core.model import Comment
 from ..core.objects import visible_offset
 from ..core.overlay import Edit, Locator, Note, add_comments, attribute, overlay
