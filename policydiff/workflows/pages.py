@@ -19,7 +19,7 @@ from .merge import Review, Row
 
 RESULT_TH = {"accepted": "รับ", "partly accepted": "รับบางส่วน", "not accepted": "ไม่รับ", "noted": "รับทราบ", "": ""}
 TABLE_HEAD = ("ลำดับ", "หน่วยงาน", "ข้อ", "ความเห็น / ข้อเสนอ", "ผลการพิจารณา", "เหตุผล")
-TABLE_WIDTHS = (800, 2100, 1900, 5000, 1200, 2500)  # twentieths of a point, landscape A4
+TABLE_WIDTHS = (950, 2000, 2150, 4600, 1400, 2400)  # twentieths of a point, landscape A4
 
 
 def _be(date: str) -> str:
@@ -108,8 +108,8 @@ def clause_cell(r: Row) -> str:
 
 def _table_row(r: Row) -> tuple:
     a = r.annotation
-    return (to_thai(str(r.number)), a.division, clause_cell(r), describe(a), RESULT_TH.get(r.result, r.result),
-            r.reason)
+    clause = " → ".join(label.replace(" ", "\u00a0") for label in clause_cell(r).split(" → "))  # wrap at →
+    return (to_thai(str(r.number)), a.division, clause, describe(a), RESULT_TH.get(r.result, r.result), r.reason)
 
 
 def package_blocks(review: Review, base: Version, new: Version, *, round_from: str, round_to: str,
