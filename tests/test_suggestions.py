@@ -117,3 +117,41 @@ def test_a_comment_is_noted_unless_its_words_changed(base, round1):
     changed = with_clause_text(base.clauses, c.path, c.text.replace("ยกย่องชมเชย", "มอบรางวัล"))
     got = suggestions(round1, base, changed)[a.id]
     assert got.result == disp.ACCEPTED and "“ยกย่องชมเชย” เป็น “มอบรางวัล”" in got.reason
+
+
+def test_a_proposed_item_taken_under_another_number_is_accepted(base, round1):
+    item = next(a for a in round1 if a.new_paragraph)
+    parent = next(i for i, c in enumerate(base.clauses) if c.path == item.anchor.clause)
+    renumbered = item.text.replace("(๔)", "(๕)", 1)
+    added = replace(base.clauses[parent], path=base.clauses[parent].path + "x", text=renumbered)
+    clauses = base.clauses[:parent + 1] + (added,) + base.clauses[parent + 1:]
+    assert suggestions(round1, base, clauses)[item.id] == disp.Suggestion(disp.ACCEPTED, "เพิ่มข้อความตามที่เสนอ")
+
+
+def test_a_proposed_item_taken_under_another_number_is_credited_to_its_division(tmp_path):
+    import zipfile
+
+    from click.testing import CliRunner
+    from lxml import etree
+
+    from policydiff.cli import main
+    from policydiff.docx.ns import qn
+    from tests.docxgen import Ins, Para, write_docx
+
+    head = ["ข้อ ๑ ให้สำนักงานดำเนินการ ดังต่อไปนี้", "(๑) จัดทำแผนงานประจำปี", "(๒) รายงานผลต่อเลขาธิการ"]
+    write_docx(tmp_path / "v1.docx", head)
+    (tmp_path / "round").mkdir()
+    proposed = "เผยแพร่รายงานทางเว็บไซต์ของสำนักงานทุกไตรมาส"
+    write_docx(tmp_path / "round" / "finance.docx",
+               head + [Para([Ins(f"(๓) {proposed}", author="กองคลัง")], mark="ins", author="กองคลัง")])
+    write_docx(tmp_path / "v2.docx", head + ["(๓) จัดทำรายงานการเงินประจำเดือน", f"(๔) {proposed}"])
+    out = tmp_path / "c.docx"
+    result = CliRunner().invoke(main, ["merge", str(tmp_path / "v1.docx"), str(tmp_path / "round"), "--revised",
+                                       str(tmp_path / "v2.docx"), "--write-dispositions", str(tmp_path / "d.csv"),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "รับ,เพิ่มข้อความตามที่เสนอ" in (tmp_path / "d.csv").read_text(encoding="utf-8-sig")
+    root = etree.fromstring(zipfile.ZipFile(out).read("word/document.xml"))
+    authors = {"".join(t.text for t in el.iter(qn("w:t"))): el.get(qn("w:author")) for el in root.iter(qn("w:ins"))}
+    assert authors[f"(๔) {proposed}"] == "กองคลัง"
+    assert authors["(๓) จัดทำรายงานการเงินประจำเดือน"] != "กองคลัง"

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .annotations import COMMENT, Placed
 from .diff import word_diff
+from .labels import parse_label
 from .structure import display_label
 
 ACCEPTED, PARTLY, NOT_ACCEPTED, NOTED = "accepted", "partly accepted", "not accepted", "noted"
@@ -60,6 +61,12 @@ class _Hunk:
 
 def _squeeze(text: str) -> str:
     return "".join(text.split())
+
+
+def _words(paragraph: str) -> str:
+    """A paragraph's words without its label: a proposed "ข้อ ๑๖/๑ …" is taken as "ข้อ ๑๗ …" too."""
+    label = parse_label(paragraph)
+    return _squeeze(label.rest if label is not None and label.rest.strip() else paragraph)
 
 
 def _short(text: str) -> str:
@@ -251,9 +258,9 @@ def _winner(a, o: Outcome, placed, outcomes) -> str:
 def _paragraph(a, rev: _Revision) -> Suggestion:
     """A proposed paragraph (item, clause, sentence): is it among the new clauses at its place?"""
     lines = [line.strip() for line in a.text.split("\n") if line.strip()]
-    there = {_squeeze(t) for t in rev.paragraphs(rev.old, rev.index[a.anchor.clause])}
-    fresh = [t for t in rev.paragraphs(rev.new, rev.counterpart(a.anchor.clause)) if _squeeze(t) not in there]
-    found = [line for line in lines if _squeeze(line) in {_squeeze(t) for t in fresh}]
+    there = {_words(t) for t in rev.paragraphs(rev.old, rev.index[a.anchor.clause])}
+    fresh = [t for t in rev.paragraphs(rev.new, rev.counterpart(a.anchor.clause)) if _words(t) not in there]
+    found = [line for line in lines if _words(line) in {_words(t) for t in fresh}]
     if lines and len(found) == len(lines):
         return Suggestion(ACCEPTED, REASONS["added_as_proposed"])
     similar = found or _similar(lines, fresh)
