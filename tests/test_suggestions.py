@@ -155,3 +155,15 @@ def test_a_proposed_item_taken_under_another_number_is_credited_to_its_division(
     authors = {"".join(t.text for t in el.iter(qn("w:t"))): el.get(qn("w:author")) for el in root.iter(qn("w:ins"))}
     assert authors[f"(๔) {proposed}"] == "กองคลัง"
     assert authors["(๓) จัดทำรายงานการเงินประจำเดือน"] != "กองคลัง"
+
+
+def test_a_comment_counts_words_added_right_after_it_but_not_a_footnote_reference(base, round1):
+    from policydiff.core.objects import marker
+
+    a = next(a for a in round1 if a.kind == COMMENT and a.quote == "ยกย่องชมเชย")
+    c = next(c for c in base.clauses if c.path == a.anchor.clause)
+    noted = with_clause_text(base.clauses, c.path, c.text.replace("ยกย่องชมเชย", "ยกย่องชมเชย" + marker("fn")))
+    assert suggestions(round1, base, noted)[a.id].result == disp.NOTED  # a footnote added: no word changed
+    added = with_clause_text(base.clauses, c.path, c.text.replace("ยกย่องชมเชย", "ยกย่องชมเชยเป็นประจำทุกปี"))
+    got = suggestions(round1, base, added)[a.id]
+    assert got.result == disp.ACCEPTED and "เป็น “ยกย่องชมเชยเป็นประจำทุกปี”" in got.reason

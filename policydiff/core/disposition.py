@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .annotations import COMMENT, Placed
 from .diff import word_diff
 from .labels import parse_label
+from .objects import visible
 from .structure import display_label
 
 ACCEPTED, PARTLY, NOT_ACCEPTED, NOTED = "accepted", "partly accepted", "not accepted", "noted"
@@ -75,7 +76,8 @@ def _short(text: str) -> str:
 
 
 def hunks(old: str, new: str) -> Tuple[_Hunk, ...]:
-    """The edits turning ``old`` into ``new`` (word diff), each as a span of ``old`` and its new text."""
+    """The edits turning ``old`` into ``new`` (word diff), each as a span of ``old`` and its new text;
+    an edit of objects only (a footnote reference added) changes no words and is left out."""
     out: List[_Hunk] = []
     at, cur = 0, None
     for op, chunk in word_diff(old, new):
@@ -90,7 +92,8 @@ def hunks(old: str, new: str) -> Tuple[_Hunk, ...]:
             cur[1] = at
         else:
             cur[2] += chunk
-    return tuple(out + ([_Hunk(*cur)] if cur is not None else []))
+    out += [_Hunk(*cur)] if cur is not None else []
+    return tuple(h for h in out if visible(old[h.start:h.end]) != visible(h.text))
 
 
 def _touches(h: _Hunk, lo: int, hi: int) -> bool:
@@ -102,9 +105,11 @@ def _touches(h: _Hunk, lo: int, hi: int) -> bool:
     return h.start < hi and lo < h.end
 
 
-def region(edits: Sequence[_Hunk], start: int, end: int) -> Tuple[int, int, Tuple[_Hunk, ...]]:
-    """The span [start, end) grown over the revised draft's edits that touch it, and those edits."""
-    lo, hi, taken = start, end, []
+def region(edits: Sequence[_Hunk], start: int, end: int, edges: bool = False) -> Tuple[int, int, Tuple[_Hunk, ...]]:
+    """The span [start, end) grown over the revised draft's edits that touch it, and those edits;
+    ``edges``: words inserted right before or after the span count too (what a comment is on)."""
+    lo, hi = start, end
+    taken = [h for h in edits if edges and h.start == h.end and h.start in (start, end)]
     grown = True
     while grown:
         grown = False
@@ -139,7 +144,7 @@ def carried(old: str, new: str, edits: Sequence[_Hunk], start: int, end: int, te
 
     ``text`` None: a comment, only whether the words changed.
     """
-    lo, hi, touching = region(edits, start, end)
+    lo, hi, touching = region(edits, start, end, edges=text is None)
     was, now = old[lo:hi], _apply(old, lo, hi, touching)
     if text is not None and (_squeeze(now) == _squeeze(old[lo:start] + text + old[end:hi]) and touching
                              or _window_found(old, new, start, end, text)):
