@@ -221,10 +221,14 @@ def suggest_all(placed: Sequence[Placed], old_clauses, new_clauses) -> Tuple[Sug
     rev = _Revision(old_clauses, new_clauses)
     outcomes = [None if p.annotation.kind == COMMENT or p.annotation.new_paragraph
                 else rev.outcome(p.annotation, p.annotation.text) for p in placed]
-    return tuple(_suggest(p, o, rev, placed, outcomes) for p, o in zip(placed, outcomes))
+    taken: Dict[str, list] = {}  # base clause path → the proposals taken word for word there
+    for p, o in zip(placed, outcomes):
+        if o is not None and o.kind == "verbatim":
+            taken.setdefault(p.annotation.anchor.clause, []).append(p.annotation)
+    return tuple(_suggest(p, o, rev, taken) for p, o in zip(placed, outcomes))
 
 
-def _suggest(p: Placed, o: Optional[Outcome], rev: _Revision, placed, outcomes) -> Suggestion:
+def _suggest(p: Placed, o: Optional[Outcome], rev: _Revision, taken: Dict[str, list]) -> Suggestion:
     a = p.annotation
     if a.kind == COMMENT:
         return _comment(p, rev)
@@ -236,26 +240,25 @@ def _suggest(p: Placed, o: Optional[Outcome], rev: _Revision, placed, outcomes) 
         if a.action == "delete":
             return Suggestion(ACCEPTED, REASONS["deleted_as_proposed"])
         return Suggestion(NOT_ACCEPTED, REASONS["clause_deleted"].format(label=rev.old_label(a.anchor.clause)))
-    return _proposal(a, o, _winner(a, o, placed, outcomes))
+    return _proposal(a, o, taken.get(a.anchor.clause, ()))
 
 
-def _proposal(a, o: Outcome, winner: str) -> Suggestion:
+def _proposal(a, o: Outcome, taken: Sequence) -> Suggestion:
     if o.kind == "verbatim":
         return Suggestion(ACCEPTED, REASONS["deleted_as_proposed" if a.action == "delete" else "verbatim"])
     if o.kind == "untouched":
         return Suggestion(NOT_ACCEPTED, REASONS["unchanged"])
+    winner = _winner(a, o, taken)
     if winner:
         return Suggestion(NOT_ACCEPTED, REASONS["winner"].format(division=winner))
     return Suggestion(PARTLY, REASONS["other_wording"].format(taken=_short(o.now)) if o.now.strip()
                       else f"ตัดถ้อยคำ “{_short(o.was)}” ออก")
 
 
-def _winner(a, o: Outcome, placed, outcomes) -> str:
+def _winner(a, o: Outcome, taken: Sequence) -> str:
     """The division whose proposal on the same words the revised draft took word for word."""
-    for q, qo in zip(placed, outcomes):
-        b = q.annotation
-        if (qo is not None and qo.kind == "verbatim" and b.division != a.division
-                and b.anchor.clause == a.anchor.clause and b.anchor.start <= o.hi and o.lo <= b.anchor.end):
+    for b in taken:
+        if b.division != a.division and b.anchor.start <= o.hi and o.lo <= b.anchor.end:
             return b.division
     return ""
 
