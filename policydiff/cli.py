@@ -350,11 +350,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     disposition table.
     """
     rf, rt = _round_days(round_from, round_to)
-    if dispositions_out and revised is None:
-        from .errors import OptionError
-
-        raise OptionError("--write-dispositions needs --revised: the disposition table is part of the committee "
-                          "package (suggestions come from what the revised draft did)")
+    _check_package_options(revised, dispositions_out, old_title, new_title)
     date = _iso(date)  # checked before any work, like the outputs
     _check_output(out)
     _check_output(dispositions_out)
@@ -370,6 +366,18 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     decided = _editor_dispositions(resolved, dispositions_in)
     _committee_package(resolved, _draft(revised), out, dispositions_out, decided, author=author, date=date,
                        round_days=(rf or resolved.round_from, rt or resolved.round_to), titles=(old_title, new_title))
+
+
+def _check_package_options(revised, dispositions_out, old_title, new_title) -> None:
+    """Refuse the committee package's options without --revised: they would do nothing."""
+    from .errors import OptionError
+
+    if dispositions_out and revised is None:
+        raise OptionError("--write-dispositions needs --revised: the disposition table is part of the committee "
+                          "package (suggestions come from what the revised draft did)")
+    if (old_title or new_title) and revised is None:
+        raise OptionError("--old-title and --new-title need --revised: they name the drafts on the committee "
+                          "package's cover page")
 
 
 def _consolidated_copy(resolved, out: str) -> None:

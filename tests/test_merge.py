@@ -280,3 +280,11 @@ def test_a_failure_midway_leaves_no_output_and_keeps_an_existing_file(repo_root,
     CliRunner().invoke(main, args)
     assert out.read_bytes() == b"the editor's earlier package"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.docx"]
+
+
+def test_draft_names_without_a_revised_draft_are_refused(repo_root, tmp_path):
+    result = CliRunner().invoke(main, ["merge", str(repo_root / "drafts" / "v1.docx"),
+                                       str(repo_root / "comments" / "round1"), "--old-title", "ร่างที่ ๑",
+                                       "-o", str(tmp_path / "m.docx")])
+    assert result.exit_code == 2 and "--old-title and --new-title need --revised" in result.output
+    assert not (tmp_path / "m.docx").exists()
