@@ -167,3 +167,12 @@ def test_a_comment_counts_words_added_right_after_it_but_not_a_footnote_referenc
     added = with_clause_text(base.clauses, c.path, c.text.replace("ยกย่องชมเชย", "ยกย่องชมเชยเป็นประจำทุกปี"))
     got = suggestions(round1, base, added)[a.id]
     assert got.result == disp.ACCEPTED and "เป็น “ยกย่องชมเชยเป็นประจำทุกปี”" in got.reason
+
+
+def test_a_proposal_taken_with_a_footnote_added_inside_it_is_still_taken_word_for_word(base, round1):
+    from policydiff.core.objects import marker
+
+    a = next(a for a in round1 if a.text == "ทางเว็บไซต์ของสำนักงาน")
+    c = next(c for c in base.clauses if c.path == a.anchor.clause)
+    taken = c.text[:a.anchor.start] + "ทางเว็บไซต์" + marker("fn") + "ของสำนักงาน" + c.text[a.anchor.end:]
+    assert suggestions(round1, base, with_clause_text(base.clauses, c.path, taken))[a.id].result == disp.ACCEPTED

@@ -61,7 +61,8 @@ class _Hunk:
 
 
 def _squeeze(text: str) -> str:
-    return "".join(text.split())
+    """The words as compared: no spaces, no object markers (a footnote added beside them is no change)."""
+    return "".join(visible(text).split())
 
 
 def _words(paragraph: str) -> str:
