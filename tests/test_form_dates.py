@@ -77,3 +77,15 @@ def test_comments_json_gives_initials_of_annotations_and_replies(repo_root):
     anns = {a["id"]: a for a in json.loads(result.stdout)["annotations"]}
     assert anns["admin-form.xlsx#2"]["initials"] == "สบก."
     assert anns["finance.docx#1"]["replies"][0]["initials"] == "ผอ.กค."
+
+
+def test_a_form_row_dated_after_the_round_is_late(repo_root, tmp_path):
+    import json
+
+    form = tmp_path / "กองคลัง-form.csv"
+    form.write_text("ข้อ,ข้อความที่อ้างถึง,ความเห็น,วันที่\n"
+                    "ข้อ ๑๒,มาตรฐานและคู่มือการให้บริการ,ควรเผยแพร่ทางเว็บไซต์,๑๐ ก.ค. ๒๕๕๒\n"
+                    "ข้อ ๑๒,มาตรฐานและคู่มือการให้บริการ,ควรจัดทำเป็นภาษาอังกฤษด้วย,๑๖ ก.ค. ๒๕๕๒\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["comments", str(repo_root / "drafts" / "v1.docx"), str(form), "--json",
+                                       "--round-from", "2009-06-30", "--round-to", "2009-07-14"])
+    assert [a["late"] for a in json.loads(result.stdout)["annotations"]] == [False, True]
