@@ -87,7 +87,7 @@ def _imported(d: Path):
 
 
 def op_comments(d: Path, out: Path) -> dict:
-    from policydiff.core.annotations import conflicts, duplicates
+    from policydiff.core.groups import conflicts, duplicates
 
     _, imported = _imported(d)
     return {"annotations": len(imported.annotations), "conflicts": len(conflicts(imported.annotations)),

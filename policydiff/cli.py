@@ -137,7 +137,8 @@ def _clause_json(c) -> dict:
 
 
 def _clause_line(c, width: int = 70) -> str:
-    first = visible(c.body).split("\n", 1)[0]
+    body = visible(c.body)
+    first = body.replace("\n", " ") if c.kind == "title" else body.split("\n", 1)[0]  # a title's lines are one
     if len(first) > width:
         first = first[: width - 1] + "…"
     head = c.label or {"title": "[ชื่อเรื่อง]", "preamble": "[อารัมภบท]", "closing": "[ท้ายประกาศ]",
@@ -336,7 +337,11 @@ def _report_import(imported, refuse_drafts: bool = True) -> None:
 @click.option("--round-to", default="", help="Last day of the comment round (ISO or Thai date).")
 @click.option("--force", is_flag=True,
               help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
-def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to, force):
+@click.option("--old-title", default="", help="The base draft's name on the cover page (\"ร่างที่ ๑\"); default: its "
+              "archive label, else its Subject property, else its file name.")
+@click.option("--new-title", default="", help="The revised draft's name on the cover page, chosen like --old-title.")
+def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to, force,
+          old_title, new_title):
     """Merge the divisions' reviewed copies and forms (SOURCES: files or folders, or a round name) onto BASE.docx.
 
     Without --revised: the consolidated copy — BASE with every division's proposals as tracked
@@ -345,11 +350,7 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     disposition table.
     """
     rf, rt = _round_days(round_from, round_to)
-    if dispositions_out and revised is None:
-        from .errors import OptionError
-
-        raise OptionError("--write-dispositions needs --revised: the disposition table is part of the committee "
-                          "package (suggestions come from what the revised draft did)")
+    _check_package_options(revised, dispositions_out, old_title, new_title)
     date = _iso(date)  # checked before any work, like the outputs
     _check_output(out)
     _check_output(dispositions_out)
@@ -364,7 +365,19 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
         return
     decided = _editor_dispositions(resolved, dispositions_in)
     _committee_package(resolved, _draft(revised), out, dispositions_out, decided, author=author, date=date,
-                       round_days=(rf or resolved.round_from, rt or resolved.round_to))
+                       round_days=(rf or resolved.round_from, rt or resolved.round_to), titles=(old_title, new_title))
+
+
+def _check_package_options(revised, dispositions_out, old_title, new_title) -> None:
+    """Refuse the committee package's options without --revised: they would do nothing."""
+    from .errors import OptionError
+
+    if dispositions_out and revised is None:
+        raise OptionError("--write-dispositions needs --revised: the disposition table is part of the committee "
+                          "package (suggestions come from what the revised draft did)")
+    if (old_title or new_title) and revised is None:
+        raise OptionError("--old-title and --new-title need --revised: they name the drafts on the committee "
+                          "package's cover page")
 
 
 def _consolidated_copy(resolved, out: str) -> None:
@@ -396,7 +409,8 @@ def _editor_dispositions(resolved, dispositions_in):
     return decided
 
 
-def _committee_package(resolved, n, out, dispositions_out, decided, *, author, date, round_days) -> None:
+def _committee_package(resolved, n, out, dispositions_out, decided, *, author, date, round_days,
+                       titles=("", "")) -> None:
     from .fsutil import write_together
     from .workflows.compare import clause_counts, redline_bytes
     from .workflows.merge import committee
@@ -408,7 +422,7 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
     review = committee(b, n, imported, author=author, date=date, editor_dispositions=decided,
                        progress=_progress("re-anchoring"))
     counts = clause_counts(b, n)
-    red = package_blocks(review, b, n, round_from=round_days[0], round_to=round_days[1], counts=counts)
+    red = package_blocks(review, b, n, round_from=round_days[0], round_to=round_days[1], counts=counts, titles=titles)
     outputs = [(out, redline_bytes(red, n, old=b)[0])]
     if dispositions_out:
         from .forms.dispositions import disposition_bytes
@@ -475,15 +489,17 @@ def _annotation_json(a, placed=None, clause_texts=None) -> dict:
         "clause": a.clause, "clause_path": a.anchor.clause, "quote": visible(a.quote), "text": visible(a.text),
         "prefix": visible(a.anchor.prefix), "suffix": visible(a.anchor.suffix),
         "start": visible_offset(text, a.anchor.start), "end": visible_offset(text, a.anchor.end),
-        "author": a.author, "date": a.date, "tracked": a.tracked, "new_paragraph": a.new_paragraph,
+        "author": a.author, "initials": a.initials, "date": a.date, "tracked": a.tracked,
+        "new_paragraph": a.new_paragraph,
         "late": a.late, "type": a.type, "done": a.done, "note": a.note,
-        "replies": [{"author": r.author, "date": r.date, "text": r.text} for r in a.replies],
+        "replies": [{"author": r.author, "initials": r.initials, "date": r.date, "text": r.text} for r in a.replies],
         "status": "anchored" if a.anchor.clause else "orphan",
     }
     if placed is not None:
         out["status"] = placed.status
         out["score"] = round(placed.score, 3)
-        out["new_clause"] = placed.new_label
+        out["new_clause"] = placed.new_path  # always the full path, or null
+        out["new_clause_label"] = placed.new_label
         out["new_start"], out["new_end"] = placed.start, placed.end
     return out
 
@@ -505,7 +521,7 @@ def _group_json(g) -> dict:
               help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
 def comments(base, sources, against, round_from, round_to, as_json, force):
     """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders, or a round)."""
-    from .core.annotations import conflicts, duplicates
+    from .core.groups import conflicts, duplicates
     from .workflows.merge import reanchored
 
     resolved = _sources(base, sources, *_round_days(round_from, round_to), force=force)

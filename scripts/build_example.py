@@ -72,7 +72,8 @@ Comment round source: comments/src/round1.json -> comments/round1/<code>.docx | 
     comments   [{clause, quote, text, date, replies?: [{author, text, date}], done?: true}]
     proposals  [{clause, old, new, date, anchor?, paragraph?}]
     untracked  [{clause, old, new}]    edits made with Track Changes off (text silently differs)
-    rows       [{ref, clause, quote, text, proposed, type}]   form rows, in file order
+    rows       [{ref, clause, quote, text, proposed, type, date}]   form rows, in file order; the date
+                                  is written as a Thai B.E. date in a CSV, a date cell in an XLSX
   The reviewed copies are v1 with the division's marks, so they carry v1's header, footer,
   emblem, footnotes, link, bookmark and field as well.
   "clause" names a clause as labelled in v1: "ข้อ ๕", "ข้อ ๑๖ (๒) (ก)". Its text is the labelled
@@ -88,6 +89,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import functools
 import io
 import json
@@ -142,8 +144,10 @@ LABEL_RE = re.compile(r"^(ข้อ [๐-๙]+(?:/[๐-๙]+)?|\([๐-๙]+\)|\(
 INDENTS = (1418, 1985, 2552)
 PAGE = {"w": "11906", "h": "16838", "top": "1418", "right": "1134", "bottom": "1134", "left": "1701"}
 TABLE_COLS = (2835, 6236)
-FORM_HEADERS_TH = ("หน่วยงาน", "ข้อ", "ข้อความที่อ้างถึง", "ความเห็น", "ข้อความที่เสนอ", "ประเภท")
-FORM_HEADERS_EN = ("Division", "Clause", "Quoted text", "Comment", "Proposed wording", "Type")
+FORM_HEADERS_TH = ("หน่วยงาน", "อักษรย่อ", "ข้อ", "ข้อความที่อ้างถึง", "ความเห็น", "ข้อความที่เสนอ", "ประเภท",
+                   "วันที่")
+FORM_HEADERS_EN = ("Division", "Initials", "Clause", "Quoted text", "Comment", "Proposed wording", "Type", "Date")
+THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 
 class SourceError(Exception):
@@ -1381,15 +1385,23 @@ def check_form_rows(v1: Draft, division):
             locate(v1, row["clause"], row["quote"])
 
 
-def form_rows(division):
-    return [(division["name"], r["ref"], r["quote"], r["text"], r["proposed"], r["type"]) for r in division["rows"]]
+def form_rows(division, thai_dates: bool):
+    def day(iso: str):
+        d = datetime.date.fromisoformat(iso[:10])
+        if not thai_dates:
+            return d
+        digits = str.maketrans("0123456789", THAI_DIGITS)
+        return f"{d.day} {THAI_MONTHS_SHORT[d.month - 1]} {d.year + 543}".translate(digits)
+
+    return [(division["name"], division["initials"], r["ref"], r["quote"], r["text"], r["proposed"], r["type"],
+             day(r["date"])) for r in division["rows"]]
 
 
 def build_csv(division) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(FORM_HEADERS_TH)
-    writer.writerows(form_rows(division))
+    writer.writerows(form_rows(division, thai_dates=True))
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -1400,10 +1412,12 @@ def build_xlsx(division) -> bytes:
     ws.append(FORM_HEADERS_EN)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in form_rows(division):
+    for row in form_rows(division, thai_dates=False):
         ws.append(row)
-    for col, width in zip("ABCDEF", (24, 12, 40, 60, 40, 14)):
+    for col, width in zip("ABCDEFGH", (24, 10, 12, 40, 60, 40, 14, 12)):
         ws.column_dimensions[col].width = width
+    for (cell,) in ws.iter_rows(min_row=2, min_col=8, max_col=8):
+        cell.number_format = "d mmm yyyy"
     wb.properties.creator = division["name"]
     buf = io.BytesIO()
     wb.save(buf)

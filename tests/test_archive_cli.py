@@ -322,8 +322,9 @@ def test_merge_with_a_round_name_writes_what_merge_with_its_files_writes(cli, tm
        "--round-to", "2009-07-14")
     assert (tmp_path / "round.docx").read_bytes() == (tmp_path / "files.docx").read_bytes()
     ok("merge", "v1", "round1", "--revised", "v2", "-o", tmp_path / "round-package.docx")
+    # the cover names archived drafts by label: the files are given the same names
     ok("merge", "drafts/v1.docx", "comments/round1", "--revised", "drafts/v2.docx", "-o", tmp_path / "package.docx",
-       "--round-from", "2009-06-30", "--round-to", "2009-07-14")
+       "--round-from", "2009-06-30", "--round-to", "2009-07-14", "--old-title", "v1", "--new-title", "v2")
     assert (tmp_path / "round-package.docx").read_bytes() == (tmp_path / "package.docx").read_bytes()
 
 
@@ -337,7 +338,9 @@ def test_merge_stores_the_editors_dispositions_with_the_round(own, tmp_path):
     ok("merge", "v1", "round1", "--revised", "v2", "-o", tmp_path / "suggested.docx",
        "--write-dispositions", tmp_path / "table.csv")
     table = (tmp_path / "table.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert table[1].startswith("1,กองกฎหมาย,ข้อ ๒,ข้อเสนอแก้ไข,ตั้งแต่วันประกาศเป็นต้นไป,รับ,")
+    assert table[1].startswith("1,กองกฎหมาย,ข้อ ๒,ข้อเสนอแก้ไข,แก้ “ตั้งแต่วันถัดจากวันประกาศเป็นต้นไป” "
+                               "เป็น “ตั้งแต่วันประกาศเป็นต้นไป” เหตุผล: ")
+    assert table[1].endswith(",รับ,ร่างที่แก้ไขใช้ถ้อยคำตามที่เสนอ,legal-form.csv#5")
     table[1] = "1,กองกฎหมาย,ข้อ ๒,ข้อเสนอแก้ไข,ตั้งแต่วันประกาศเป็นต้นไป,ไม่รับ,คงไว้ตามร่างเดิม,legal-form.csv#5"
     (tmp_path / "decided.csv").write_text("\n".join(table) + "\n", encoding="utf-8-sig")
 
@@ -458,3 +461,11 @@ def test_every_archive_command_has_help(command):
     result = ok(*command, "--help")
     assert result.stdout.startswith("Usage: ")
     assert len(result.stdout.splitlines()) > 3
+
+
+def test_the_cover_names_archived_drafts_by_their_labels(cli, tmp_path):
+    from policydiff.docx.reader import read_docx
+
+    ok("merge", "v1", "round1", "--revised", "v2", "-o", tmp_path / "c.docx")
+    text = "\n".join(p.shown for p in read_docx(tmp_path / "c.docx").paragraphs()[:15])
+    assert "ร่างเดิม: v1 (๒๖ มิถุนายน ๒๕๕๒)" in text and "ร่างที่แก้ไข: v2 (๒๑ กรกฎาคม ๒๕๕๒)" in text

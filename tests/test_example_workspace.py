@@ -1,5 +1,6 @@
 """The shipped example workspace: drafts v1-v4 and comment round 1, read straight from the zips."""
 
+import datetime as dt
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ import pytest
 from lxml import etree
 
 from policydiff.docx.ns import qn
+from policydiff.thaidate import to_be_short
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build_example.py"
@@ -533,8 +535,10 @@ def test_review_copies_keep_v1_text_where_nothing_was_changed():
         assert len(copy) >= len(v1) - 4
 
 
-def form_rows(division):
-    return [[division["name"], r["ref"], r["quote"], r["text"], r["proposed"], r["type"]] for r in division["rows"]]
+def form_rows(division, day):
+    """The form's rows as the JSON gives them: the division's initials and each row's date (``day``)."""
+    return [[division["name"], division["initials"], r["ref"], r["quote"], r["text"], r["proposed"], r["type"],
+             day(r["date"])] for r in division["rows"]]
 
 
 def test_csv_form_has_bom_thai_headers_and_the_json_rows():
@@ -542,8 +546,9 @@ def test_csv_form_has_bom_thai_headers_and_the_json_rows():
     raw = (ROOT / "comments" / "round1" / "legal-form.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["หน่วยงาน", "ข้อ", "ข้อความที่อ้างถึง", "ความเห็น", "ข้อความที่เสนอ", "ประเภท"]
-    assert rows[1:] == form_rows(legal)
+    assert rows[0] == ["หน่วยงาน", "อักษรย่อ", "ข้อ", "ข้อความที่อ้างถึง", "ความเห็น", "ข้อความที่เสนอ", "ประเภท",
+                       "วันที่"]
+    assert rows[1:] == form_rows(legal, to_be_short)  # dates as a Thai office writes them: ๘ ก.ค. ๒๕๕๒
     refs = [r["ref"] for r in legal["rows"]]
     assert any(re.fullmatch(r"[0-9]+", r) for r in refs)
     assert any(r.startswith("หมวด") and "ข้อ" in r for r in refs)
@@ -555,8 +560,8 @@ def test_xlsx_form_has_english_headers_and_the_json_rows():
     admin = DIVISIONS["admin"]
     sheet = openpyxl.load_workbook(ROOT / "comments" / "round1" / "admin-form.xlsx").active
     rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["Division", "Clause", "Quoted text", "Comment", "Proposed wording", "Type"]
-    assert rows[1:] == form_rows(admin)
+    assert rows[0] == ["Division", "Initials", "Clause", "Quoted text", "Comment", "Proposed wording", "Type", "Date"]
+    assert rows[1:] == form_rows(admin, lambda iso: dt.datetime.fromisoformat(iso))  # date cells
 
 
 def load_builder():

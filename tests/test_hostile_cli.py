@@ -497,7 +497,8 @@ def test_a_hundred_thousand_row_form_is_imported_within_five_seconds():
 
 def test_duplicates_among_a_hundred_thousand_comments_are_found_in_bounded_time():
     from policydiff.core.anchors import Anchor
-    from policydiff.core.annotations import COMMENT, Annotation, duplicates
+    from policydiff.core.annotations import COMMENT, Annotation
+    from policydiff.core.groups import duplicates
 
     anns = [Annotation(id=f"f#{i}", source="f", division=f"กอง{i % 7}", kind=COMMENT, clause="ข้อ ๑",
                        anchor=Anchor("ข้อ 1", ""), text="เห็นด้วย" if i % 1000 == 0 else f"ความเห็น {i}")

@@ -203,6 +203,10 @@ def test_changes_that_carry_out_a_proposal_are_in_the_divisions_name(committee):
     root = etree.fromstring(zipfile.ZipFile(committee[0]).read("word/document.xml"))
     deleted = {"".join(t.text for t in el.iter(qn("w:delText"))): el.get(qn("w:author")) for el in root.iter(qn("w:del"))}
     assert deleted["ถัดจากวัน"] == "กองกฎหมาย"  # ข้อ ๒ took the legal division's wording
+    inserted = {"".join(t.text for t in el.iter(qn("w:t"))): el.get(qn("w:author")) for el in root.iter(qn("w:ins"))}
+    item = next(t for t in inserted if t.startswith("(๔) จัดให้มีระบบรักษาความมั่นคงปลอดภัย"))
+    assert inserted[item] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร"  # the item ร่าง ๒ took from ศทส.
+    assert inserted["สิบห้าวันทำการ"] == "กลุ่มตรวจสอบภายใน"  # the winner of the conflict on ข้อ ๑๔
     authors = {el.get(qn("w:author")) for el in root.iter(qn("w:ins"))}
     assert "ฝ่ายเลขานุการ" in authors  # the editor's own changes
 
@@ -213,10 +217,18 @@ def test_disposition_table_has_one_row_per_comment_or_proposal_with_suggestions(
     with open(committee[1], encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))[1:]
     assert len(rows) == len(annotations)
-    result = {(r[1], r[4][:30]): r[5] for r in rows}
-    assert result[("กองกฎหมาย", "ตั้งแต่วันประกาศเป็นต้นไป"[:30])] == "รับ"  # wording now in ร่าง ๒
-    assert result[("กลุ่มพัฒนาระบบบริหาร", "เจ็ดวันทำการ")] in ("ไม่รับ", "รับบางส่วน")
-    assert all(r[5] == "รับทราบ" for r in rows if r[3] == "ความเห็น")
+    result = {r[7]: r[5] for r in rows}
+    assert result["legal-form.csv#5"] == "รับ"  # ตั้งแต่วันประกาศเป็นต้นไป: wording now in ร่าง ๒
+    # ร่าง ๒ took กลุ่มตรวจสอบภายใน's wording for the same words: the other proposal was not taken
+    loser = next(r for r in rows if r[1] == "กลุ่มพัฒนาระบบบริหาร" and r[3] == "ข้อเสนอแก้ไข")
+    assert (loser[5], loser[6]) == ("ไม่รับ", "รับตามข้อเสนอของกลุ่มตรวจสอบภายใน")
+    item = next(r for r in rows if r[1] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร" and r[3] == "ข้อเสนอแก้ไข")
+    assert item[5] == "รับ"  # the new item (๔), added word for word
+    # comments: รับ where ร่าง ๒ changed, moved or cut the words commented on, รับทราบ elsewhere
+    comments = {r[7]: (r[5], r[6]) for r in rows if r[3] == "ความเห็น"}
+    assert comments["audit.docx#1"][0] == "รับ" and "ปรับถ้อยคำแล้ว" in comments["audit.docx#1"][1]
+    assert comments["pdg.docx#1"][0] == "รับ" and "ตัดข้อ ๒๐" in comments["pdg.docx#1"][1]
+    assert comments["audit.docx#2"] == ("รับทราบ", "รับทราบความเห็น")  # ข้อ ๒๘ kept ทุกสามเดือน
     doc = read_docx(committee[0])
     table = doc.blocks[[type(b).__name__ for b in doc.blocks].index("Table", len(doc.blocks) - 10)]
     assert len(table.rows) == len(annotations) + 1
@@ -225,8 +237,22 @@ def test_disposition_table_has_one_row_per_comment_or_proposal_with_suggestions(
 def test_cover_page_names_both_versions_with_buddhist_era_dates(committee):
     cover = [p.shown for p in read_docx(committee[0]).paragraphs()[:15]]
     text = "\n".join(cover)
-    assert "v1.docx (๒๖ มิถุนายน ๒๕๕๒)" in text and "v2.docx (๒๑ กรกฎาคม ๒๕๕๒)" in text
+    # the drafts by the name their Subject property gives them, not by file name
+    assert "ร่างเดิม: ร่างที่ ๑ (๒๖ มิถุนายน ๒๕๕๒)" in text and "ร่างที่แก้ไข: ร่างที่ ๒ (๒๑ กรกฎาคม ๒๕๕๒)" in text
+    assert "v1.docx" not in text
     assert "๓๐ มิถุนายน ๒๕๕๒ ถึง ๑๔ กรกฎาคม ๒๕๕๒" in text
+
+
+def test_the_editor_names_the_drafts_on_the_cover(repo_root, tmp_path):
+    out = tmp_path / "c.docx"
+    result = CliRunner().invoke(main, ["merge", str(repo_root / "drafts" / "v1.docx"),
+                                       str(repo_root / "comments" / "round1"), "--revised",
+                                       str(repo_root / "drafts" / "v2.docx"), "--old-title", "ร่างฉบับเวียน",
+                                       "--new-title", "ร่างฉบับเสนอคณะกรรมการ", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.shown for p in read_docx(out).paragraphs()[:15])
+    assert "ร่างเดิม: ร่างฉบับเวียน (๒๖ มิถุนายน ๒๕๕๒)" in text
+    assert "ร่างที่แก้ไข: ร่างฉบับเสนอคณะกรรมการ (๒๑ กรกฎาคม ๒๕๕๒)" in text
 
 
 def test_python_docx_reads_the_committee_comments(committee):
@@ -254,3 +280,11 @@ def test_a_failure_midway_leaves_no_output_and_keeps_an_existing_file(repo_root,
     CliRunner().invoke(main, args)
     assert out.read_bytes() == b"the editor's earlier package"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.docx"]
+
+
+def test_draft_names_without_a_revised_draft_are_refused(repo_root, tmp_path):
+    result = CliRunner().invoke(main, ["merge", str(repo_root / "drafts" / "v1.docx"),
+                                       str(repo_root / "comments" / "round1"), "--old-title", "ร่างที่ ๑",
+                                       "-o", str(tmp_path / "m.docx")])
+    assert result.exit_code == 2 and "--old-title and --new-title need --revised" in result.output
+    assert not (tmp_path / "m.docx").exists()

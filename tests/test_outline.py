@@ -12,6 +12,7 @@ from policydiff.core.objects import visible
 from policydiff.core.labels import parse_label, to_arabic
 from policydiff.core.structure import outline
 from policydiff.docx.reader import read_docx
+from tests.docxgen import write_docx
 
 VERSIONS = ("v1", "v2", "v3", "v4")
 _LABELLED = re.compile(r"^(ข้อ [๐-๙]+(?:/[๐-๙]+)?|\([๐-๙]+\)|\([ก-ฮ]\)|หมวด [๐-๙]+|ส่วนที่ [๐-๙]+)(?= |$)")
@@ -112,7 +113,7 @@ def test_outline_prints_the_tree_indented(repo_root):
     result = CliRunner().invoke(main, ["outline", str(repo_root / "drafts" / "v1.docx")])
     lines = result.output.splitlines()
     assert result.exit_code == 0
-    assert "หมวด ๑" in lines
+    assert "หมวด ๑ วิสัยทัศน์ พันธกิจ และหลักการ" in lines  # a heading with its name (#15; was "หมวด ๑" alone)
     assert "        (ก) การประเมินความเสี่ยงของหน่วยงานทุกแห่ง" in lines  # หมวด/ส่วน/ข้อ/(๒)/(ก): depth 4
 
 
@@ -137,3 +138,44 @@ def test_a_draft_written_by_libreoffice_reads_the_same(repo_root, lo, tmp_path, 
     theirs = outline(read_docx(back))
     # LibreOffice writes thaiNumbers back as Arabic numbering: compare numbers, not digit scripts.
     assert [(c.kind, c.number, to_arabic(c.body)) for c in theirs] == [(c.kind, c.number, to_arabic(c.body)) for c in ours]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2", "v3", "v4"])
+def test_a_title_over_two_paragraphs_is_one_title(repo_root, version):
+    clauses = outline(read_docx(repo_root / "drafts" / f"{version}.docx"))
+    title, preamble = clauses[0], clauses[1]
+    assert (title.kind, preamble.kind) == ("title", "preamble")
+    assert title.text == ("ประกาศสำนักงานเลขาธิการคณะกรรมการพัฒนาลุ่มน้ำแห่งชาติ\n"
+                          "เรื่อง นโยบายการกำกับดูแลองค์การที่ดี")
+    assert not preamble.text.startswith("เรื่อง")
+
+
+@pytest.mark.parametrize("version", ["v1", "v2", "v3", "v4"])
+def test_headings_carry_their_name_and_no_body_starts_with_a_line_break(repo_root, version):
+    clauses = outline(read_docx(repo_root / "drafts" / f"{version}.docx"))
+    names = {c.label: c.body for c in clauses if c.kind in ("chapter", "part")}
+    assert names["หมวด ๑"] == "วิสัยทัศน์ พันธกิจ และหลักการ"
+    assert names["ส่วนที่ ๔"] == "ด้านผู้ปฏิบัติงาน"
+    assert [c.path for c in clauses if c.body.startswith("\n")] == []
+
+
+def test_a_regulation_title_continues_on_its_second_line_and_the_preamble_follows(tmp_path):
+    write_docx(tmp_path / "d.docx", ["ระเบียบสำนักงานว่าด้วยการลา", "ว่าด้วยการลา พ.ศ. ๒๕๕๒",
+                                     "โดยที่เป็นการสมควรปรับปรุงระเบียบ", "ข้อ ๑ ระเบียบนี้ใช้บังคับ"])
+    kinds = [(c.kind, c.text) for c in outline(read_docx(tmp_path / "d.docx"))]
+    assert kinds[:2] == [("title", "ระเบียบสำนักงานว่าด้วยการลา\nว่าด้วยการลา พ.ศ. ๒๕๕๒"),
+                         ("preamble", "โดยที่เป็นการสมควรปรับปรุงระเบียบ")]
+
+
+def test_comments_json_new_clause_is_always_the_full_path_or_null(repo_root):
+    result = CliRunner().invoke(main, ["comments", str(repo_root / "drafts" / "v1.docx"),
+                                       str(repo_root / "comments" / "round1"), "--against",
+                                       str(repo_root / "drafts" / "v2.docx"), "--json"])
+    rows = json.loads(result.stdout)["annotations"]
+    paths = {c.path for c in outline(read_docx(repo_root / "drafts" / "v2.docx"))}
+    assert all(r["new_clause"] in paths or (r["new_clause"] is None and r["status"] in ("deleted", "orphan"))
+               for r in rows)
+    item = next(r for r in rows if r["id"] == "ict.docx#3")  # the item (๓) of ข้อ ๑๖, now ข้อ ๑๗
+    assert (item["new_clause"], item["new_clause_label"]) == ("หมวด 2/ส่วน 3/ข้อ 17/(3)", "ข้อ ๑๗ (๓)")
+    table = next(r for r in rows if r["id"] == "audit.docx#1")
+    assert table["new_clause"] == "หมวด 3/ข้อ 26/ตาราง 1"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .labels import parse_label
 from .model import Document, Paragraph, Run, Table
 from .redline import (
     DEL, INS, KEEP, MOVE_FROM, MOVE_TO, CommentSpan, Piece, RCell, Redline, RPara, RRow, RTable, _merge_pieces,
@@ -271,8 +272,8 @@ def attribute(red: Redline, credits: Sequence[Edit]) -> Redline:
     by_para: Dict[int, List[Edit]] = {}
     whole: Dict[str, Edit] = {}
     for c in credits:
-        if c.new_paragraph:
-            whole["".join(c.text.split())] = c
+        if c.new_paragraph:  # each proposed paragraph on its own: the redline has one per line
+            whole.update((_words(line), c) for line in c.text.split("\n") if line.strip())
         else:
             by_para.setdefault(c.para, []).append(c)
     return replace(red, blocks=_attribute_blocks(red.blocks, by_para, whole))
@@ -285,8 +286,8 @@ def _attribute_blocks(blocks, by_para, whole) -> Tuple:
             rows = tuple(replace(r, cells=tuple(replace(c, blocks=_attribute_blocks(c.blocks, by_para, whole))
                                                 for c in r.cells)) for r in b.rows)
             out.append(replace(b, rows=rows))
-        elif b.old_para is None and b.mark == INS and "".join(b.text.split()) in whole:
-            c = whole["".join(b.text.split())]
+        elif _inserted_whole(b) and _words(b.text) in whole:
+            c = whole[_words(b.text)]
             out.append(replace(b, author=c.author, date=c.date or b.date,
                                pieces=tuple(replace(p, author=c.author, date=c.date or p.date) for p in b.pieces)))
         elif b.old_para in by_para:
@@ -316,3 +317,15 @@ def _credit_pieces(pieces: Sequence[Piece], credits: Sequence[Edit]) -> Tuple[Pi
                 out[i] = replace(p, author=c.author, date=c.date or p.date)
                 break
     return tuple(out)
+
+
+def _words(paragraph: str) -> str:
+    """A paragraph's words without its label or spaces (a proposed item may land with another number)."""
+    label = parse_label(paragraph)
+    return "".join((label.rest if label is not None and label.rest.strip() else paragraph).split())
+
+
+def _inserted_whole(b: RPara) -> bool:
+    """A paragraph of the new draft only, all its text inserted (at the end of the body its mark
+    is the paragraph's before it, so the mark alone does not tell)."""
+    return b.old_para is None and bool(b.pieces) and all(p.op == INS for p in b.pieces)

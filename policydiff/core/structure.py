@@ -9,6 +9,8 @@ from .labels import RANKS, parse_label, path_word, to_thai
 from .model import Clause, Document, Paragraph, Table
 
 _CLOSING_OPENERS = ("ประกาศ ณ วันที่", "สั่ง ณ วันที่", "ให้ไว้ ณ วันที่")
+# A title's further lines: "ประกาศ…" / "เรื่อง …", "ระเบียบ…" / "ว่าด้วย…", "(ฉบับที่ ๒)", "พ.ศ. ๒๕๕๒".
+_TITLE_GOES_ON = ("เรื่อง", "ว่าด้วย", "(ฉบับที่", "พ.ศ.")
 _TOP = {"title": "ชื่อเรื่อง", "preamble": "อารัมภบท", "closing": "ท้ายประกาศ"}
 
 
@@ -107,6 +109,8 @@ class _Builder:
             self.closing = True
             self.stack = []
             self._open_top(i, "closing", shown)
+        elif self.clauses[-1].kind == "title" and not self.stack and shown.startswith(_TITLE_GOES_ON):
+            self._append(self.clauses[-1], i, shown, shown)
         elif self.clauses[-1].kind == "title" and not self.stack:
             self._open_top(i, "preamble", shown)
         else:
@@ -177,5 +181,6 @@ class _Builder:
     def _freeze(c: _Open) -> Clause:
         return Clause(
             kind=c.kind, label=c.label, number=c.number, path=c.path, blocks=tuple(c.blocks),
-            text="\n".join(c.texts), body="\n".join(c.body), level=c.level, parent=c.parent,
+            # A heading alone on its line ("หมวด ๑", its name below): the body starts at the name.
+            text="\n".join(c.texts), body="\n".join(c.body).lstrip("\n"), level=c.level, parent=c.parent,
         )

@@ -8,6 +8,7 @@ tokens never starts or ends on a lone Thai vowel or tone mark.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import List, Tuple
 
@@ -216,3 +217,15 @@ def cluster_starts(text: str) -> set:
     starts = {m.start() for m in CLUSTER.finditer(text)}
     starts.add(len(text))
     return starts
+
+
+def word_span(text: str, start: int, end: int) -> Tuple[int, int]:
+    """[start, end) widened to whole tokens of ``text`` (Thai words from the diff's segmenter):
+    neither end falls inside a word. An empty span moves to the start of the word it is in."""
+    bounds, at = [0], 0
+    for token in tokenize(text):
+        at += len(token)
+        bounds.append(at)
+    lo = bounds[bisect_right(bounds, start) - 1]
+    hi = lo if end <= start else bounds[min(bisect_left(bounds, end), len(bounds) - 1)]
+    return lo, max(lo, hi)

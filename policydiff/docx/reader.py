@@ -119,7 +119,7 @@ def read_comments(comments_root, extended_root=None) -> tuple:
 
 
 def read_meta(core_root) -> Meta:
-    """Return title, author and dates from docProps/core.xml."""
+    """Return title, subject, author and dates from docProps/core.xml."""
     if core_root is None:
         return Meta()
 
@@ -128,7 +128,7 @@ def read_meta(core_root) -> Meta:
         return (el.text or "").strip() if el is not None else ""
 
     return Meta(title=text("dc:title"), author=text("dc:creator"), created=text("dcterms:created"),
-                modified=text("dcterms:modified"))
+                modified=text("dcterms:modified"), subject=text("dc:subject"))
 
 
 # A 3,000-clause draft has about 5,200 paragraphs and 60,000 runs; these bound memory and time

@@ -2,8 +2,9 @@
 
 Columns (any order, headers case- and space-insensitive, Thai or English):
 หน่วยงาน (Division), ข้อ (Clause), ข้อความที่อ้างถึง (Quoted text), ความเห็น (Comment),
-ข้อความที่เสนอ (Proposed wording), ประเภท (Type). ข้อ and ความเห็น are required; หน่วยงาน may
-be left out when the file is named for the division ("กองกฎหมาย-form.xlsx").
+ข้อความที่เสนอ (Proposed wording), ประเภท (Type), วันที่ (Date: ISO or Thai, B.E. or C.E.),
+อักษรย่อ (Initials). ข้อ and ความเห็น are required; หน่วยงาน may be left out when the file is
+named for the division ("กองกฎหมาย-form.xlsx").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
 from policydiff.errors import FormError
+from policydiff.thaidate import revision_datetime
 from policydiff.forms.clauseref import parse_clause_ref
 from policydiff.forms.tabular import (
     MAX_ROWS,
@@ -43,6 +45,8 @@ _SYNONYMS = {
     "proposal": ("proposed wording", "proposal", "ข้อความที่เสนอ", "ข้อเสนอ", "ข้อความที่เสนอแก้ไข",
                  "ข้อเสนอแก้ไข", "proposed change", "proposed text", "suggested wording"),
     "type": ("type", "ประเภท", "ประเภทความเห็น", "comment type", "type of comment"),
+    "date": ("date", "วันที่", "วันที่เสนอ", "วันที่ให้ความเห็น", "ลงวันที่", "date submitted", "submitted on"),
+    "initials": ("initials", "อักษรย่อ", "ชื่อย่อ", "อักษรย่อหน่วยงาน", "ชื่อย่อหน่วยงาน", "abbreviation"),
 }
 _NAMES = {
     "division": "หน่วยงาน (Division)",
@@ -75,6 +79,8 @@ class FormRow:
     comment: str
     proposal: str  # proposed wording, "" when not given
     type: str  # one of TYPES
+    date: str = ""  # xsd:dateTime of the row's date ("" when not given or not a date)
+    initials: str = ""  # the division's initials ("กม.")
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,8 @@ def _form_row(path: Path, number: int, cells: tuple, cols, division: str, repeat
         comment=comment,
         proposal=proposal,
         type=_comment_type(name, number, cell(cells, cols.get("type")), warn),
+        date=_row_date(name, number, cell(cells, cols.get("date")), warn),
+        initials=cell_text(cell(cells, cols.get("initials"))),
     )
 
 
@@ -209,3 +217,19 @@ def _comment_type(name: str, number: int, value, warn: Warnings) -> str:
                  "type", "rows with an unknown comment type")
         return "general"
     return found
+
+
+def _row_date(name: str, number: int, value, warn: Warnings) -> str:
+    """The row's date as an xsd:dateTime (a date alone is midnight UTC); "" with a warning if none."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = cell_text(value)
+    if not text:
+        return ""
+    try:
+        return revision_datetime(text)
+    except ValueError:
+        warn.add(f"{name}: row {number}: '{text}' in the date column is not a date; left undated",
+                 "date-cell", "rows whose date cannot be read")
+        return ""

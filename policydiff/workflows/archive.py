@@ -25,7 +25,7 @@ from ..store import DEFAULT_BUSY_TIMEOUT, Store, find_archive, outline_key
 from ..store.base import Version
 from ..thaidate import parse_date, to_be_long
 
-OUTLINE_FORMAT = 1  # bump when the stored outline's shape changes: older entries are recomputed
+OUTLINE_FORMAT = 2  # bump when the stored outline's shape changes: older entries are recomputed
 BUSY_TIMEOUT = DEFAULT_BUSY_TIMEOUT  # seconds a writer waits for another before the busy error
 
 
@@ -199,7 +199,9 @@ def load_version(store: Store, ref):
     from .drafts import load_bytes
 
     version = ref if isinstance(ref, Version) else store.get_version(ref)
-    return load_bytes(store.version_bytes(version.seq), version.filename or version.label)
+    draft = load_bytes(store.version_bytes(version.seq), version.filename or version.label)
+    draft.label, draft.date = version.label, version.date
+    return draft
 
 
 def version_json(v: Version, clauses: Optional[int] = None) -> dict:

@@ -18,7 +18,8 @@ from ..thaidate import to_be_long
 from .archive import align_key, cache_quietly, dumps, version_clauses, version_paths
 from .rounds import annotations_from_json
 
-ALIGN_FORMAT = 1  # bump when the stored alignment's shape changes: older entries are recomputed
+ALIGN_FORMAT = 2  # bump when the stored alignment's shape changes (2: titles over several paragraphs, bodies
+# without a leading line break, #15): older entries are recomputed
 NO_PREVIOUS = -1  # in a stored alignment: the new clause has no partner in the older version
 _MIN_INSERTED_MATCH = 8  # characters: shorter proposed paragraphs say too little to credit
 

@@ -21,6 +21,8 @@ class Version:
     path: str
     package: object
     doc: Document
+    label: str = ""  # the archive's label, for a version read from the archive
+    date: str = ""  # the archive's date of that version (ISO)
     _outline: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     @property

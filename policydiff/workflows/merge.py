@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Tuple
 
 from ..core import disposition as disp
-from ..core.annotations import COMMENT, PROPOSAL, Placed, conflicts, duplicates, reanchor_all
+from ..core.annotations import COMMENT, PROPOSAL, Placed, reanchor_all
+from ..core.groups import conflicts, duplicates
 from ..core.model import Comment
 from ..core.objects import visible_offset
 from ..core.overlay import Edit, Locator, Note, add_comments, attribute, overlay
 from ..core.redline import Redline
+from ..core.structure import display_label
 from .compare import redline
 from .drafts import Version
 
@@ -38,6 +40,7 @@ class Row:
     result: str
     reason: str
     status: str  # where it landed on the revised draft (anchored, moved, fuzzy, deleted, orphan)
+    new_clause: str = ""  # the clause's label in the revised draft ("" where it has none)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ def comment_values(a, extra: str = "") -> Tuple[Comment, ...]:
     """Word comments for an annotation: the comment, then its replies."""
     head = Comment(id=a.id, author=a.division or a.author, initials=a.initials, date=a.date,
                    text=(extra + a.text) if extra else a.text, done=a.done)
-    replies = tuple(Comment(id=f"{a.id}/r{n}", author=r.author, date=r.date, text=r.text, parent_id=a.id)
+    replies = tuple(Comment(id=f"{a.id}/r{n}", author=r.author, initials=r.initials, date=r.date, text=r.text,
+                            parent_id=a.id)
                     for n, r in enumerate(a.replies, 1))
     return (head,) + replies
 
@@ -127,8 +131,9 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     decided = {d.key: d for d in editor_dispositions if d.key and d.result}
     base_loc, new_loc = Locator(*base.outline), Locator(*new.outline)
     rows, credits, comments, spans, orphans = [], [], [], [], []
-    for n, p in enumerate(progress(placed) if progress else placed, 1):
-        rows.append(_row(n, p, new, decided.get(p.annotation.id)))
+    suggestions = disp.suggest_all(placed, base.clauses, new.clauses)
+    for n, (p, s) in enumerate(zip(progress(placed) if progress else placed, suggestions), 1):
+        rows.append(_row(n, p, s, new, decided.get(p.annotation.id)))
         credits.extend(_credit(rows[-1], base_loc))
         if p.annotation.kind != COMMENT:
             continue
@@ -143,12 +148,13 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     return Review(red, tuple(rows), placed, tuple(orphans))
 
 
-def _row(n: int, p: Placed, new: Version, decided) -> Row:
+def _row(n: int, p: Placed, s: disp.Suggestion, new: Version, decided) -> Row:
     """The table row of one placed annotation: the editor's result where given, else the suggestion."""
-    result, reason = disp.suggest(p, new.clauses[p.clause].text if p.clause is not None else None)
+    result, reason = s.result, s.reason
     if decided is not None:
         result, reason = decided.result, decided.reason or reason
-    return Row(n, p.annotation, result, reason, p.status)
+    return Row(n, p.annotation, result, reason, p.status,
+               display_label(new.clauses, p.clause) if p.clause is not None else "")
 
 
 def _credit(row: Row, base_loc: Locator) -> list:
@@ -182,9 +188,10 @@ class Landing:
 
     status: str
     score: float
-    new_label: Optional[str]
+    new_label: Optional[str]  # the new clause as a reader cites it ("ข้อ ๑๗ (๓)")
     start: Optional[int]
     end: Optional[int]
+    new_path: Optional[str] = None  # the new clause's full path ("หมวด 2/ข้อ 17/(3)"), None for no clause
 
 
 def reanchored(base: Version, new: Version, annotations) -> Dict[str, Landing]:
@@ -194,5 +201,6 @@ def reanchored(base: Version, new: Version, annotations) -> Dict[str, Landing]:
     for p in reanchor_all(annotations, base.clauses, new.clauses):
         c = new.clauses[p.clause] if p.clause is not None else None
         start, end = (visible_offset(c.text, p.start), visible_offset(c.text, p.end)) if c else (p.start, p.end)
-        out[p.annotation.id] = Landing(p.status, p.score, (c.label or c.path) if c else None, start, end)
+        label = display_label(new.clauses, p.clause) if c else None
+        out[p.annotation.id] = Landing(p.status, p.score, label, start, end, c.path if c else None)
     return out

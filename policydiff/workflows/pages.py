@@ -10,6 +10,7 @@ from typing import List, Sequence
 
 from ..core.labels import to_thai
 from ..core.redline import Redline
+from ..core.tokens import tokenize
 from ..docx import committee as xml
 from ..forms.dispositions import Disposition
 from ..thaidate import to_be_long
@@ -17,9 +18,8 @@ from .drafts import Version
 from .merge import Review, Row
 
 RESULT_TH = {"accepted": "รับ", "partly accepted": "รับบางส่วน", "not accepted": "ไม่รับ", "noted": "รับทราบ", "": ""}
-KIND_TH = {"comment": "ความเห็น", "proposal": "ข้อเสนอแก้ไข"}
 TABLE_HEAD = ("ลำดับ", "หน่วยงาน", "ข้อ", "ความเห็น / ข้อเสนอ", "ผลการพิจารณา", "เหตุผล")
-TABLE_WIDTHS = (950, 2250, 1500, 5200, 1400, 2200)  # twentieths of a point, landscape A4
+TABLE_WIDTHS = (950, 2000, 2150, 4600, 1400, 2400)  # twentieths of a point, landscape A4
 
 
 def _be(date: str) -> str:
@@ -34,12 +34,15 @@ def _quote(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _draft_line(v: Version) -> str:
-    return f"{Path(v.path).name} ({_be(v.doc.meta.modified or v.doc.meta.created)})"
+def draft_name(v: Version, title: str = "") -> str:
+    """A draft as the committee knows it: the title given, its archive label, its Subject property
+    (where offices name the draft, "ร่างที่ ๑"), else its file name; then its date in B.E."""
+    name = title or v.label or v.doc.meta.subject or Path(v.path).name
+    return f"{name} ({_be(v.date or v.doc.meta.modified or v.doc.meta.created)})"
 
 
-def _cover_lines(base: Version, new: Version, round_from: str, round_to: str) -> list:
-    return [("ร่างเดิม", _draft_line(base)), ("ร่างที่แก้ไข", _draft_line(new)),
+def _cover_lines(base: Version, new: Version, round_from: str, round_to: str, titles: tuple) -> list:
+    return [("ร่างเดิม", draft_name(base, titles[0])), ("ร่างที่แก้ไข", draft_name(new, titles[1])),
             ("ช่วงเวลารับฟังความเห็น", f"{_be(round_from)} ถึง {_be(round_to)}" if round_from or round_to
              else "ไม่ระบุ")]
 
@@ -57,24 +60,65 @@ def _summary(rows: Sequence[Row], counts: dict) -> List[str]:
     )]
 
 
-def _what(a) -> str:
-    """The table's "comment / proposal" cell of one annotation."""
-    return (f"{KIND_TH[a.kind]}: {_quote(a.text, 600)}"
-            + (f" (ข้อความเดิม: “{_quote(a.quote, 120)}”)" if a.quote and a.kind == "proposal" else "")
-            + (f" เหตุผล: {_quote(a.note, 400)}" if a.note else ""))
+CONTEXT_CHARS = 24  # words before an insertion quoted in the table
+
+
+def _context(text: str, before: bool) -> str:
+    """Whole words of ``text`` nearest the insertion (its end when ``before``), about CONTEXT_CHARS long."""
+    words = tokenize(" ".join(text.split()))
+    words = words[::-1] if before else words
+    kept = []
+    for w in words:
+        if sum(map(len, kept)) + len(w) > CONTEXT_CHARS and "".join(kept).strip():
+            break
+        kept.append(w)
+    shown = "".join(kept[::-1] if before else kept).strip()
+    cut = len(kept) < len(words)
+    return ("…" + shown if before else shown + "…") if cut else shown
+
+
+def _where_added(a) -> str:
+    if a.anchor.prefix.strip():
+        return f"ต่อจาก “{_context(a.anchor.prefix, True)}”"
+    return f"ก่อน “{_context(a.anchor.suffix, False)}”" if a.anchor.suffix.strip() else f"ใน{a.clause}"
+
+
+def describe(a) -> str:
+    """What a comment or proposal says, readable without the draft at hand (the table's text)."""
+    if a.kind != "proposal":
+        quoted = a.quote.strip() and not a.anchor.whole_clause
+        text = _quote(a.text, 600) + (f" (ข้อความที่อ้างถึง: “{_quote(a.quote, 120)}”)" if quoted else "")
+    elif a.new_paragraph:
+        text = f"เพิ่มข้อความต่อจาก{a.clause}: “{_quote(a.text, 600)}”"
+    elif a.action == "delete":
+        text = f"ตัด “{_quote(a.quote, 300)}”"
+    elif a.action == "insert":
+        text = f"เพิ่ม “{_quote(a.text, 600)}” {_where_added(a)}"
+    else:
+        text = f"แก้ “{_quote(a.quote, 300)}” เป็น “{_quote(a.text, 600)}”"
+    late = "[ส่งเกินกำหนด] " if a.late else ""
+    return late + text + (f" เหตุผล: {_quote(a.note, 400)}" if a.note else "")
+
+
+def clause_cell(r: Row) -> str:
+    """The clause as the base draft numbers it, and as the revised draft does where that differs."""
+    old = r.annotation.clause or "-"
+    return f"{old} → {r.new_clause}" if r.new_clause and r.new_clause != old else old
 
 
 def _table_row(r: Row) -> tuple:
     a = r.annotation
-    return (to_thai(str(r.number)), a.division, a.clause or "-", _what(a), RESULT_TH.get(r.result, r.result), r.reason)
+    clause = " → ".join(label.replace(" ", "\u00a0") for label in clause_cell(r).split(" → "))  # wrap at →
+    return (to_thai(str(r.number)), a.division, clause, describe(a), RESULT_TH.get(r.result, r.result), r.reason)
 
 
 def package_blocks(review: Review, base: Version, new: Version, *, round_from: str, round_to: str,
-                   counts: dict) -> Redline:
-    """The review's redline with the cover page before it and the disposition table after it."""
+                   counts: dict, titles: tuple = ("", "")) -> Redline:
+    """The review's redline with the cover page before it and the disposition table after it
+    (``titles``: the old and new drafts' names given by the editor, "" for the usual ones)."""
     sect = xml.section_break(xml.body_section(new.package))
-    title = new.doc.meta.title or (new.clauses[0].text if new.clauses else "ร่างนโยบาย")
-    cover = xml.cover(title, _cover_lines(base, new, round_from, round_to), _summary(review.rows, counts), sect)
+    title = new.doc.meta.title or (new.clauses[0].text.replace("\n", " ") if new.clauses else "ร่างนโยบาย")
+    cover = xml.cover(title, _cover_lines(base, new, round_from, round_to, titles), _summary(review.rows, counts), sect)
     table = xml.table(TABLE_HEAD, [_table_row(r) for r in review.rows], TABLE_WIDTHS)
     orphan_lines = [f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}" for a in review.orphans]
     appendix = [xml.para("", sect=sect)] + xml.appendix("ตารางสรุปผลการพิจารณาความเห็น", table, orphan_lines,
@@ -85,6 +129,6 @@ def package_blocks(review: Review, base: Version, new: Version, *, round_from: s
 
 def disposition_rows(rows: Sequence[Row]) -> list:
     """The table's rows as Disposition values (for --write-dispositions)."""
-    return [Disposition(number=r.number, division=r.annotation.division, clause=r.annotation.clause,
-                        kind=r.annotation.kind, text=r.annotation.text, result=r.result, reason=r.reason,
+    return [Disposition(number=r.number, division=r.annotation.division, clause=clause_cell(r),
+                        kind=r.annotation.kind, text=describe(r.annotation), result=r.result, reason=r.reason,
                         key=r.annotation.id) for r in rows]

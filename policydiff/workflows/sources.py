@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from ..core.anchors import Anchor, anchor_clause, anchor_quote
+from ..core.anchors import Anchor, anchor_clause, anchor_quote, anchor_span
 from ..core.structure import display_label
+from ..core.tokens import word_span
 from ..core.annotations import COMMENT, PROPOSAL, Annotation, base_index, from_review_copy
 from ..docx.package import open_package
 from ..docx.reader import read_package
@@ -189,6 +190,7 @@ def _from_form(base, path: Path):
         out.append(Annotation(
             id=f"{path.name}#{row.row}", source=path.name, division=row.division, kind=kind, clause=name,
             anchor=anchor, text=text, action=action, author=row.division, type=row.type, row=row.row,
+            date=row.date, initials=row.initials,
             note=row.comment if row.proposal else "",
         ))
     return tuple(out), warnings.result()
@@ -212,6 +214,8 @@ def _form_anchor(clauses, ci, row, warnings) -> Tuple[Anchor, str]:
     name = display_label(clauses, ci)
     if row.quote:
         anchor = anchor_quote(c.path, c.text, row.quote)
+        if anchor is not None and not row.proposal:  # a comment is on whole words
+            return anchor_span(c.path, c.text, *word_span(c.text, anchor.start, anchor.end)), name
         if anchor is not None:
             return anchor, name
         warnings.add(f"row {row.row}: the quoted words are not in {name}; anchored to the whole clause",

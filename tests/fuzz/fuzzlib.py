@@ -548,7 +548,8 @@ def check_importer(data: bytes, base, name: str = "copy.docx") -> Outcome:
         return Outcome("refused", message)
     _, docs = got
     from policydiff.workflows import merge
-    from policydiff.core.annotations import ImportResult, conflicts, duplicates, from_review_copy
+    from policydiff.core.annotations import ImportResult, from_review_copy
+    from policydiff.core.groups import conflicts, duplicates
     from policydiff.docx.package import open_package_bytes
     from policydiff.docx.reader import read_package
     from policydiff.docx.writer import write_package
