@@ -1,0 +1,150 @@
+"""outline, redline and diff: one draft, or two compared."""
+
+from __future__ import annotations
+
+
+import click
+
+from ..core.redline import change_counts
+from ..errors import one_line
+from . import main
+from .common import (
+    DATE_HELP, DOCX, VIEW_OPTION, check_output, clause_json, clause_line, drafts_named, emit_json, iso_date,
+    plan, short, warn_draft,
+)
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=True, path_type=str))
+@VIEW_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clauses in document order.")
+def outline(draft, view, as_json):
+    """Show the clause tree of DRAFT.docx (หมวด / ส่วน / ข้อ / (๑) / (ก), tables)."""
+    from ..core.structure import outline as build_outline
+    from ..docx.reader import read_docx
+
+    doc = read_docx(draft, view=view)
+    clauses = build_outline(doc)
+    for w in doc.warnings:
+        click.echo(f"warning: {draft}: {one_line(w)}", err=True)
+    if as_json:
+        emit_json([clause_json(c) for c in clauses])
+        return
+    for c in clauses:
+        click.echo("  " * c.level + clause_line(c))
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="The .docx to write.")
+@click.option("--author", default="policydiff", show_default=True, help="Author of the tracked changes.")
+@click.option("--date", "date", default=None, help=DATE_HELP)
+@click.option("--no-moves", is_flag=True, help="Write moved clauses as a deletion and an insertion.")
+def redline(old, new, out, author, date, no_moves):
+    """Write NEW.docx with native tracked changes against OLD.docx (files, or version labels in the archive)."""
+    from ..workflows.compare import redline as redline_of, write_redline
+
+    check_output(out)
+    date = iso_date(date)
+    plan([(out, DOCX)], [old, new])
+    a, b = drafts_named(old, new)
+    warn_draft(a)
+    warn_draft(b)
+    red = redline_of(a, b, author=author, date=date, moves=not no_moves)
+    stories = write_redline(red, b, out, old=a)
+    counts = change_counts(red.blocks)
+    click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
+               f"{counts['fmt']} formatting changes")
+    for name, n in stories:
+        click.echo(f"  {name}: {n['+']} insertions, {n['-']} deletions")
+
+
+_STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "unchanged": "#"}
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clause changes.")
+def diff(old, new, as_json):
+    """Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version labels)."""
+    from ..workflows.compare import clause_changes, story_changes
+
+    a, b = drafts_named(old, new)
+    warn_draft(a)
+    warn_draft(b)
+    changes = [c for c in clause_changes(a, b) if c["status"] != "unchanged" or c["renumbered"]]
+    changes += story_changes(a, b)
+    if as_json:
+        emit_json(changes)
+        return
+    objects: dict = {}
+    for c in changes:
+        click.echo(_change_line(c))
+        inline = _inline(c) if c["edits"] or c["status"] == "edited" else ""
+        if inline.strip():
+            click.echo("    " + inline)
+        mine = _object_tally(c["edits"])
+        if mine:
+            click.echo("    " + _object_summary(mine))
+        for kind, counts in mine.items():
+            for op, n in counts.items():
+                objects.setdefault(kind, {}).setdefault(op, 0)
+                objects[kind][op] += n
+    tally = {}
+    for c in changes:
+        key = "renumbered" if c["status"] == "unchanged" else c["status"]
+        tally[key] = tally.get(key, 0) + 1
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or "no changes")
+    if objects:
+        click.echo(_object_summary(objects))
+
+
+def _object_tally(edits) -> dict:
+    """{kind: {"+": n, "-": n}} of the objects the edits insert and delete."""
+    out: dict = {}
+    for e in edits:
+        for kind in e.get("objects", ()):
+            out.setdefault(kind, {}).setdefault(e["op"], 0)
+            out[kind][e["op"]] += 1
+    return out
+
+
+def _object_summary(tally: dict) -> str:
+    """``ภาพ: เพิ่ม 1, ลบ 1; ฟิลด์: เพิ่ม 3`` (objects inserted and deleted, by kind)."""
+    from ..core.objects import THAI_NAMES
+
+    words = {"+": "เพิ่ม", "-": "ลบ"}
+    return "; ".join(f"{THAI_NAMES.get(kind, kind)}: "
+                     + ", ".join(f"{words[op]} {n}" for op, n in sorted(counts.items(), reverse=True))
+                     for kind, counts in sorted(tally.items()))
+
+
+def _change_line(c: dict) -> str:
+    old, new = c["old_ref"], c["new_ref"]
+    status = c["status"]
+    if status == "unchanged":
+        return click.style(f"# {old} → {new}: renumbered only (wording unchanged)", fg="cyan")
+    if status == "inserted":
+        return click.style(f"+ {new}: inserted — {short(c['new_text'])}", fg="green")
+    if status == "deleted":
+        return click.style(f"- {old}: deleted — {short(c['old_text'])}", fg="red")
+    where = f"{old} → {new}" if c["renumbered"] or status == "moved" else new
+    what = "moved" + (" and edited" if c["edits"] else "") if status == "moved" else \
+        "edited" + (" and renumbered" if c["renumbered"] else "")
+    return f"{_STATUS_MARK[status]} {where}: {what}"
+
+
+def _inline(c: dict) -> str:
+    from ..core.diff import word_diff
+
+    out = []
+    for op, text in word_diff(c["old_text"] or "", c["new_text"] or ""):
+        text = text.replace("\n", " ¶ ")
+        if op == "=":
+            out.append(text if len(text) < 40 else text[:18] + " … " + text[-18:])
+        elif op == "-":
+            out.append(click.style(f"[-{text}-]", fg="red"))
+        else:
+            out.append(click.style(f"{{+{text}+}}", fg="green"))
+    return "".join(out)
