@@ -96,7 +96,7 @@ class BodyWriter(MarkWriter):
             if whole and wrap.kind != "hyperlink":
                 revision = self._stamp(etree.SubElement(parent, _WRAPPER_TAG[first.op]), first.author, first.date)
                 if wrap.kind == "simple field":
-                    self._complex_field(revision, wrap, group, depth, cursor)
+                    self._inserted_simple_field(revision, wrap, group, depth, cursor)
                     continue
                 el, holder = self._wrap_element(wrap, first.op in _REMOVED)
                 revision.append(el)
@@ -106,11 +106,19 @@ class BodyWriter(MarkWriter):
             parent.append(el)
             self._group(holder, group, depth + 1, inside, cursor)
 
-    def _complex_field(self, revision, wrap, group, depth: int, cursor: "_Cursor") -> None:
-        """A simple field inserted or deleted whole, written as the complex field it stands for."""
+    def _inserted_simple_field(self, revision, wrap, group, depth: int, cursor: "_Cursor") -> None:
+        """A simple field inserted or deleted whole, written as the complex field it stands for
+        (a revision holds runs, not w:fldSimple); one without an instruction is no field, and
+        only its runs are written."""
+        instr = _parsed(wrap.xml).get(qn("w:instr"), "")
+        if instr.strip():
+            self._complex_field(revision, instr, group, depth, cursor)
+        else:
+            self._group(revision, group, depth + 1, group[0], cursor)
+
+    def _complex_field(self, revision, instr: str, group, depth: int, cursor: "_Cursor") -> None:
         first = group[0]
         removed = first.op in _REMOVED
-        instr = _parsed(wrap.xml).get(qn("w:instr"), "")
 
         def field_run(tag: str, **attrs):
             r = etree.SubElement(revision, _R)
