@@ -48,10 +48,12 @@ def test_csv_is_utf8_with_bom_thai_headers_and_thai_results(tmp_path):
 def test_round_trip_gives_back_the_same_dispositions(tmp_path, suffix):
     out = tmp_path / f"table{suffix}"
     write_dispositions(out, TABLE, title="ตารางสรุปผลการพิจารณาความเห็นต่อร่างระเบียบ (ร่าง ๒)")
-    rows, warnings = read_dispositions(out)
+    read = read_dispositions(out)
+    rows, warnings = read.value, read.messages
     assert rows == TABLE
     assert warnings == (f"table{suffix}: 1 of 5 rows have no result yet",)
-    rows, warnings = read_dispositions(out, expected=TABLE)
+    read = read_dispositions(out, expected=TABLE)
+    rows, warnings = read.value, read.messages
     assert rows == TABLE
 
 
@@ -93,7 +95,8 @@ def test_editors_results_in_thai_or_english_are_matched_by_id(tmp_path):
         ["a-0004", "4", "รับทราบ (noted)", ""],
         ["a-0002", "5", "รอพิจารณา", ""],
     ])
-    rows, warnings = read_dispositions(edited, expected=TABLE)
+    read = read_dispositions(edited, expected=TABLE)
+    rows, warnings = read.value, read.messages
     assert [(d.number, d.key, d.result, d.reason) for d in rows] == [
         (1, "a-0001", "accepted", "ตามที่เสนอ"),
         (2, "a-0002", "", ""),
@@ -115,7 +118,8 @@ def test_without_an_id_column_rows_match_by_number(tmp_path):
         ["๓", "ไม่รับ", "ขัดกับกฎหมายแม่บท"],
         ["1", "รับ", ""],
     ])
-    rows, warnings = read_dispositions(edited, expected=TABLE[:3])
+    read = read_dispositions(edited, expected=TABLE[:3])
+    rows, warnings = read.value, read.messages
     assert [(d.key, d.result, d.reason) for d in rows] == [
         ("a-0001", "accepted", ""), ("a-0003", "not accepted", "ขัดกับกฎหมายแม่บท")]
     assert warnings == ("e.csv: 1 row of the table is missing from the file (no. 2)",)
@@ -128,7 +132,8 @@ def test_unknown_id_falls_back_to_the_number_with_a_warning(tmp_path):
         ["zz-8", "9", "accepted"],
         ["a-0002", "2", "noted"],
     ])
-    rows, warnings = read_dispositions(edited, expected=TABLE[:2])
+    read = read_dispositions(edited, expected=TABLE[:2])
+    rows, warnings = read.value, read.messages
     assert [(d.key, d.result) for d in rows] == [("a-0002", "accepted")]
     assert warnings == (
         "e.csv: row 2: id 'zz-9' is not in the table; matched by no. 2",
@@ -148,7 +153,8 @@ def test_an_edited_xlsx_with_results_typed_by_the_editor_reads_back(tmp_path):
     ws.insert_rows(1)
     ws["A1"] = "ฉบับแก้ไขโดยฝ่ายเลขานุการ"
     wb.save(out)
-    rows, warnings = read_dispositions(out, expected=TABLE)
+    read = read_dispositions(out, expected=TABLE)
+    rows, warnings = read.value, read.messages
     assert rows[4] == replace(TABLE[4], result="partly accepted", reason="ปรับตามความเห็น")
     assert rows[:4] == TABLE[:4]
     assert warnings == ()

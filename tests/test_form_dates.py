@@ -11,13 +11,13 @@ from policydiff.forms import read_form
 
 
 def test_the_example_csv_form_gives_each_row_its_thai_date_and_the_initials(repo_root):
-    rows = read_form(repo_root / "comments" / "round1" / "legal-form.csv").rows
+    rows = read_form(repo_root / "comments" / "round1" / "legal-form.csv").value
     assert [(r.initials, r.date) for r in rows] == [("กม.", "2009-07-08T00:00:00Z")] * 2 + [
         ("กม.", "2009-07-09T00:00:00Z")] * 2 + [("กม.", "2009-07-10T00:00:00Z")]
 
 
 def test_the_example_xlsx_form_gives_each_row_its_date_cell_and_the_initials(repo_root):
-    rows = read_form(repo_root / "comments" / "round1" / "admin-form.xlsx").rows
+    rows = read_form(repo_root / "comments" / "round1" / "admin-form.xlsx").value
     assert {(r.initials, r.date[:10]) for r in rows} == {("สบก.", "2009-07-13"), ("สบก.", "2009-07-14")}
 
 
@@ -29,7 +29,7 @@ def test_the_example_xlsx_form_gives_each_row_its_date_cell_and_the_initials(rep
 def test_a_date_column_is_read_in_thai_or_english(tmp_path, header, value, expected):
     form = tmp_path / "กองคลัง-form.csv"
     form.write_text(f"ข้อ,ความเห็น,{header},อักษรย่อ\nข้อ ๕,ควรทบทวน,{value},กค.\n", encoding="utf-8")
-    (row,) = read_form(form).rows
+    (row,) = read_form(form).value
     assert (row.date, row.initials) == (expected, "กค.")
 
 
@@ -37,8 +37,8 @@ def test_a_date_that_is_none_leaves_the_row_undated_with_a_warning(tmp_path):
     form = tmp_path / "กองคลัง-form.csv"
     form.write_text("ข้อ,ความเห็น,วันที่\nข้อ ๕,ควรทบทวน,สัปดาห์หน้า\n", encoding="utf-8")
     result = read_form(form)
-    assert result.rows[0].date == ""
-    assert any("'สัปดาห์หน้า' in the date column is not a date" in w for w in result.warnings)
+    assert result.value[0].date == ""
+    assert any("'สัปดาห์หน้า' in the date column is not a date" in w for w in result.messages)
 
 
 def test_an_xlsx_without_date_or_initials_columns_still_reads(tmp_path):
@@ -46,7 +46,7 @@ def test_an_xlsx_without_date_or_initials_columns_still_reads(tmp_path):
     wb.active.append(("Division", "Clause", "Comment"))
     wb.active.append(("กองคลัง", "ข้อ ๕", "ควรทบทวน"))
     wb.save(tmp_path / "f.xlsx")
-    (row,) = read_form(tmp_path / "f.xlsx").rows
+    (row,) = read_form(tmp_path / "f.xlsx").value
     assert (row.date, row.initials) == ("", "")
 
 

@@ -36,7 +36,7 @@ def write_text(path: Path, text: str, encoding: str) -> Path:
 def test_csv_with_bom_and_thai_headers_reads_every_field(tmp_path):
     form = write_text(tmp_path / "round1.csv", THAI_HEADER + THAI_ROWS, "utf-8-sig")
     result = read_form(form)
-    assert result.rows == (
+    assert result.value == (
         FormRow("round1.csv", 2, "กรมบัญชีกลาง", "ข้อ ๕", "ข้อ 5", "ภายในสามสิบวัน",
                 "ระยะเวลาสั้นเกินไปสำหรับหน่วยงานในส่วนภูมิภาค", "ภายในหกสิบวัน", "technical"),
         FormRow("round1.csv", 3, "กรมบัญชีกลาง", "หมวด ๒ ข้อ ๘", "หมวด 2/ข้อ 8", "",
@@ -44,25 +44,25 @@ def test_csv_with_bom_and_thai_headers_reads_every_field(tmp_path):
         FormRow("round1.csv", 5, "สำนักงบประมาณ", "(๓) ของข้อ ๕", "ข้อ 5/(3)",
                 "คณะกรรมการ, หรือผู้ที่ได้รับมอบหมาย", "เห็นด้วยในหลักการ", "", "general"),
     )
-    assert result.warnings == ()
+    assert result.messages == ()
 
 
 def test_csv_in_windows_874_is_read_with_a_warning(tmp_path):
     form = write_text(tmp_path / "กองกฎหมาย-form.csv", THAI_HEADER + THAI_ROWS, "cp874")
     result = read_form(form)
-    assert [r.comment for r in result.rows] == [
+    assert [r.comment for r in result.value] == [
         "ระยะเวลาสั้นเกินไปสำหรับหน่วยงานในส่วนภูมิภาค",
         'ควรใช้คำว่า "ส่วนราชการ" ให้สอดคล้องกับข้อ ๓',
         "เห็นด้วยในหลักการ",
     ]
-    assert [r.clause_path for r in result.rows] == ["ข้อ 5", "หมวด 2/ข้อ 8", "ข้อ 5/(3)"]
-    assert len(result.warnings) == 1
-    assert "Windows-874/TIS-620" in result.warnings[0]
+    assert [r.clause_path for r in result.value] == ["ข้อ 5", "หมวด 2/ข้อ 8", "ข้อ 5/(3)"]
+    assert len(result.messages) == 1
+    assert "Windows-874/TIS-620" in result.messages[0]
 
 
 def test_csv_in_tis_620_reads_like_windows_874(tmp_path):
     form = write_text(tmp_path / "f.csv", THAI_HEADER + THAI_ROWS, "tis_620")
-    assert read_form(form).rows[0].division == "กรมบัญชีกลาง"
+    assert read_form(form).value[0].division == "กรมบัญชีกลาง"
 
 
 def test_csv_neither_utf8_nor_thai_is_a_form_error(tmp_path):
@@ -84,7 +84,7 @@ def test_tab_and_semicolon_separated_forms_are_read(tmp_path):
     tsv = write_text(tmp_path / "a.txt", "หน่วยงาน\tข้อ\tความเห็น\nกรมการปกครอง\tข้อ ๗\tตัดวรรคสอง\n", "utf-16")
     ssv = write_text(tmp_path / "b.csv", "Division;Clause;Comment\nกรมการปกครอง;7;ตัดวรรคสอง\n", "utf-8")
     for form in (tsv, ssv):
-        (row,) = read_form(form).rows
+        (row,) = read_form(form).value
         assert (row.division, row.clause_path, row.comment) == ("กรมการปกครอง", "ข้อ 7", "ตัดวรรคสอง")
 
 
@@ -107,7 +107,7 @@ def english_workbook(path: Path) -> Path:
 
 def test_xlsx_with_english_headers_below_a_title_row(tmp_path):
     result = read_form(english_workbook(tmp_path / "ocsc.xlsx"))
-    assert result.rows == (
+    assert result.value == (
         FormRow("ocsc.xlsx", 4, "สำนักงาน ก.พ.", "5", "ข้อ 5", "ภายในสามสิบวัน",
                 "Too short for provincial offices", "ภายในหกสิบวัน", "technical"),
         FormRow("ocsc.xlsx", 5, "สำนักงาน ก.พ.", "ข้อ ๕/๑ (๒)", "ข้อ 5/1/(2)", "",
@@ -115,7 +115,7 @@ def test_xlsx_with_english_headers_below_a_title_row(tmp_path):
         FormRow("ocsc.xlsx", 7, "สำนักงาน ก.พ.", "Chapter 2, Clause 8", "หมวด 2/ข้อ 8", "",
                 "Define 'ส่วนราชการ'", "", "general"),
     )
-    assert result.warnings == ()
+    assert result.messages == ()
 
 
 def test_xlsx_with_a_wrong_dimension_record_is_read_to_the_end(tmp_path):
@@ -128,7 +128,7 @@ def test_xlsx_with_a_wrong_dimension_record_is_read_to_the_end(tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    assert [r.row for r in read_form(path).rows] == [4, 5, 7]
+    assert [r.row for r in read_form(path).value] == [4, 5, 7]
 
 
 def test_xlsx_clause_typed_as_5_1_that_excel_made_a_date_reads_back_as_5_1(tmp_path):
@@ -138,8 +138,8 @@ def test_xlsx_clause_typed_as_5_1_that_excel_made_a_date_reads_back_as_5_1(tmp_p
     ws.append([dt.datetime(2024, 1, 5), "ข้อ ๕/๑ ซ้ำกับข้อ ๙", "กรมสรรพากร"])
     wb.save(tmp_path / "f.xlsx")
     result = read_form(tmp_path / "f.xlsx")
-    assert [(r.clause_ref, r.clause_path) for r in result.rows] == [("5/1", "ข้อ 5/1")]
-    assert result.warnings == ("f.xlsx: row 2: the clause cell holds a date; read it as '5/1' "
+    assert [(r.clause_ref, r.clause_path) for r in result.value] == [("5/1", "ข้อ 5/1")]
+    assert result.messages == ("f.xlsx: row 2: the clause cell holds a date; read it as '5/1' "
                                "(format the column as text)",)
 
 
@@ -152,8 +152,8 @@ def test_a_second_sheet_that_is_also_a_form_is_reported(tmp_path):
     wb.remove(wb["Sheet"])
     wb.save(tmp_path / "two.xlsx")
     result = read_form(tmp_path / "two.xlsx")
-    assert [r.comment for r in result.rows] == ["ความเห็นของกรมสรรพากร"]
-    assert any("sheet 'กรมศุลกากร' also looks like a comment form" in w for w in result.warnings)
+    assert [r.comment for r in result.value] == ["ความเห็นของกรมสรรพากร"]
+    assert any("sheet 'กรมศุลกากร' also looks like a comment form" in w for w in result.messages)
 
 
 @pytest.mark.parametrize(
@@ -254,8 +254,8 @@ def test_missing_clause_and_division_columns_are_named_together(tmp_path):
 def test_division_comes_from_the_file_name_when_the_column_is_missing(tmp_path):
     form = write_text(tmp_path / "กรมสรรพากร-form.csv", "ข้อ,ความเห็น\nข้อ ๑,ควรกำหนดวันใช้บังคับ\n", "utf-8")
     result = read_form(form)
-    assert [r.division for r in result.rows] == ["กรมสรรพากร"]
-    assert result.warnings == ("กรมสรรพากร-form.csv: has no หน่วยงาน (Division) column; "
+    assert [r.division for r in result.value] == ["กรมสรรพากร"]
+    assert result.messages == ("กรมสรรพากร-form.csv: has no หน่วยงาน (Division) column; "
                                "took 'กรมสรรพากร' from the file name",)
 
 
@@ -270,11 +270,11 @@ def test_unreadable_clause_ref_warns_and_keeps_the_row_unplaced(tmp_path):
                       "หน่วยงาน,ข้อ,ความเห็น\nกรมสรรพากร,ข้อ ๓ และข้อ ๔,ซ้ำซ้อนกัน\nกรมสรรพากร,,ไม่ระบุข้อ\n",
                       "utf-8")
     result = read_form(form)
-    assert [(r.row, r.clause_ref, r.clause_path, r.comment) for r in result.rows] == [
+    assert [(r.row, r.clause_ref, r.clause_path, r.comment) for r in result.value] == [
         (2, "ข้อ ๓ และข้อ ๔", None, "ซ้ำซ้อนกัน"),
         (3, "", None, "ไม่ระบุข้อ"),
     ]
-    assert result.warnings == (
+    assert result.messages == (
         "f.csv: row 2: clause reference 'ข้อ ๓ และข้อ ๔' cannot be read; the comment is kept unplaced",
         "f.csv: row 3: no clause reference; the comment is kept unplaced",
     )
@@ -284,23 +284,23 @@ def test_comment_types_in_thai_english_and_abbreviated(tmp_path):
     rows = ["ทั่วไป", "ด้านเทคนิค", "เชิงเทคนิค", "ถ้อยคำ", "แก้ไขถ้อยคำ", "Technical", "ed", "", "อื่น ๆ"]
     text = "หน่วยงาน,ข้อ,ความเห็น,ประเภท\n" + "".join(f"ก,ข้อ {i},ค,{t}\n" for i, t in enumerate(rows, 1))
     result = read_form(write_text(tmp_path / "f.csv", text, "utf-8"))
-    assert [r.type for r in result.rows] == [
+    assert [r.type for r in result.value] == [
         "general", "technical", "technical", "editorial", "editorial", "technical", "editorial", "general", "general"]
-    assert result.warnings == ("f.csv: row 10: unknown comment type 'อื่น ๆ'; taken as general",)
+    assert result.messages == ("f.csv: row 10: unknown comment type 'อื่น ๆ'; taken as general",)
 
 
 def test_row_warnings_are_capped_with_a_count_of_the_rest(tmp_path):
     text = "หน่วยงาน,ข้อ,ความเห็น\n" + "ก,ไม่มีข้อ,ค\n" * 50
     result = read_form(write_text(tmp_path / "f.csv", text, "utf-8"))
-    assert len(result.rows) == 50
-    assert len(result.warnings) == 21
-    assert result.warnings[-1] == "30 more rows with an unreadable clause reference (first 20 listed)"
+    assert len(result.value) == 50
+    assert len(result.messages) == 21
+    assert result.messages[-1] == "30 more rows with an unreadable clause reference (first 20 listed)"
 
 
 def test_repeated_header_rows_and_blank_rows_are_skipped(tmp_path):
     text = "ข้อ,ความเห็น,หน่วยงาน\nข้อ ๑,ก,ข\n\n,,\nข้อ,ความเห็น,หน่วยงาน\nข้อ ๒,ค,ง\n"
     result = read_form(write_text(tmp_path / "f.csv", text, "utf-8"))
-    assert [(r.row, r.clause_path) for r in result.rows] == [(2, "ข้อ 1"), (6, "ข้อ 2")]
+    assert [(r.row, r.clause_path) for r in result.value] == [(2, "ข้อ 1"), (6, "ข้อ 2")]
 
 
 def test_100k_row_csv_reads_in_seconds(tmp_path):
@@ -315,11 +315,11 @@ def test_100k_row_csv_reads_in_seconds(tmp_path):
     result = read_form(form)
     elapsed = time.perf_counter() - start
     print(f"\n100,000-row CSV ({form.stat().st_size:,} bytes) read in {elapsed:.2f} s")
-    assert len(result.rows) == 100_000
-    assert result.rows[-1] == FormRow(form.name, 100_001, "กรมบัญชีกลาง", "ข้อ 40", "ข้อ 40", "ภายในสามสิบวัน",
+    assert len(result.value) == 100_000
+    assert result.value[-1] == FormRow(form.name, 100_001, "กรมบัญชีกลาง", "ข้อ 40", "ข้อ 40", "ภายในสามสิบวัน",
                                       "ความเห็นที่ 99999 ควรขยายระยะเวลา", "ภายในหกสิบวัน", "technical")
-    assert result.rows[3].clause_path == "ข้อ 9/(2)/(ก)"
-    assert result.warnings == ()
+    assert result.value[3].clause_path == "ข้อ 9/(2)/(ก)"
+    assert result.messages == ()
     assert elapsed < 30  # generous: a gross regression, not a benchmark
 
 
@@ -395,8 +395,8 @@ def test_an_xlsx_saved_under_a_csv_name_is_read_as_a_workbook(tmp_path):
     path = english_workbook(tmp_path / "ocsc.xlsx")
     renamed = path.rename(tmp_path / "ocsc.csv")
     result = read_form(renamed)
-    assert len(result.rows) == 3
-    assert result.warnings[0] == "ocsc.csv: is an Excel workbook despite its '.csv' name; read it as .xlsx"
+    assert len(result.value) == 3
+    assert result.messages[0] == "ocsc.csv: is an Excel workbook despite its '.csv' name; read it as .xlsx"
 
 
 def test_unsupported_and_missing_files_are_form_errors(tmp_path):
@@ -462,13 +462,13 @@ def test_an_excel_style_package_with_shared_rich_strings_and_1904_dates(tmp_path
     parts["xl/worksheets/s1.xml"] = parts["xl/worksheets/s1.xml"].replace("{serial}", str(serial))
     path = zip_parts(tmp_path / "excel.xlsx", {k: v.encode() for k, v in parts.items()})
     result = read_form(path)
-    assert [(r.row, r.division, r.clause_ref, r.clause_path, r.comment) for r in result.rows] == [
+    assert [(r.row, r.division, r.clause_ref, r.clause_path, r.comment) for r in result.value] == [
         (3, "กรมสรรพากร", "5/1", "ข้อ 5/1", "ควรแก้ไข ถ้อยคำ\nบรรทัดสอง"),
         (4, "กรม&กอง", "7", "ข้อ 7", "ผลของสูตร"),
     ]
-    assert result.warnings[0] == ("excel.xlsx: row 3: the clause cell holds a date; read it as '5/1' "
+    assert result.messages[0] == ("excel.xlsx: row 3: the clause cell holds a date; read it as '5/1' "
                                   "(format the column as text)")
-    assert result.warnings[1] == "excel.xlsx: row 5: no comment or proposed wording; row skipped"
+    assert result.messages[1] == "excel.xlsx: row 5: no comment or proposed wording; row skipped"
     with zipfile.ZipFile(path) as z:
         book = xlsxread.Workbook(z)
         rows = dict(book.rows(book.sheets[0][1]))
@@ -512,10 +512,10 @@ def test_100k_row_xlsx_reads_in_seconds(tmp_path):
     result = read_form(path)
     elapsed = time.perf_counter() - start
     print(f"\n100,000-row XLSX ({path.stat().st_size:,} bytes) read in {elapsed:.2f} s")
-    assert len(result.rows) == 100_000
-    assert result.rows[-1] == FormRow("big.xlsx", 100_001, "กรมบัญชีกลาง", "หมวด ๒ ข้อ ๑๒ (๓)", "หมวด 2/ข้อ 12/(3)", "",
+    assert len(result.value) == 100_000
+    assert result.value[-1] == FormRow("big.xlsx", 100_001, "กรมบัญชีกลาง", "หมวด ๒ ข้อ ๑๒ (๓)", "หมวด 2/ข้อ 12/(3)", "",
                                       "ความเห็นที่ 100001 ควรขยายระยะเวลา", "", "technical")
-    assert result.warnings == ()
+    assert result.messages == ()
     assert elapsed < 60  # generous: a gross regression, not a benchmark
 
 
@@ -535,5 +535,5 @@ def test_a_package_missing_its_sheet_part_is_a_form_error(tmp_path):
 def test_a_blank_division_cell_takes_the_division_from_the_file_name(tmp_path):
     text = "หน่วยงาน,ข้อ,ความเห็น\n,ข้อ ๒,ควรนิยามคำว่า \"หน่วยงานของรัฐ\"\nกรมศุลกากร,ข้อ ๓,เห็นด้วย\n"
     result = read_form(write_text(tmp_path / "กรมสรรพากร_form.csv", text, "utf-8"))
-    assert [r.division for r in result.rows] == ["กรมสรรพากร", "กรมศุลกากร"]
-    assert result.warnings == ("กรมสรรพากร_form.csv: row 2: no division given; took 'กรมสรรพากร' from the file name",)
+    assert [r.division for r in result.value] == ["กรมสรรพากร", "กรมศุลกากร"]
+    assert result.messages == ("กรมสรรพากร_form.csv: row 2: no division given; took 'กรมสรรพากร' from the file name",)

@@ -103,8 +103,8 @@ def test_a_reply_chain_that_loops_keeps_every_comment():
                               Comment("3", "กองคลัง", text="สาม", parent_id="3")))
     base = Document(blocks=(Paragraph(runs=(Run("ข้อ ๑ ก"),)),))
     result = from_review_copy(base, copy, source="c.docx")
-    assert [a.text for a in result.annotations] == ["หนึ่ง", "สอง", "สาม"]
-    assert result.annotations[0].quote == "ข้อ ๑ ก"
+    assert [a.text for a in result.value] == ["หนึ่ง", "สอง", "สาม"]
+    assert result.value[0].quote == "ข้อ ๑ ก"
 
 
 def test_a_crash_is_reported_with_its_signature():
@@ -144,6 +144,6 @@ def test_a_copy_with_an_inserted_table_row_imports_with_paragraphs_lined_up_with
     assert ["".join(s.text for s in segs if s.kind != "ins") for segs in segments] == \
         [p.text for p in rejected.paragraphs()] == ["ข้อ ๑ ก", "เดิม", "ข้อ ๒ ข"]
     result = from_review_copy(rejected, copy, source="c.docx")
-    assert [(a.action, a.text, a.new_paragraph) for a in result.annotations] == \
+    assert [(a.action, a.text, a.new_paragraph) for a in result.value] == \
         [("insert", "ย่อหน้าที่เสนอเพิ่ม", True)]
-    assert "a table row inserted by กองคลัง was left out (row insertions are not imported)" in result.warnings
+    assert "a table row inserted by กองคลัง was left out (row insertions are not imported)" in result.messages

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from . import main
-from .common import clause_json, clause_line, emit_json, now, open_store, report_import, short
+from .common import clause_json, clause_line, emit_json, now, open_store, print_messages, report_import, short
 
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=str))
@@ -33,8 +33,7 @@ def add(draft, label, date, note):
     with open_store() as store:
         done = add_file(store, draft, label=label, date=date, note=note, added_at=now())
     v = done.version
-    for w in done.warnings:
-        click.echo(f"warning: {draft}: {w}", err=True)
+    print_messages(done.warnings, draft)
     if not done.created:
         click.echo(f'{draft} is already in the archive as "{v.label}" (version {v.seq}, added '
                    f"{to_be_long(v.added_at)}); nothing changed")

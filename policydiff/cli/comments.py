@@ -12,7 +12,7 @@ from ..errors import one_line
 from . import main
 from .common import (
     DATE_HELP, DOCX, EXIT_BAD_INPUT, TABLES, check_output, draft_named, emit_json, iso_date, n_sources, now,
-    plan, progress, report_import, round_days, short, sources_named, warn_draft,
+    plan, print_messages, progress, report_import, round_days, short, sources_named, warn_draft,
 )
 
 @main.command()
@@ -95,11 +95,10 @@ def _editor_dispositions(resolved, dispositions_in):
         return resolved.dispositions
     from ..forms.dispositions import read_dispositions
 
-    decided, warned = read_dispositions(dispositions_in, strict=True)
+    read = read_dispositions(dispositions_in, strict=True)
+    decided = read.value
     _check_disposition_ids(dispositions_in, decided, resolved.imported.annotations)
-    name = Path(dispositions_in).name
-    for w in warned:  # the reader's warnings name the file already: once is enough
-        click.echo(f"warning: {w if w.startswith(name + ':') else f'{name}: {w}'}", err=True)
+    print_messages(read.messages, Path(dispositions_in).name)
     _keep_dispositions(resolved, decided)
     return decided
 

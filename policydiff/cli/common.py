@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Optional
 
 import click
@@ -17,10 +18,17 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, not bad input
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
+def print_messages(messages, source: str = "") -> None:
+    """Print messages (odd but usable input) on stderr, one line each, each naming its file once:
+    the one way every command shows a Result's messages or a draft's warnings."""
+    for m in messages:
+        named = not source or m.startswith(f"{source}:") or m.startswith(f"{Path(source).name}:")
+        click.echo(f"warning: {one_line(m if named else f'{source}: {m}')}", err=True)
+
+
 def warn_draft(version) -> None:
-    """Print a read draft's warnings (odd but readable content) on stderr, each naming the file."""
-    for w in version.doc.warnings:
-        click.echo(f"warning: {version.path}: {one_line(w)}", err=True)
+    """Print a read draft's warnings on stderr, each naming the file."""
+    print_messages(version.doc.warnings, version.path)
 
 
 def check_output(path) -> None:
@@ -94,8 +102,7 @@ def progress(label: str):
 
 def report_import(imported, refuse_drafts: bool = True) -> None:
     # A division's name or comment may hold a line break: one line each, so none can pose as another.
-    for w in imported.warnings:
-        click.echo(f"warning: {one_line(w)}", err=True)
+    print_messages(imported.warnings)
     for p in imported.problems:
         click.echo(f"error: {one_line(p.message)}", err=True)
     if refuse_drafts and any(getattr(p, "draft", False) for p in imported.problems):
@@ -161,8 +168,7 @@ def sources_named(base: str, sources, round_from: str, round_to: str, force: boo
     if resolved.round_name:
         click.echo(f'using round "{resolved.round_name}" from the archive: {len(resolved.imported.annotations)} '
                    f"annotations on {resolved.base.path}", err=True)
-    for note in resolved.notes:
-        click.echo(f"warning: {note}", err=True)
+    print_messages(resolved.notes)
     return resolved
 
 

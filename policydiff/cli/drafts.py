@@ -6,11 +6,10 @@ from __future__ import annotations
 import click
 
 from ..core.redline import change_counts
-from ..errors import one_line
 from . import main
 from .common import (
     DATE_HELP, DOCX, VIEW_OPTION, check_output, clause_json, clause_line, drafts_named, emit_json, iso_date,
-    plan, short, warn_draft,
+    plan, print_messages, short, warn_draft,
 )
 
 @main.command()
@@ -24,8 +23,7 @@ def outline(draft, view, as_json):
 
     doc = read_docx(draft, view=view)
     clauses = build_outline(doc)
-    for w in doc.warnings:
-        click.echo(f"warning: {draft}: {one_line(w)}", err=True)
+    print_messages(doc.warnings, draft)
     if as_json:
         emit_json([clause_json(c) for c in clauses])
         return

@@ -17,6 +17,7 @@ from .anchors import Anchor, anchor_span
 from .offsets import OffsetMap
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .pairing import pair_blocks
+from .result import Result
 from .structure import display_label, outline_places
 from .tokens import word_span
 
@@ -60,12 +61,6 @@ class Annotation:
     @property
     def quote(self) -> str:
         return self.anchor.exact
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    annotations: Tuple[Annotation, ...]
-    warnings: Tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- mapping copy → base
@@ -212,13 +207,13 @@ class _Importer:
         self.out.append(Annotation(id=f"{self.source}#{len(self.out) + 1}", source=self.source,
                                    division=self.division, kind=kind, clause=name, anchor=anchor, text=text, **kw))
 
-    def run(self) -> ImportResult:
+    def run(self) -> Result[Tuple[Annotation, ...]]:
         segs = _segments(self.copy_all, self.warnings)
         self._comments(segs)
         for para, segments in enumerate(segs):
             self._proposals(para, segments)
         self._untracked()
-        return ImportResult(tuple(self.out), tuple(self.warnings))
+        return Result(tuple(self.out), tuple(self.warnings))
 
     # -- comments
     def _comments(self, segs) -> None:
@@ -356,7 +351,7 @@ def _same_change(a: _Segment, b: _Segment) -> bool:
 
 
 def from_review_copy(base: Document, copy_all: Document, *, source: str, division: str = "",
-                     index: Optional[_Base] = None) -> ImportResult:
+                     index: Optional[_Base] = None) -> Result[Tuple[Annotation, ...]]:
     """Every comment and proposed edit in a division's reviewed copy, anchored on ``base``.
 
     ``index`` (``base_index(base)``) spares recomputing the base's clause tree for every copy.

@@ -1,8 +1,8 @@
 """Comment forms (CSV/XLSX) in, disposition tables out; may use csv and openpyxl, never lxml."""
 
-from policydiff.forms.clauseref import WHOLE_DOCUMENT, parse_clause_ref, path_matches, split_path
-from policydiff.forms.commentform import TYPES, FormResult, FormRow, division_from_filename, read_form
-from policydiff.forms.dispositions import (
+from .clauseref import WHOLE_DOCUMENT, parse_clause_ref, path_matches, split_path
+from .commentform import TYPES, FormRow, division_from_filename, read_form
+from .dispositions import (
     KINDS,
     RESULTS,
     UNDECIDED,
@@ -13,7 +13,6 @@ from policydiff.forms.dispositions import (
 
 __all__ = [
     "Disposition",
-    "FormResult",
     "FormRow",
     "KINDS",
     "RESULTS",

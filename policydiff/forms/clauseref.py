@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Optional, Tuple
 
-from policydiff.core.labels import to_arabic
+from ..core.labels import to_arabic
 
 WHOLE_DOCUMENT = ""
 

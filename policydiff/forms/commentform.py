@@ -16,13 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
-from policydiff.errors import FormError
-from policydiff.thaidate import revision_datetime
-from policydiff.forms.clauseref import parse_clause_ref
-from policydiff.forms.tabular import (
+from ..core.result import Messages, Result
+from ..errors import FormError
+from ..thaidate import revision_datetime
+from .clauseref import parse_clause_ref
+from .tabular import (
     MAX_ROWS,
     Header,
-    Warnings,
     cell,
     cell_text,
     find_header,
@@ -83,25 +83,18 @@ class FormRow:
     initials: str = ""  # the division's initials ("กม.")
 
 
-@dataclass(frozen=True)
-class FormResult:
-    """The comments of one form, and the warnings met while reading it."""
-
-    rows: Tuple[FormRow, ...]
-    warnings: Tuple[str, ...]
-
-
-def read_form(path) -> FormResult:
-    """Read a comment form (.csv or .xlsx); raise FormError when it cannot be used."""
+def read_form(path) -> Result[Tuple[FormRow, ...]]:
+    """Read a comment form (.csv or .xlsx): its rows, with the messages met; raise FormError
+    when it cannot be used."""
     path = Path(path)
-    warn = Warnings()
+    warn = Messages()
     with open_tables(path, warn) as tables:
         header, rows, table = _first_form_table(path, tables)
         if table.is_sheet:
             _note_other_sheets(path, tables, table, warn)
         division = _default_division(path, header, warn)
         found = tuple(_read_rows(path, header, rows, division, warn))
-    return FormResult(found, warn.result())
+    return warn.result(found)
 
 
 def _first_form_table(path: Path, tables):
@@ -113,7 +106,7 @@ def _first_form_table(path: Path, tables):
                           "(expected columns such as ข้อ (Clause) and ความเห็น (Comment))")
 
 
-def _note_other_sheets(path: Path, tables, chosen, warn: Warnings) -> None:
+def _note_other_sheets(path: Path, tables, chosen, warn: Messages) -> None:
     # A workbook with one sheet per division is easy to send; say so rather than drop them quietly.
     for table in tables[tables.index(chosen) + 1:]:
         if find_header(table.rows, _classify)[0] is not None:
@@ -121,7 +114,7 @@ def _note_other_sheets(path: Path, tables, chosen, warn: Warnings) -> None:
                      "comment form (send one form per file)")
 
 
-def _default_division(path: Path, header: Header, warn: Warnings) -> str:
+def _default_division(path: Path, header: Header, warn: Messages) -> str:
     missing = [f for f in ("clause", "comment") if f not in header.columns]
     from_name = division_from_filename(path)
     if "division" not in header.columns and not from_name:
@@ -144,7 +137,7 @@ def division_from_filename(path) -> str:
     return "" if stem.lower() in _GENERIC_STEMS else stem
 
 
-def _read_rows(path: Path, header: Header, rows, division: str, warn: Warnings) -> Iterator[FormRow]:
+def _read_rows(path: Path, header: Header, rows, division: str, warn: Messages) -> Iterator[FormRow]:
     cols = header.columns
     count = 0
     # Forms pasted together from several copies repeat the header row mid-table.
@@ -160,7 +153,7 @@ def _read_rows(path: Path, header: Header, rows, division: str, warn: Warnings) 
             yield row
 
 
-def _form_row(path: Path, number: int, cells: tuple, cols, division: str, repeated, warn: Warnings
+def _form_row(path: Path, number: int, cells: tuple, cols, division: str, repeated, warn: Messages
               ) -> Optional[FormRow]:
     name = path.name
     comment = cell_text(cell(cells, cols["comment"]))
@@ -197,7 +190,7 @@ def _form_row(path: Path, number: int, cells: tuple, cols, division: str, repeat
     )
 
 
-def _clause_text(name: str, number: int, value, warn: Warnings) -> str:
+def _clause_text(name: str, number: int, value, warn: Messages) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         # Excel turns "5/1" typed in a Thai-locale cell into 5 January.
         text = f"{value.day}/{value.month}"
@@ -207,7 +200,7 @@ def _clause_text(name: str, number: int, value, warn: Warnings) -> str:
     return cell_text(value)
 
 
-def _comment_type(name: str, number: int, value, warn: Warnings) -> str:
+def _comment_type(name: str, number: int, value, warn: Messages) -> str:
     text = cell_text(value)
     if not text:
         return "general"
@@ -219,7 +212,7 @@ def _comment_type(name: str, number: int, value, warn: Warnings) -> str:
     return found
 
 
-def _row_date(name: str, number: int, value, warn: Warnings) -> str:
+def _row_date(name: str, number: int, value, warn: Messages) -> str:
     """The row's date as an xsd:dateTime (a date alone is midnight UTC); "" with a warning if none."""
     if isinstance(value, (dt.datetime, dt.date)):
         moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())

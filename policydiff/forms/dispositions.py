@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from policydiff.core.labels import to_arabic
-from policydiff.errors import FormError
-from policydiff.fsutil import atomic_write
-from policydiff.forms.tabular import (
+from ..core.labels import to_arabic
+from ..core.result import Messages, Result
+from ..errors import FormError
+from ..fsutil import atomic_write
+from .tabular import (
     MAX_ROWS,
-    Warnings,
     cell,
     cell_text,
     find_header,
@@ -280,8 +280,8 @@ def _deterministic_zip(data: bytes, date: dt.datetime) -> bytes:
 
 
 def read_dispositions(path, expected: Optional[Sequence[Disposition]] = None, *, strict: bool = False
-                      ) -> Tuple[Tuple[Disposition, ...], Tuple[str, ...]]:
-    """Read an edited disposition table; return (rows, warnings).
+                      ) -> Result[Tuple[Disposition, ...]]:
+    """Read an edited disposition table: its rows, with the messages met.
 
     Without ``expected`` the rows are returned as read. With it, each row is matched to an
     expected disposition by its "id" column, else by its number, and the expected
@@ -291,7 +291,7 @@ def read_dispositions(path, expected: Optional[Sequence[Disposition]] = None, *,
     must not be lost quietly.
     """
     path = Path(path)
-    warn = Warnings()
+    warn = Messages()
     with open_tables(path, warn) as tables:
         header, rows, table = _first_table(path, tables)
         if strict and "key" not in header.columns:
@@ -305,7 +305,7 @@ def read_dispositions(path, expected: Optional[Sequence[Disposition]] = None, *,
     undecided = sum(1 for d in out if d.result == UNDECIDED)
     if undecided:
         warn.add(f"{path.name}: {undecided:,} of {len(out):,} rows have no result yet")
-    return tuple(out), warn.result()
+    return warn.result(tuple(out))
 
 
 def _first_table(path: Path, tables):
@@ -325,7 +325,7 @@ def _check_columns(path: Path, columns) -> None:
         raise FormError(path, "has neither a รหัส (id) nor a ลำดับ (no.) column")
 
 
-def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Warnings, strict: bool = False):
+def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Messages, strict: bool = False):
     name = path.name
     text = (lambda v: cell_text(v)) if is_sheet else (lambda v: _unguard(cell_text(v)))
     count = 0
@@ -370,7 +370,7 @@ def _kind(text: str) -> str:
     return _kind_of(text) or "comment"
 
 
-def _result(strict_path, name: str, row: int, text: str, warn: Warnings) -> str:
+def _result(strict_path, name: str, row: int, text: str, warn: Messages) -> str:
     """The result a cell says; an unknown one is undecided with a warning, or (``strict_path``
     given) an error naming the row, the value and the allowed values."""
     if not text:
@@ -386,7 +386,7 @@ def _result(strict_path, name: str, row: int, text: str, warn: Warnings) -> str:
     return found
 
 
-def _match(name: str, found, expected: Sequence[Disposition], warn: Warnings) -> List[Disposition]:
+def _match(name: str, found, expected: Sequence[Disposition], warn: Messages) -> List[Disposition]:
     by_key = {d.key: i for i, d in enumerate(expected) if d.key}
     by_number = {d.number: i for i, d in enumerate(expected)}
     done: Dict[int, Disposition] = {}
@@ -407,7 +407,7 @@ def _match(name: str, found, expected: Sequence[Disposition], warn: Warnings) ->
     return [done[i] for i in sorted(done)]
 
 
-def _target(name: str, row: int, d: Disposition, by_key, by_number, warn: Warnings) -> Optional[int]:
+def _target(name: str, row: int, d: Disposition, by_key, by_number, warn: Messages) -> Optional[int]:
     if d.key in by_key:
         return by_key[d.key]
     i = by_number.get(d.number) if d.number else None

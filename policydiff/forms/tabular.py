@@ -22,8 +22,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-from policydiff.errors import FormError
-from policydiff.forms import xlsxread
+from ..core.result import Messages
+from ..errors import FormError
+from . import xlsxread
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -34,7 +35,6 @@ MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_MEMBERS = 10_000
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # small members may compress arbitrarily well
-WARNING_CAP = 20
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
@@ -44,35 +44,6 @@ _DELIMITERS = (",", "\t", ";")
 _CHUNK = 1024 * 1024
 _HEADER_SPLIT = re.compile(r"[()\[\]/\n|]")
 _HEADER_DROP = re.compile(r"[\s:*.#_\-–]+")
-
-
-class Warnings:
-    """Collects warnings in order, keeping at most ``cap`` of each kind and counting the rest."""
-
-    def __init__(self, cap: int = WARNING_CAP):
-        self.cap = cap
-        self._messages: List[str] = []
-        self._counts: Dict[str, int] = {}
-        self._summaries: Dict[str, str] = {}
-
-    def add(self, message: str, kind: str = "", summary: str = "") -> None:
-        """Record ``message``; past the cap for ``kind`` only count it, under ``summary``."""
-        if kind:
-            n = self._counts.get(kind, 0) + 1
-            self._counts[kind] = n
-            self._summaries.setdefault(kind, summary or kind)
-            if n > self.cap:
-                return
-        self._messages.append(message)
-
-    def result(self) -> Tuple[str, ...]:
-        """Return the warnings, then one line per kind that passed the cap."""
-        extra = [
-            f"{n - self.cap:,} more {self._summaries[k]} (first {self.cap} listed)"
-            for k, n in self._counts.items()
-            if n > self.cap
-        ]
-        return tuple(self._messages + extra)
 
 
 @dataclass
@@ -173,7 +144,7 @@ def _header_of(number: int, cells: tuple, classify) -> Header:
 
 
 @contextmanager
-def open_tables(path: Path, warn: Warnings):
+def open_tables(path: Path, warn: Messages):
     """Yield the candidate tables of a CSV or XLSX file; raise FormError when it cannot be read."""
     if _sniff(path, warn) == "xlsx":
         with _workbook(path) as wb:
@@ -196,7 +167,7 @@ def _close(tables) -> None:
         t.rows.close()
 
 
-def _sniff(path: Path, warn: Warnings) -> str:
+def _sniff(path: Path, warn: Messages) -> str:
     head = _head(path)
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
@@ -233,7 +204,7 @@ def _head(path: Path) -> bytes:
 # ---- CSV ----------------------------------------------------------------------------
 
 
-def _csv_encoding(path: Path, warn: Warnings) -> str:
+def _csv_encoding(path: Path, warn: Messages) -> str:
     with open(path, "rb") as f:
         bom = f.read(4)
     if bom.startswith(codecs.BOM_UTF8):

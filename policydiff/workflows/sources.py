@@ -12,12 +12,12 @@ from ..core.anchors import Anchor, anchor_clause, anchor_quote, anchor_span
 from ..core.structure import display_label
 from ..core.tokens import word_span
 from ..core.annotations import COMMENT, PROPOSAL, Annotation, base_index, from_review_copy
+from ..core.result import Messages
 from ..docx.package import open_package
 from ..docx.reader import read_package
 from ..errors import FormError, PolicydiffError
 from ..forms.clauseref import path_matches
 from ..forms.commentform import read_form
-from ..forms.tabular import Warnings
 from ..ownfiles import written_by_policydiff
 from .parallel import parallel_map
 
@@ -162,24 +162,24 @@ def import_one(base, path: Path, index=None, force: bool = False):
     pkg = open_package(path)
     copy = read_package(pkg, view="all")
     result = from_review_copy(base.doc, copy, source=path.name, index=index)
-    edits = len(result.annotations)
+    edits = len(result.value)
     if not force and not copy.comments and not copy.has_changes and edits >= DRAFT_LIKE_EDITS:
         raise LooksLikeADraft(f"{path}: looks like a new draft, not a division's reviewed copy: no comment, no "
                               f"tracked change, and {edits} places differ from the base; did you mean --revised? "
                               "(--force reads it as a division's copy)")
-    return result.annotations, copy.warnings + result.warnings  # the copy's include the package's
+    return result.value, copy.warnings + result.messages  # the copy's include the package's
 
 
 def _from_form(base, path: Path):
     form = read_form(path)
-    if not form.rows:
+    if not form.value:
         raise FormError(path, "has no usable comment rows (each row needs a comment or proposed wording)")
-    warnings = Warnings()
-    for w in form.warnings:
+    warnings = Messages()
+    for w in form.messages:
         warnings.add(w)
     out: List[Annotation] = []
     resolved = {}  # a form of 100,000 rows names a few hundred clauses
-    for row in form.rows:
+    for row in form.value:
         if row.clause_path not in resolved:
             resolved[row.clause_path] = _resolve(base.clauses, row.clause_path)
         ci = resolved[row.clause_path]
@@ -193,7 +193,7 @@ def _from_form(base, path: Path):
             date=row.date, initials=row.initials,
             note=row.comment if row.proposal else "",
         ))
-    return tuple(out), warnings.result()
+    return tuple(out), warnings.all()
 
 
 def _resolve(clauses, ref_path):

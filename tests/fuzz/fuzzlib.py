@@ -11,7 +11,7 @@ what the commands run and says how it ended:
 
 Invariants for a document that reads: an outline is built in every view; the redline from
 the unmutated seed to it, written and read back, accepts to its text and rejects to the
-seed's. For a reviewed copy that reads: the import gives an ``ImportResult``; conflicts and
+seed's. For a reviewed copy that reads: the import gives a ``Result`` of annotations; conflicts and
 duplicates are computed; the consolidated copy, written and read back, rejects to the base.
 """
 
@@ -39,7 +39,7 @@ DATE = (1980, 1, 1, 0, 0, 0)
 
 
 class Crash(Exception):
-    """An input that ended in something other than a Document, an ImportResult or a clear refusal."""
+    """An input that ended in something other than a Document, a Result or a clear refusal."""
 
     def __init__(self, stage: str, exc: BaseException, data: bytes, extra: Optional[dict] = None):
         self.stage = stage
@@ -548,7 +548,8 @@ def check_importer(data: bytes, base, name: str = "copy.docx") -> Outcome:
         return Outcome("refused", message)
     _, docs = got
     from policydiff.workflows import merge
-    from policydiff.core.annotations import ImportResult, from_review_copy
+    from policydiff.core.annotations import from_review_copy
+    from policydiff.core.result import Result
     from policydiff.core.groups import conflicts, duplicates
     from policydiff.docx.package import open_package_bytes
     from policydiff.docx.reader import read_package
@@ -557,14 +558,14 @@ def check_importer(data: bytes, base, name: str = "copy.docx") -> Outcome:
 
     try:
         result = from_review_copy(base.doc, docs["all"], source=name)
-        assert isinstance(result, ImportResult)
+        assert isinstance(result, Result)
     except Exception as e:  # noqa: BLE001
         raise Crash("import", e, data) from None
     _check_segments(docs["all"], data)
     try:
-        conflicts(result.annotations)
-        duplicates(result.annotations)
-        red = merge.consolidate(base, Imported(result.annotations, result.warnings, ())).redline
+        conflicts(result.value)
+        duplicates(result.value)
+        red = merge.consolidate(base, Imported(result.value, result.messages, ())).redline
         back = open_package_bytes(write_package(base.package, red), "merged.docx")
         rejected = read_package(back, "reject")
     except Exception as e:  # noqa: BLE001
