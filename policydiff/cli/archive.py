@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from . import main
-from .common import clause_json, clause_line, emit_json, now, open_store, print_messages, report_import, short
+from .common import emit_json, now, open_store, print_clauses, print_messages, report_import, short
 
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=str))
@@ -70,11 +70,7 @@ def show(version, as_json):
 
     with open_store() as store:
         clauses = version_clauses(store, store.get_version(version))
-    if as_json:
-        emit_json([clause_json(c) for c in clauses])
-        return
-    for c in clauses:
-        click.echo("  " * c.level + clause_line(c))
+    print_clauses(clauses, as_json)
 
 
 @main.command()

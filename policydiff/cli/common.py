@@ -26,6 +26,15 @@ def print_messages(messages, source: str = "") -> None:
         click.echo(f"warning: {one_line(m if named else f'{source}: {m}')}", err=True)
 
 
+def print_clauses(clauses, as_json: bool) -> None:
+    """The clause tree as ``outline`` and ``show`` print it: JSON, or one indented line each."""
+    if as_json:
+        emit_json([clause_json(c) for c in clauses])
+        return
+    for c in clauses:
+        click.echo("  " * c.level + clause_line(c))
+
+
 def warn_draft(version) -> None:
     """Print a read draft's warnings on stderr, each naming the file."""
     print_messages(version.doc.warnings, version.path)

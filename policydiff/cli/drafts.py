@@ -8,8 +8,8 @@ import click
 from ..core.redline import change_counts
 from . import main
 from .common import (
-    DATE_HELP, DOCX, VIEW_OPTION, check_output, clause_json, clause_line, drafts_named, emit_json, iso_date,
-    plan, print_messages, short, warn_draft,
+    DATE_HELP, DOCX, VIEW_OPTION, check_output, drafts_named, emit_json, iso_date,
+    plan, print_clauses, print_messages, short, warn_draft,
 )
 
 @main.command()
@@ -24,11 +24,7 @@ def outline(draft, view, as_json):
     doc = read_docx(draft, view=view)
     clauses = build_outline(doc)
     print_messages(doc.warnings, draft)
-    if as_json:
-        emit_json([clause_json(c) for c in clauses])
-        return
-    for c in clauses:
-        click.echo("  " * c.level + clause_line(c))
+    print_clauses(clauses, as_json)
 
 
 @main.command()

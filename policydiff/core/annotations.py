@@ -15,10 +15,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .diff import word_diff
 from .anchors import Anchor, anchor_span
 from .offsets import OffsetMap
+from .outline import Outline
 from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .pairing import pair_blocks
 from .result import Result
-from .structure import display_label, outline_places
 from .tokens import word_span
 
 COMMENT, PROPOSAL = "comment", "proposal"
@@ -66,24 +66,13 @@ class Annotation:
 # ---------------------------------------------------------------- mapping copy → base
 
 class _Base:
-    """The base draft's clauses and where each paragraph's text sits in them."""
+    """The base draft: its paragraphs, and its outline (clauses and paragraph places)."""
 
-    def __init__(self, base: Document, outline: Optional[tuple] = None):
+    def __init__(self, base: Document, outline: Optional[Outline] = None):
         self.doc = base
         self.paragraphs = base.paragraphs()
-        self.clauses, self.places = outline if outline is not None else outline_places(base)
-
-    def clause_span(self, para: int, start: int, end: int):
-        """(clause index, start, end) in clause text for a span of paragraph ``para``'s text."""
-        place = self.places[para]
-        if place is None:
-            return None
-        a = min(max(place.start + start, place.lo), place.hi)
-        b = min(max(place.start + end, a), place.hi)
-        return place.clause, a, b
-
-    def clause_name(self, ci: int) -> str:
-        return display_label(self.clauses, ci)
+        self.outline = outline if outline is not None else Outline.of(base)
+        self.clauses = self.outline.clauses
 
 
 @dataclass
@@ -189,7 +178,7 @@ class _Importer:
             return None
         if para not in self.maps:
             self.maps[para] = OffsetMap.between(self.rejected[para].text, self.base.paragraphs[j].text)
-        return self.base.clause_span(j, *self.maps[para].span(start, end))
+        return self.base.outline.clause_span(j, *self.maps[para].span(start, end))
 
     def _anchor(self, para: int, start: int, end: int, words: bool = False) -> Optional[Tuple[str, Anchor]]:
         """The anchor of a span of copy paragraph ``para``; ``words``: widened to whole words (comments)."""
@@ -200,7 +189,7 @@ class _Importer:
         clause = self.base.clauses[ci]
         if words:
             a, b = word_span(clause.text, a, b)
-        return self.base.clause_name(ci), anchor_span(clause.path, clause.text, a, b)
+        return self.base.outline.clause_name(ci), anchor_span(clause.path, clause.text, a, b)
 
     def _add(self, kind: str, located, text: str, **kw) -> None:
         name, anchor = located
@@ -325,12 +314,12 @@ class _Importer:
                     else:
                         added += ops[k][1]
                     k += 1
-                span = self.base.clause_span(j, a, a + len(removed))
+                span = self.base.outline.clause_span(j, a, a + len(removed))
                 if span is not None:
                     ci, s, e = span
                     clause = self.base.clauses[ci]
                     action = "replace" if removed and added else ("delete" if removed else "insert")
-                    self._add(PROPOSAL, (self.base.clause_name(ci), anchor_span(clause.path, clause.text, s, e)),
+                    self._add(PROPOSAL, (self.base.outline.clause_name(ci), anchor_span(clause.path, clause.text, s, e)),
                               added, action=action, author=self.division, tracked=False)
                 a += len(removed)
         for i in range(len(self.rejected)):
@@ -360,9 +349,9 @@ def from_review_copy(base: Document, copy_all: Document, *, source: str, divisio
     return _Importer(index if index is not None else _Base(base), copy_all, source, division).run()
 
 
-def base_index(base: Document, outline: Optional[tuple] = None) -> _Base:
+def base_index(base: Document, outline: Optional[Outline] = None) -> _Base:
     """The base draft's clauses and paragraph places, computed once for a round's copies
-    (``outline``: ``outline_places(base)`` when the caller already has it)."""
+    (``outline``: the base's ``Outline`` when the caller already has it)."""
     return _Base(base, outline)
 
 

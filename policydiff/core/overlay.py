@@ -23,53 +23,6 @@ OLD_SIDE = (KEEP, DEL, MOVE_FROM)
 NEW_SIDE = (KEEP, INS, MOVE_TO)
 
 
-class Locator:
-    """Paragraph positions of clause-text offsets, for one document's outline."""
-
-    def __init__(self, clauses, places):
-        self.index = {c.path: i for i, c in enumerate(clauses)}
-        self.by_clause: Dict[int, List[Tuple[int, object]]] = {}
-        for k, place in enumerate(places):
-            if place is not None:
-                self.by_clause.setdefault(place.clause, []).append((k, place))
-
-    def locate(self, clause_path: str, start: int, end: int) -> Optional[Tuple[int, int, int]]:
-        """(paragraph, start, end) in that paragraph's text; a span over paragraphs is cut at the first."""
-        ci = self.index.get(clause_path)
-        return None if ci is None else self.locate_index(ci, start, end)
-
-    def locate_index(self, ci: int, start: int, end: int) -> Optional[Tuple[int, int, int]]:
-        paras = self.by_clause.get(ci, [])
-        for k, place in paras:
-            if start < place.hi or (start == place.hi and start == end):
-                a = max(start, place.lo) - place.start
-                b = max(min(end, place.hi) - place.start, a)
-                return k, a, b
-        if paras:
-            k, place = paras[-1]
-            return k, place.hi - place.start, place.hi - place.start
-        return None
-
-    def spans(self, clause_path: str, start: int, end: int) -> List[Tuple[int, Optional[int], Optional[int]]]:
-        """(paragraph, start, end) for each paragraph a span covers; None where it runs on."""
-        ci = self.index.get(clause_path)
-        return [] if ci is None else self.spans_index(ci, start, end)
-
-    def spans_index(self, ci: int, start: int, end: int) -> List[Tuple[int, Optional[int], Optional[int]]]:
-        first = self.locate_index(ci, start, end)
-        if first is None:
-            return []
-        covered = [(k, place) for k, place in self.by_clause.get(ci, []) if place.lo < end and place.hi > start
-                   and k > first[0]]
-        if not covered:
-            return [first]
-        out = [(first[0], first[1], None)]
-        out.extend((k, None, None) for k, _ in covered[:-1])
-        k, place = covered[-1]
-        out.append((k, None, min(end, place.hi) - place.start))
-        return out
-
-
 def to_combined(pieces: Sequence[Piece], offset: int, side: Tuple[str, ...], at_end: bool = False) -> int:
     """Offset over all pieces of the character at ``offset`` of the old or new text (``side``)."""
     pos = seen = 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..core.model import Document
-from ..core.structure import outline_places
+from ..core.outline import Outline
 from ..docx.package import open_package, open_package_bytes
 from ..docx.reader import read_package
 
@@ -23,18 +23,18 @@ class Version:
     doc: Document
     label: str = ""  # the archive's label, for a version read from the archive
     date: str = ""  # the archive's date of that version (ISO)
-    _outline: Optional[tuple] = field(default=None, repr=False, compare=False)
+    _outline: Optional[Outline] = field(default=None, repr=False, compare=False)
 
     @property
-    def outline(self) -> tuple:
-        """(clauses, places): the clause tree and where each paragraph's text sits in it."""
+    def outline(self) -> Outline:
+        """The clause tree and where each paragraph's text sits in it (made on first use)."""
         if self._outline is None:
-            self._outline = outline_places(self.doc)
+            self._outline = Outline.of(self.doc)
         return self._outline
 
     @property
     def clauses(self) -> tuple:
-        return self.outline[0]
+        return self.outline.clauses
 
 
 def load(path, view: str = "accept") -> Version:

@@ -12,7 +12,8 @@ from ..core.annotations import COMMENT, PROPOSAL, Placed, reanchor_all
 from ..core.groups import conflicts, duplicates
 from ..core.model import Comment
 from ..core.objects import visible_offset
-from ..core.overlay import Edit, Locator, Note, add_comments, attribute, overlay
+from ..core.outline import Outline
+from ..core.overlay import Edit, Note, add_comments, attribute, overlay
 from ..core.redline import Redline
 from ..core.structure import display_label
 from .compare import redline
@@ -76,14 +77,14 @@ class _Consolidation:
     """The tracked edits and comments of the consolidated copy, gathered one annotation at a time."""
 
     def __init__(self, base: Version, annotations):
-        self.loc = Locator(*base.outline)
+        self.loc = base.outline
         self.groups = conflicts(annotations)
         by_id = {a.id: a for a in annotations}
         self.losers = {m: by_id[g.members[0]] for g in self.groups for m in g.members[1:]}
         self.edits, self.notes, self.comments, self.taken, self.orphans = [], [], [], [], []
 
     def add(self, a) -> None:
-        where = self.loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end) if a.anchor.clause else None
+        where = self.loc.para_span(a.anchor.clause, a.anchor.start, a.anchor.end) if a.anchor.clause else None
         if where is None:
             self.orphans.append(a.id)
             return
@@ -98,7 +99,7 @@ class _Consolidation:
         """The annotation as a comment (with its replies, on the same words, as Word writes them)."""
         first = len(self.comments)
         self.comments.extend(comment_values(a, note))
-        spans = self.loc.spans(a.anchor.clause, a.anchor.start, a.anchor.end)
+        spans = self.loc.para_spans(a.anchor.clause, a.anchor.start, a.anchor.end)
         self.notes.extend(Note(k, s, e, ci) for ci in range(first, len(self.comments)) for k, s, e in spans)
 
     def _overlapping(self, where, a):
@@ -129,7 +130,7 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
     red = redline(base, new, author=author, date=date)
     placed = tuple(reanchor_all(in_document_order(imported.annotations, base), base.clauses, new.clauses))
     decided = {d.key: d for d in editor_dispositions if d.key and d.result}
-    base_loc, new_loc = Locator(*base.outline), Locator(*new.outline)
+    base_loc, new_loc = base.outline, new.outline
     rows, credits, comments, spans, orphans = [], [], [], [], []
     suggestions = disp.suggest_all(placed, base.clauses, new.clauses)
     for n, (p, s) in enumerate(zip(progress(placed) if progress else placed, suggestions), 1):
@@ -157,12 +158,12 @@ def _row(n: int, p: Placed, s: disp.Suggestion, new: Version, decided) -> Row:
                display_label(new.clauses, p.clause) if p.clause is not None else "")
 
 
-def _credit(row: Row, base_loc: Locator) -> list:
+def _credit(row: Row, base_loc: Outline) -> list:
     """The division's credit for an accepted proposal's words in the redline."""
     a = row.annotation
     if a.kind != PROPOSAL or row.result not in (disp.ACCEPTED, disp.PARTLY) or not a.anchor.clause:
         return []
-    where = base_loc.locate(a.anchor.clause, a.anchor.start, a.anchor.end)
+    where = base_loc.para_span(a.anchor.clause, a.anchor.start, a.anchor.end)
     return [Edit(*where, a.text, a.division, a.date, a.new_paragraph)] if where else []
 
 
@@ -172,13 +173,13 @@ def in_document_order(annotations, base: Version) -> list:
     return sorted(annotations, key=lambda a: (order.get(a.anchor.clause, len(order)), a.anchor.start))
 
 
-def _comment_place(p: Placed, base_loc: Locator, new_loc: Locator) -> list:
+def _comment_place(p: Placed, base_loc: Outline, new_loc: Outline) -> list:
     """[("new"|"old", paragraph, start, end)] where a re-anchored comment goes in the redline."""
     a = p.annotation
     if p.status in ("anchored", "moved", "fuzzy") and p.clause is not None:
-        return [("new",) + w for w in new_loc.spans_index(p.clause, p.start, p.end)]
+        return [("new",) + w for w in new_loc.para_spans_at(p.clause, p.start, p.end)]
     if p.status == "deleted" and a.anchor.clause:
-        return [("old",) + w for w in base_loc.spans(a.anchor.clause, a.anchor.start, a.anchor.end)]
+        return [("old",) + w for w in base_loc.para_spans(a.anchor.clause, a.anchor.start, a.anchor.end)]
     return []
 
 
