@@ -3,7 +3,7 @@
 On (the default): the reader finds paragraphs in the main document's raw bytes and leaves those
 it read before, or can read from their bytes alone, out of the parse (``known.py``,
 ``bodyreader.BodyReader.from_bytes``). Off (``POLICYDIFF_FAST_PATHS=0``): every paragraph is parsed.
-Both give the same Document (``tests/test_fastpaths.py``); what the paths buy is measured by
+Both give the same Document (``tests/docx/test_fastpaths.py``); what the paths buy is measured by
 ``benchmarks/run.py`` and stated in the README.
 """
 

@@ -16,8 +16,9 @@ from policydiff.docx.package import open_package_bytes
 from policydiff.docx.reader import read_package
 from policydiff.docx.writer import write_package
 from tests import richdocs
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 DRAFTS = [ROOT / "drafts" / f"v{n}.docx" for n in (1, 2, 3, 4)]
 COPIES = sorted((ROOT / "comments" / "round1").glob("*.docx"))
 

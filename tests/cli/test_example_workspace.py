@@ -17,8 +17,9 @@ from lxml import etree
 
 from policydiff.docx.ns import qn
 from policydiff.thaidate import to_be_short
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 SCRIPT = ROOT / "scripts" / "build_example.py"
 DRAFTS = [ROOT / "drafts" / f"v{n}.docx" for n in range(1, 5)]
 ROUND = json.loads((ROOT / "comments" / "src" / "round1.json").read_text(encoding="utf-8"))

@@ -11,8 +11,9 @@ import pytest
 from lxml import etree
 
 from policydiff.docx.ns import nsmap, qn
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 SCRIPT = ROOT / "scripts" / "build_example.py"
 DRAFTS = {v: ROOT / "drafts" / f"{v}.docx" for v in ("v1", "v2", "v3", "v4")}
 REVIEW_COPIES = sorted((ROOT / "comments" / "round1").glob("*.docx"))

@@ -31,8 +31,9 @@ from policydiff.docx.ns import nsmap, qn
 from policydiff.docx.package import open_package
 from policydiff.docx.reader import read_docx
 from tests.hostile.make_corpus import MB, THAI, make_corpus, varied_text
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO
 V1 = REPO / "drafts" / "v1.docx"
 REVIEW = REPO / "comments" / "round1" / "finance.docx"  # a division's reviewed copy of v1
 COMBINING = re.compile("^[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # Thai marks that never start a cluster

@@ -21,8 +21,9 @@ from policydiff.core.structure import outline
 from policydiff.docx.ns import nsmap, qn
 from policydiff.docx.reader import read_docx
 from policydiff.workflows.sources import import_sources
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 CLAUSES = 30
 
 

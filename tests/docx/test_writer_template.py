@@ -14,8 +14,9 @@ from policydiff.core.redline import Revision, build_redline
 from policydiff.docx.package import open_package_bytes
 from policydiff.docx.reader import read_package
 from policydiff.docx.writer import write_package
+from tests.paths import REPO
 
-DRAFTS = Path(__file__).resolve().parent.parent / "drafts"
+DRAFTS = REPO / "drafts"
 W = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 

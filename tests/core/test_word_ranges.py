@@ -7,7 +7,7 @@ from policydiff.core.tokens import tokenize, word_span
 from policydiff.workflows import drafts
 from policydiff.workflows.sources import import_sources
 from tests.docxgen import Commented, write_docx
-from tests.test_merge import comment_ranges
+from tests.workflows.test_merge import comment_ranges
 
 CLAUSE = "ข้อ ๑ ให้กลุ่มตรวจสอบภายในสอบทานความเพียงพอของระบบการควบคุมภายใน"
 

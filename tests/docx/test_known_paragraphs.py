@@ -18,8 +18,9 @@ from policydiff.docx.package import open_package, open_package_bytes
 from policydiff.docx.reader import read_package
 from policydiff.errors import UnsafeDocumentError
 from tests.docxgen import Ins, docx_bytes
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 DRAFTS = sorted((ROOT / "drafts").glob("v*.docx"))
 COPIES = sorted((ROOT / "comments" / "round1").glob("*.docx"))
 BASE = ["ข้อ ๑ ให้ส่วนราชการจัดทำแผนปฏิบัติราชการประจำปี", "ข้อ ๒ ให้หัวหน้าส่วนราชการรายงานผล",
