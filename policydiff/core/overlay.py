@@ -10,10 +10,11 @@ writer puts comment ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .labels import parse_label
 from .model import Document, Paragraph, Run, Table
+from .outline import ParaSpan
 from .redline import (
     DEL, INS, KEEP, MOVE_FROM, MOVE_TO, CommentSpan, Piece, RCell, Redline, RPara, RRow, RTable, merge_pieces,
     slice_spans, run_spans, fix_marks,
@@ -167,10 +168,19 @@ def _with_notes(para: RPara, notes: Sequence[Note]) -> RPara:
 
 # ---------------------------------------------------------------- comments on a redline
 
-def add_comments(red: Redline, placed: Sequence[Tuple[str, int, int, int, int]], comments: tuple) -> Redline:
-    """Put comments on a redline: each (side "old"|"new", paragraph, start, end, comment index)."""
-    want: Dict[Tuple[str, int], List[Tuple[int, int, int]]] = {}
-    for side, k, a, b, ci in placed:
+class CommentPlace(NamedTuple):
+    """Where comment ``comment`` (an index into the redline's comments) sits: a span of the old
+    or the new draft's paragraph text (``side``), which the redline paragraph showing it carries."""
+
+    side: str  # "old" | "new"
+    span: ParaSpan
+    comment: int
+
+
+def add_comments(red: Redline, placed: Sequence[CommentPlace], comments: tuple) -> Redline:
+    """Put comments on a redline, each at its place."""
+    want: Dict[Tuple[str, int], List[Tuple[Optional[int], Optional[int], int]]] = {}
+    for side, (k, a, b), ci in placed:
         want.setdefault((side, k), []).append((a, b, ci))
     return replace(red, blocks=_comment_blocks(red.blocks, want), comments=tuple(comments))
 
@@ -182,7 +192,7 @@ def own_comments(red: Redline, doc) -> Redline:
     for i, c in enumerate(doc.comments):
         index.setdefault(c.id, i)
     starts: Dict[str, Tuple[int, int]] = {}
-    placed: List[Tuple[str, int, Optional[int], Optional[int], int]] = []
+    placed: List[CommentPlace] = []
     for k, p in enumerate(doc.paragraphs()):
         pos = 0
         for x in p.runs:
@@ -192,10 +202,8 @@ def own_comments(red: Redline, doc) -> Redline:
                 starts[x.id] = (k, pos)
             elif x.id in index and x.id in starts:
                 k0, a = starts.pop(x.id)
-                if k0 == k:
-                    placed.append(("new", k, a, pos, index[x.id]))
-                else:
-                    placed.extend([("new", k0, a, None, index[x.id]), ("new", k, None, pos, index[x.id])])
+                spans = [ParaSpan(k, a, pos)] if k0 == k else [ParaSpan(k0, a, None), ParaSpan(k, None, pos)]
+                placed.extend(CommentPlace("new", span, index[x.id]) for span in spans)
     if not placed:
         return red
     return replace(add_comments(red, placed, doc.comments), own_comments=True)

@@ -13,7 +13,7 @@ from ..core.groups import conflicts, duplicates
 from ..core.model import Comment
 from ..core.objects import visible_offset
 from ..core.outline import Outline
-from ..core.overlay import Edit, Note, add_comments, attribute, overlay
+from ..core.overlay import CommentPlace, Edit, Note, add_comments, attribute, overlay
 from ..core.redline import Redline
 from ..core.structure import display_label
 from .compare import redline
@@ -144,7 +144,7 @@ def committee(base: Version, new: Version, imported, *, author: str = "policydif
             continue
         first = len(comments)
         comments.extend(comment_values(p.annotation))
-        spans.extend(w + (ci,) for ci in range(first, len(comments)) for w in where)
+        spans.extend(CommentPlace(side, span, ci) for ci in range(first, len(comments)) for side, span in where)
     red = add_comments(attribute(red, credits), spans, tuple(comments))
     return Review(red, tuple(rows), placed, tuple(orphans))
 
@@ -174,12 +174,13 @@ def in_document_order(annotations, base: Version) -> list:
 
 
 def _comment_place(p: Placed, base_loc: Outline, new_loc: Outline) -> list:
-    """[("new"|"old", paragraph, start, end)] where a re-anchored comment goes in the redline."""
+    """[(side "new"|"old", ParaSpan)] where a re-anchored comment goes in the redline: on the new
+    draft's words, or on the deleted words of the old draft."""
     a = p.annotation
     if p.status in ("anchored", "moved", "fuzzy") and p.clause is not None:
-        return [("new",) + w for w in new_loc.para_spans_at(p.clause, p.start, p.end)]
+        return [("new", w) for w in new_loc.para_spans_at(p.clause, p.start, p.end)]
     if p.status == "deleted" and a.anchor.clause:
-        return [("old",) + w for w in base_loc.para_spans(a.anchor.clause, a.anchor.start, a.anchor.end)]
+        return [("old", w) for w in base_loc.para_spans(a.anchor.clause, a.anchor.start, a.anchor.end)]
     return []
 
 
