@@ -1,0 +1,159 @@
+"""The redline as a web page: the HTML writer (``policydiff.html``) fed with what the drafts
+hold — automatic labels, clause anchors, pictures, notes and the stories that changed."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..core.diff import word_diff
+from ..core.labels import to_thai
+from ..core.redline import DEL, INS, KEEP, Piece, RPara, Redline
+from ..core.structure import display_label
+from ..docx.media import image_uris
+from ..docx.stories import story_texts
+from ..html import page
+from ..html.redline import Card, Context, Side, render_blocks
+from ..html.text import Ids, anchor_id, esc, words
+from .compare import clause_changes, story_changes
+from .drafts import Version
+
+OLD_PREFIX = "เดิม-"
+_STATUS_TH = {"edited": "แก้ไข", "inserted": "เพิ่ม", "deleted": "ตัด", "moved": "ย้าย", "unchanged": "เปลี่ยนเลขข้อ"}
+_STORY_WORDS = (("footnote", "เชิงอรรถ"), ("endnote", "อ้างอิงท้ายเรื่อง"), ("text box", "กล่องข้อความ"),
+                ("header", "หัวกระดาษ"), ("footer", "ท้ายกระดาษ"), ("first page", "หน้าแรก"),
+                ("default", "ทุกหน้า"), ("even page", "หน้าคู่"), ("section", "ส่วนที่"))
+
+
+def clause_anchor(clauses, ci: int) -> str:
+    """The anchor a clause is cited by on a page: ``ข้อ-๕``, ``ข้อ-๑๗-(๓)``, ``ตาราง-๑``."""
+    c = clauses[ci]
+    label = to_thai(f"ตาราง {c.number}") if c.kind == "table" else display_label(clauses, ci)
+    return anchor_id(label)
+
+
+def side(v: Version, ids: Ids, prefix: str = "") -> Tuple[Side, Dict[int, str]]:
+    """One draft's ``Side`` for the renderer, and {clause index: its anchor id}."""
+    clauses, places = v.outline
+    first: Dict[int, int] = {}
+    for k, place in enumerate(places):
+        if place is not None:
+            first.setdefault(place.clause, k)
+    by_clause = {ci: ids(prefix + clause_anchor(clauses, ci)) for ci in sorted(first)}
+    anchors = {first[ci]: [a] for ci, a in by_clause.items()}
+    kinds = {k: clauses[p.clause].kind for k, p in enumerate(places) if p is not None}
+    return Side([p.label for p in v.doc.paragraphs()], anchors, kinds), by_clause
+
+
+def story_name(name: str) -> str:
+    """``header (first page), section 1`` in Thai: ``หัวกระดาษ (หน้าแรก), ส่วนที่ ๑``."""
+    for en, th in _STORY_WORDS:
+        name = name.replace(en, th)
+    return to_thai(name)
+
+
+def _summary(changes: Sequence[dict], links: Tuple[dict, dict], paths: Tuple[dict, dict]) -> str:
+    counts = {s: sum(1 for c in changes if c["status"] == s) for s in ("edited", "inserted", "deleted", "moved")}
+    line = " · ".join(f"{_STATUS_TH[s]} {n}" + (" ข้อ" if s == "edited" else "") for s, n in counts.items())
+    renumbered = sum(1 for c in changes if c["renumbered"])
+    line += f" · เปลี่ยนเลขข้อ {renumbered}" if renumbered else ""
+    items = [_summary_item(c, links, paths) for c in changes]
+    return (f'<section class="summary" aria-label="สรุปการแก้ไข"><div class="counts">{esc(to_thai(line))}</div>'
+            f'<ul>{"".join(items)}</ul></section>\n')
+
+
+def _summary_item(c: dict, links: Tuple[dict, dict], paths: Tuple[dict, dict]) -> str:
+    old = c["status"] == "deleted"
+    path = c["old_path"] if old else c["new_path"]
+    target = links[0 if old else 1].get(paths[0 if old else 1].get(path))
+    ref = c["old_ref"] if old else c["new_ref"]
+    what = _STATUS_TH[c["status"]]
+    if c["status"] == "moved" or c["renumbered"]:
+        what += f" (เดิม {c['old_ref']})"
+    label = f'<a href="#{esc(target)}">{esc(ref)}</a>' if target else esc(ref)
+    return f'<li data-status="{esc(c["status"])}">{label} {esc(what)}</li>'
+
+
+def _story_para(ops, ctx: Context, red) -> str:
+    pieces = tuple(Piece({"=": KEEP, "+": INS, "-": DEL}[op], text) for op, text in ops if text)
+    return "".join(render_blocks(red, [RPara(pieces)], ctx))
+
+
+def _notes_html(old: Version, new: Version, ctx: Context) -> str:
+    """The notes of the new draft (changed ones marked) and the headers, footers and boxes that changed."""
+    (a, a_objs), (b, b_objs) = story_texts(old.package, old.doc), story_texts(new.package, new.doc)
+    red = SimpleNamespace(objects={**a_objs, **b_objs}, old_objects={**b_objs, **a_objs})
+    ctx.media.update(image_uris(red.objects, old.package, new.package))
+    raw_a = {n: t for stories in a.values() for n, t in stories}
+    raw_b = {n: t for stories in b.values() for n, t in stories}
+    changed = {c["new_ref"] or c["old_ref"]: c for c in story_changes(old, new)}
+    out = []
+    for kind, title in (("footnote", "เชิงอรรถ"), ("endnote", "อ้างอิงท้ายเรื่อง")):
+        items = [_note_item(kind, k, name, raw_a, raw_b, changed, ctx, red) for k, (name, _) in enumerate(b[kind], 1)]
+        items += [f'<li>{_story_para([("-", raw_a.get(c["old_ref"], ""))], ctx, red)}</li>'
+                  for c in changed.values() if c["story"].startswith(kind) and c["status"] == "deleted"]
+        if items:
+            out.append(f'<section class="notes"><h2>{title}</h2><ol>{"".join(items)}</ol></section>\n')
+    others = [c for c in changed.values() if not c["story"].startswith(("footnote", "endnote"))]
+    if others:
+        rows = "".join(f'<h3>{esc(story_name(c["story"]))} ({_STATUS_TH[c["status"]]})</h3>'
+                       + _story_para(word_diff(raw_a.get(c["old_ref"]) or "", raw_b.get(c["new_ref"]) or ""),
+                                     ctx, red) for c in others)
+        out.append(f'<section class="stories"><h2>หัวกระดาษ ท้ายกระดาษ และส่วนอื่นที่เปลี่ยน</h2>{rows}</section>\n')
+    return "".join(out)
+
+
+def _note_item(kind, k, name, raw_a, raw_b, changed, ctx, red) -> str:
+    c = changed.get(name)
+    ops = word_diff(raw_a.get(c["old_ref"]) or "", raw_b[name]) if c else [("=", raw_b[name])]
+    back = f' <a href="#อ้างอิง{page_note_id(kind)}-{k}">↩</a>'
+    return f'<li id="{page_note_id(kind)}-{k}">{_story_para(ops, ctx, red)}{back}</li>'
+
+
+def page_note_id(kind: str) -> str:
+    from ..html.redline import NOTE_IDS
+
+    return NOTE_IDS[kind]
+
+
+def title_of(old: Version, new: Version) -> str:
+    from .pages import draft_name
+
+    return f"เปรียบเทียบ {draft_name(old)} กับ {draft_name(new)}"
+
+
+def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[str] = None,
+                 cards: Sequence[Optional[Card]] = (), nav: str = "") -> str:
+    """The whole page of a redline OLD → NEW (comments as side cards where ``cards`` are given)."""
+    ids = Ids()
+    new_side, new_links = side(new, ids)
+    old_side, old_links = side(old, ids, OLD_PREFIX)
+    ctx = Context(new_side, old_side, image_uris({**red.old_objects, **red.objects}, old.package, new.package),
+                  tuple(cards))
+    body = "\n".join(render_blocks(red, red.blocks, ctx))
+    changes = [c for c in clause_changes(old, new) if c["status"] != "unchanged" or c["renumbered"]]
+    paths = ({c.path: i for i, c in enumerate(old.clauses)}, {c.path: i for i, c in enumerate(new.clauses)})
+    summary = _summary(changes, (old_links, new_links), paths)
+    notes = _notes_html(old, new, ctx)
+    return page.document(title or title_of(old, new), summary + page.LEGEND + f'<article>\n{body}\n</article>\n'
+                         + notes, nav)
+
+
+def write_html(path, text: str) -> None:
+    from ..fsutil import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
+
+
+def comment_cards(red: Redline, rows) -> List[Optional[Card]]:
+    """A side card for each of the redline's comments, with the suggested result of its row."""
+    from .pages import RESULT_TH, _be
+
+    by_id = {r.annotation.id: r for r in rows}
+    cards: List[Optional[Card]] = []
+    for c in red.comments:
+        row = by_id.get(c.id)
+        result = RESULT_TH.get(row.result, row.result) if row else ""
+        cards.append(Card(c.author, _be(c.date) if c.date else "", c.text, result, row.reason if row else "",
+                          bool(c.parent_id)))
+    return cards
