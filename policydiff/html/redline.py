@@ -50,6 +50,7 @@ class Context:
     media: Dict[str, str] = field(default_factory=dict)  # object marker -> data: URI
     cards: Sequence[Optional[Card]] = ()
     notes: Dict[str, int] = field(default_factory=dict)  # note references numbered so far, by kind
+    order: Dict[str, int] = field(default_factory=dict)  # each id written: the paragraph it is on
 
 
 def render_blocks(red, blocks, ctx: Context) -> List[str]:
@@ -94,6 +95,7 @@ def _move_link(p: RPara) -> str:
 
 def render_para(red, p: RPara, ctx: Context) -> str:
     ids = _ids(p, ctx)
+    ctx.order.update((i, len(ctx.order)) for i in ids if i not in ctx.order)
     kind = ctx.new.kinds.get(p.new_para) if p.new_para is not None else ctx.old.kinds.get(p.old_para)
     attrs = (f' id="{esc(ids[0])}"' if ids else "") + (f' class="k-{kind}"' if kind else "")
     extra = "".join(f'<span id="{esc(i)}"></span>' for i in ids[1:])

@@ -52,20 +52,27 @@ def story_name(name: str) -> str:
     return to_thai(name)
 
 
-def _summary(changes: Sequence[dict], links: Tuple[dict, dict], paths: Tuple[dict, dict]) -> str:
+def _summary(changes: Sequence[dict], links: Tuple[dict, dict], paths: Tuple[dict, dict], order: dict) -> str:
     counts = {s: sum(1 for c in changes if c["status"] == s) for s in ("edited", "inserted", "deleted", "moved")}
     line = " · ".join(f"{_STATUS_TH[s]} {n}" + (" ข้อ" if s == "edited" else "") for s, n in counts.items())
     renumbered = sum(1 for c in changes if c["renumbered"])
     line += f" · เปลี่ยนเลขข้อ {renumbered}" if renumbered else ""
-    items = [_summary_item(c, links, paths) for c in changes]
+    items = [_summary_item(c, links, paths, order) for c in changes]
     return (f'<section class="summary" aria-label="สรุปการแก้ไข"><div class="counts">{esc(to_thai(line))}</div>'
             f'<ul>{"".join(items)}</ul></section>\n')
 
 
-def _summary_item(c: dict, links: Tuple[dict, dict], paths: Tuple[dict, dict]) -> str:
+def _target(c: dict, links: Tuple[dict, dict], paths: Tuple[dict, dict], order: dict) -> Optional[str]:
+    """Where a change's link goes: the clause's anchor, old or new, that comes first on the page
+    (an edit that cuts a clause's first paragraph is above the new clause's first one)."""
+    found = [links[side].get(paths[side].get(c[key])) for side, key in ((1, "new_path"), (0, "old_path"))]
+    found = [t for t in found if t in order]
+    return min(found, key=lambda t: order[t]) if found else None
+
+
+def _summary_item(c: dict, links: Tuple[dict, dict], paths: Tuple[dict, dict], order: dict) -> str:
     old = c["status"] == "deleted"
-    path = c["old_path"] if old else c["new_path"]
-    target = links[0 if old else 1].get(paths[0 if old else 1].get(path))
+    target = _target(c, links, paths, order)
     ref = c["old_ref"] if old else c["new_ref"]
     what = _STATUS_TH[c["status"]]
     if c["status"] == "moved" or c["renumbered"]:
@@ -133,7 +140,7 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
     body = "\n".join(render_blocks(red, red.blocks, ctx))
     changes = [c for c in clause_changes(old, new) if c["status"] != "unchanged" or c["renumbered"]]
     paths = ({c.path: i for i, c in enumerate(old.clauses)}, {c.path: i for i, c in enumerate(new.clauses)})
-    summary = _summary(changes, (old_links, new_links), paths)
+    summary = _summary(changes, (old_links, new_links), paths, ctx.order)
     notes = _notes_html(old, new, ctx)
     return page.document(title or title_of(old, new), summary + page.LEGEND + f'<article>\n{body}\n</article>\n'
                          + notes, nav)
