@@ -3,7 +3,7 @@ the legend, and a print stylesheet for A4."""
 
 from __future__ import annotations
 
-from .text import esc
+from .text import esc, words
 
 FONTS = ('"TH Sarabun New", "TH SarabunPSK", Sarabun, "Leelawadee UI", Leelawadee, Thonburi, '
          '"Noto Sans Thai", "Noto Sans Thai UI", Laksaman, Garuda, Loma, Tahoma, sans-serif')
@@ -46,6 +46,8 @@ aside.cards{font-size:.9rem;line-height:1.45}
 .card .who{font-weight:bold}.card .result{margin-top:.2rem}
 .card .result b{border:1px solid #444;padding:0 .25rem}
 .history td:first-child{white-space:nowrap}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}
+dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
 @media (max-width:40rem){body{font-size:17px;padding:.5rem .75rem}
 .row-c{grid-template-columns:1fr}aside.cards{margin-left:1rem}}
 @media print{@page{size:A4;margin:20mm 18mm}
@@ -70,3 +72,17 @@ def document(title: str, body: str, nav: str = "") -> str:
             "<meta name=\"generator\" content=\"policydiff\">\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{nav}"
             f"<main>\n<h1>{esc(title)}</h1>\n{body}</main>\n</body>\n</html>\n")
+
+
+def table(head, rows, cls: str = "") -> str:
+    """A table of plain-text cells (escaped here; Thai words kept whole)."""
+    attr = f' class="{esc(cls)}"' if cls else ""
+    top = "".join(f"<th>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{words(str(c))}</td>" for c in r) + "</tr>\n" for r in rows)
+    return f"<table{attr}>\n<thead><tr>{top}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+
+
+def facts(pairs) -> str:
+    """A list of (name, value) lines, plain text."""
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{words(str(v))}</dd>" for k, v in pairs)
+    return f'<dl class="facts">{items}</dl>\n'

@@ -130,8 +130,9 @@ def title_of(old: Version, new: Version) -> str:
 
 
 def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[str] = None,
-                 cards: Sequence[Optional[Card]] = (), nav: str = "") -> str:
-    """The whole page of a redline OLD → NEW (comments as side cards where ``cards`` are given)."""
+                 cards: Sequence[Optional[Card]] = (), nav: str = "", before: str = "", after: str = "") -> str:
+    """The whole page of a redline OLD → NEW (comments as side cards where ``cards`` are given;
+    ``before`` and ``after``: HTML around it, such as a cover and a table)."""
     ids = Ids()
     new_side, new_links = side(new, ids)
     old_side, old_links = side(old, ids, OLD_PREFIX)
@@ -142,8 +143,8 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
     paths = ({c.path: i for i, c in enumerate(old.clauses)}, {c.path: i for i, c in enumerate(new.clauses)})
     summary = _summary(changes, (old_links, new_links), paths, ctx.order)
     notes = _notes_html(old, new, ctx)
-    return page.document(title or title_of(old, new), summary + page.LEGEND + f'<article>\n{body}\n</article>\n'
-                         + notes, nav)
+    return page.document(title or title_of(old, new), before + summary + page.LEGEND
+                         + f'<article>\n{body}\n</article>\n' + notes + after, nav)
 
 
 def write_html(path, text: str) -> None:
