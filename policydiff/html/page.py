@@ -86,3 +86,14 @@ def facts(pairs) -> str:
     """A list of (name, value) lines, plain text."""
     items = "".join(f"<dt>{esc(k)}</dt><dd>{words(str(v))}</dd>" for k, v in pairs)
     return f'<dl class="facts">{items}</dl>\n'
+
+
+def site_nav(links, here: str = "") -> str:
+    """The site's links (relative addresses, plain-text names); the page itself is not a link."""
+    items = [f'<b>{esc(name)}</b>' if href == here else f'<a href="{esc(href)}">{esc(name)}</a>'
+             for href, name in links]
+    return f'<nav class="site">{" ".join(items)}</nav>\n'
+
+
+def link(href: str, text: str) -> str:
+    return f'<a href="{esc(href)}">{esc(text)}</a>'

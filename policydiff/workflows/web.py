@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..core.diff import word_diff
 from ..core.labels import to_thai
-from ..core.redline import DEL, INS, KEEP, Piece, RPara, Redline
+from ..core.redline import DEL, INS, KEEP, Piece, Revision, RPara, Redline, diff_blocks
 from ..core.structure import display_label
 from ..docx.media import image_uris
 from ..docx.stories import story_texts
@@ -165,3 +165,14 @@ def comment_cards(red: Redline, rows) -> List[Optional[Card]]:
         cards.append(Card(c.author, _be(c.date) if c.date else "", c.text, result, row.reason if row else "",
                           bool(c.parent_id)))
     return cards
+
+
+def reading_html(v: Version, title: str, *, nav: str = "", before: str = "") -> str:
+    """One draft as a readable page (no marks): clause anchors, pictures, notes."""
+    ids = Ids()
+    new_side, _ = side(v, ids)
+    objects = v.doc.objects()
+    ctx = Context(new_side, Side(), image_uris(objects, v.package))
+    red = Redline(diff_blocks(v.doc.blocks, v.doc.blocks, Revision(), at=(0, 0)), objects=objects, old_objects=objects)
+    body = "\n".join(render_blocks(red, red.blocks, ctx))
+    return page.document(title, before + f"<article>\n{body}\n</article>\n" + _notes_html(v, v, ctx), nav)
