@@ -25,7 +25,7 @@ ins.move-to{text-decoration-style:double;color:var(--move);background:#e8eefa}
 .marktag{font-size:.8em;color:#444;margin-left:.25rem}
 .move-link{font-size:.85em;margin-left:.5rem;white-space:nowrap}
 .legend{font-size:.95rem;border:1px solid #999;padding:.4rem .75rem;margin:.5rem 0 1rem}
-.legend span{margin-right:1.25rem;white-space:nowrap}
+.legend>span{display:inline-block;margin-right:1.25rem}
 .summary{border:1px solid #999;padding:.5rem .75rem;margin:1rem 0}
 .summary ul{margin:.25rem 0;padding-left:1.25rem}
 .summary .counts{font-weight:bold}
@@ -49,7 +49,8 @@ aside.cards{font-size:.9rem;line-height:1.45}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}
 dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
 @media (max-width:40rem){body{font-size:17px;padding:.5rem .75rem}
-.row-c{grid-template-columns:1fr}aside.cards{margin-left:1rem}}
+.row-c{grid-template-columns:1fr}aside.cards{margin-left:1rem}
+table.dispositions{display:block;overflow-x:auto}table.dispositions td{min-width:6rem}}
 @media print{@page{size:A4;margin:20mm 18mm}
 body{max-width:none;font-size:15pt;padding:0}a{color:inherit;text-decoration:none}
 nav.site,.move-link{display:none}tr,img,.card{break-inside:avoid}
