@@ -104,3 +104,9 @@ def test_the_consolidated_copy_is_a_docx_only(tmp_path):
     result = CliRunner().invoke(main, ["merge", str(ROOT / "drafts" / "v1.docx"), str(ROOT / "comments" / "round1"),
                                        "-o", str(out)])
     assert result.exit_code == 2 and "must end in .docx" in result.output and not out.exists()
+
+
+def test_the_committee_page_parses_without_an_error(committee_page):
+    from tests.test_html_redline import conforms
+
+    conforms(committee_page[0].read_text(encoding="utf-8"))

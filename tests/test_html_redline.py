@@ -94,3 +94,23 @@ def test_format_html_needs_an_html_name_and_refuses_an_input(tmp_path):
     assert not (tmp_path / "out.docx").exists()
     result = run("redline", V1, V2, "-o", tmp_path / "out.txt")
     assert result.exit_code == 2 and ".docx" in result.output
+
+
+def conforms(text: str) -> None:
+    """Parse ``text`` as the HTML standard's parser does, raising on the first parse error
+    (html5lib in strict mode: a conformance check of the markup, where the W3C validator is
+    not at hand offline)."""
+    import html5lib
+
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
+
+
+def test_the_page_parses_without_an_error(page):
+    conforms(page)
+
+
+def test_the_conformance_check_catches_bad_markup():
+    import html5lib
+
+    with pytest.raises(html5lib.html5parser.ParseError):
+        conforms("<!DOCTYPE html><html lang=th><p>ข้อ <b>๕</i></p></html>")

@@ -129,3 +129,10 @@ def test_the_sites_pages_load_in_the_browser_without_console_errors(site):
             assert driver.execute_script("return document.querySelectorAll('nav.site a').length") >= 2
     finally:
         driver.quit()
+
+
+def test_every_page_of_the_site_parses_without_an_error(site):
+    from tests.test_html_redline import conforms
+
+    for path in sorted((site / "site").glob("*.html")):
+        conforms(path.read_text(encoding="utf-8"))
