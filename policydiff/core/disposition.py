@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .annotations import COMMENT, Placed
 from .diff import word_diff
 from .labels import parse_label
-from .objects import visible
+from .objects import squeezed, visible
 from .structure import display_label
 
 ACCEPTED, PARTLY, NOT_ACCEPTED, NOTED = "accepted", "partly accepted", "not accepted", "noted"
@@ -60,15 +60,10 @@ class _Hunk:
     text: str
 
 
-def _squeeze(text: str) -> str:
-    """The words as compared: no spaces, no object markers (a footnote added beside them is no change)."""
-    return "".join(visible(text).split())
-
-
 def _words(paragraph: str) -> str:
     """A paragraph's words without its label: a proposed "ข้อ ๑๖/๑ …" is taken as "ข้อ ๑๗ …" too."""
     label = parse_label(paragraph)
-    return _squeeze(label.rest if label is not None and label.rest.strip() else paragraph)
+    return squeezed(label.rest if label is not None and label.rest.strip() else paragraph)
 
 
 def _short(text: str) -> str:
@@ -147,7 +142,7 @@ def carried(old: str, new: str, edits: Sequence[_Hunk], start: int, end: int, te
     """
     lo, hi, touching = region(edits, start, end, edges=text is None)
     was, now = old[lo:hi], _apply(old, lo, hi, touching)
-    if text is not None and (_squeeze(now) == _squeeze(old[lo:start] + text + old[end:hi]) and touching
+    if text is not None and (squeezed(now) == squeezed(old[lo:start] + text + old[end:hi]) and touching
                              or _window_found(old, new, start, end, text)):
         return Outcome("verbatim", lo, hi, was, now)
     return Outcome("untouched" if not touching else "other", lo, hi, was, now)
@@ -158,8 +153,8 @@ def _window_found(old: str, new: str, start: int, end: int, text: str) -> bool:
     before, after = old[max(0, start - WINDOW):start], old[end:end + WINDOW]
     if not (before + after).strip():
         return False
-    proposed, original = _squeeze(before + text + after), _squeeze(before + old[start:end] + after)
-    return proposed != original and proposed in _squeeze(new) and original not in _squeeze(new)
+    proposed, original = squeezed(before + text + after), squeezed(before + old[start:end] + after)
+    return proposed != original and proposed in squeezed(new) and original not in squeezed(new)
 
 
 # ---------------------------------------------------------------- the two drafts, paired
@@ -280,9 +275,9 @@ def _paragraph(a, rev: _Revision) -> Suggestion:
 
 def _similar(lines: Sequence[str], fresh: Sequence[str], at_least: float = 0.6) -> List[str]:
     """New paragraphs that resemble a proposed one (the proposal taken in other words)."""
-    from .redline import similarity
+    from .similarity import similarity
 
-    return [t for t in fresh if any(similarity(_squeeze(t), _squeeze(line)) >= at_least for line in lines)]
+    return [t for t in fresh if any(similarity(squeezed(t), squeezed(line)) >= at_least for line in lines)]
 
 
 def _comment(p: Placed, rev: _Revision) -> Suggestion:

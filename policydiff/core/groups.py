@@ -9,6 +9,7 @@ from typing import Dict, List, Sequence, Tuple
 
 from .anchors import Anchor
 from .annotations import PROPOSAL, Annotation
+from .objects import squeezed
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _same(a: Annotation, b: Annotation) -> bool:
 
     if a.kind == PROPOSAL:
         return a.text == b.text and a.quote == b.quote
-    if similarity(_norm(a.text), _norm(b.text)) >= DUPLICATE_SIMILARITY:
+    if similarity(squeezed(a.text), squeezed(b.text)) >= DUPLICATE_SIMILARITY:
         return True
     return a.quote == b.quote and bool(a.quote) and _word_overlap(a.text, b.text) >= SAME_WORDS_OVERLAP
 
@@ -119,7 +120,7 @@ DUPLICATE_FUZZY_MAX = 2000  # annotations on one clause above which only exact r
 
 
 def _exact_key(a: Annotation):
-    return (a.text, a.quote) if a.kind == PROPOSAL else _norm(a.text)
+    return (a.text, a.quote) if a.kind == PROPOSAL else squeezed(a.text)
 
 
 def _one_per_division(same: List[Annotation]) -> List[List[Annotation]]:
@@ -134,7 +135,3 @@ def _one_per_division(same: List[Annotation]) -> List[List[Annotation]]:
         else:
             groups[k].append(a)
     return groups
-
-
-def _norm(text: str) -> str:
-    return "".join(text.split())

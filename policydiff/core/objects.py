@@ -115,3 +115,9 @@ THAI_NAMES = {
     "comment": "ข้อคิดเห็น", "permission": "สิทธิ์แก้ไข", "note mark": "เครื่องหมายเชิงอรรถ",
     "content control": "ตัวควบคุมเนื้อหา", "simple field": "ฟิลด์", "hyperlink": "ไฮเปอร์ลิงก์", "other": "อื่น ๆ",
 }
+
+
+def squeezed(text: str) -> str:
+    """The words of ``text`` as compared for sameness: no spaces, no object markers (a footnote
+    reference added beside them changes no wording)."""
+    return "".join(visible(text).split())

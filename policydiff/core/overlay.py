@@ -15,8 +15,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .labels import parse_label
 from .model import Document, Paragraph, Run, Table
 from .redline import (
-    DEL, INS, KEEP, MOVE_FROM, MOVE_TO, CommentSpan, Piece, RCell, Redline, RPara, RRow, RTable, _merge_pieces,
-    _slice, _spans, fix_marks,
+    DEL, INS, KEEP, MOVE_FROM, MOVE_TO, CommentSpan, Piece, RCell, Redline, RPara, RRow, RTable, merge_pieces,
+    slice_spans, run_spans, fix_marks,
 )
 
 OLD_SIDE = (KEEP, DEL, MOVE_FROM)
@@ -153,7 +153,7 @@ def _overlay_blocks(blocks, by_para, notes_by, counter) -> Tuple:
 
 
 def _overlay_paragraph(p: Paragraph, k: int, edits: Sequence[Edit]):
-    spans = _spans(p.text_runs)
+    spans = run_spans(p.text_runs)
     pieces: List[Piece] = []
     extra: List[RPara] = []
     pos = 0
@@ -165,11 +165,11 @@ def _overlay_paragraph(p: Paragraph, k: int, edits: Sequence[Edit]):
             continue
         if e.start < pos:
             continue  # overlapping edits were resolved into comments before; keep the first
-        pieces.extend(Piece(KEEP, t, r.props, wrap=r.wrap) for t, r, _ in _slice(spans, pos, e.start))
+        pieces.extend(Piece(KEEP, t, r.props, wrap=r.wrap) for t, r, _ in slice_spans(spans, pos, e.start))
         pieces.extend(_edit_pieces(spans, p.text, e))
         pos = e.end
-    pieces.extend(Piece(KEEP, t, r.props, wrap=r.wrap) for t, r, _ in _slice(spans, pos, len(p.text)))
-    return RPara(_merge_pieces(pieces), p.props, old_para=k, new_para=None, block_wrap=p.block_wrap), extra
+    pieces.extend(Piece(KEEP, t, r.props, wrap=r.wrap) for t, r, _ in slice_spans(spans, pos, len(p.text)))
+    return RPara(merge_pieces(pieces), p.props, old_para=k, new_para=None, block_wrap=p.block_wrap), extra
 
 
 def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
@@ -179,7 +179,7 @@ def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
     old = text[e.start:e.end]
     if not old or not e.text:
         out = [Piece(DEL, t, r.props, author=e.author, date=e.date, wrap=r.wrap)
-               for t, r, _ in _slice(spans, e.start, e.end)]
+               for t, r, _ in slice_spans(spans, e.start, e.end)]
         if e.text:
             out.append(Piece(INS, e.text, _props_at(spans, e.start), author=e.author, date=e.date))
         return out
@@ -189,7 +189,7 @@ def _edit_pieces(spans, text: str, e: Edit) -> List[Piece]:
             out.append(Piece(INS, chunk, _props_at(spans, a), author=e.author, date=e.date))
             continue
         kind, who = (KEEP, {}) if op == "=" else (DEL, {"author": e.author, "date": e.date})
-        out.extend(Piece(kind, t, r.props, wrap=r.wrap, **who) for t, r, _ in _slice(spans, a, a + len(chunk)))
+        out.extend(Piece(kind, t, r.props, wrap=r.wrap, **who) for t, r, _ in slice_spans(spans, a, a + len(chunk)))
         a += len(chunk)
     return out
 

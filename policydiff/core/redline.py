@@ -158,7 +158,7 @@ def _row_starts(table: Table, first: Optional[int]) -> list:
 
 # ---------------------------------------------------------------- paragraph diff
 
-def _spans(runs: Sequence[Run]):
+def run_spans(runs: Sequence[Run]):
     """(start, end, run) for each run, in paragraph text offsets."""
     out, pos = [], 0
     for r in runs:
@@ -167,7 +167,7 @@ def _spans(runs: Sequence[Run]):
     return out
 
 
-def _slice(spans, start: int, end: int):
+def slice_spans(spans, start: int, end: int):
     """The (text, run) pieces of [start, end) split at run boundaries."""
     out = []
     for s, e, run in spans:
@@ -188,9 +188,9 @@ def whole(p: Paragraph, op: str, rev: Revision) -> Tuple[Piece, ...]:
 def _kept(old_spans, new_spans, a: int, b: int, c: int, rev: Revision) -> List[Piece]:
     # Equal text: shown in the new formatting; where the formatting changed, w:rPrChange.
     out = []
-    for text, nrun, pos in _slice(new_spans, c, c + (b - a)):
+    for text, nrun, pos in slice_spans(new_spans, c, c + (b - a)):
         offset = pos - c
-        for otext, orun, _ in _slice(old_spans, a + offset, a + offset + len(text)):
+        for otext, orun, _ in slice_spans(old_spans, a + offset, a + offset + len(text)):
             olen = len(otext)
             chunk, text = text[:olen], text[olen:]
             if orun.wrap != nrun.wrap:  # the same words, now in another hyperlink or field
@@ -209,7 +209,7 @@ def diff_paragraph(old: Paragraph, new: Paragraph, rev: Revision, ops=None) -> T
 
     if ops is None:
         ops = word_diff(old.text, new.text)
-    ospans, nspans = _spans(old.text_runs), _spans(new.text_runs)
+    ospans, nspans = run_spans(old.text_runs), run_spans(new.text_runs)
     pieces: List[Piece] = []
     a = c = 0
     for op, text in ops:
@@ -219,13 +219,13 @@ def diff_paragraph(old: Paragraph, new: Paragraph, rev: Revision, ops=None) -> T
             a, c = a + n, c + n
         elif op == "-":
             pieces.extend(Piece(DEL, t, r.props, author=rev.author, date=rev.date, wrap=r.wrap)
-                          for t, r, _ in _slice(ospans, a, a + n))
+                          for t, r, _ in slice_spans(ospans, a, a + n))
             a += n
         else:
             pieces.extend(Piece(INS, t, r.props, author=rev.author, date=rev.date, wrap=r.wrap)
-                          for t, r, _ in _slice(nspans, c, c + n))
+                          for t, r, _ in slice_spans(nspans, c, c + n))
             c += n
-    return _merge_pieces(_removals_first(pieces))
+    return merge_pieces(_removals_first(pieces))
 
 
 def _removals_first(pieces: List[Piece]) -> List[Piece]:
@@ -248,7 +248,7 @@ def _removals_first(pieces: List[Piece]) -> List[Piece]:
     return out
 
 
-def _merge_pieces(pieces: Sequence[Piece]) -> Tuple[Piece, ...]:
+def merge_pieces(pieces: Sequence[Piece]) -> Tuple[Piece, ...]:
     out: List[Piece] = []
     for p in pieces:
         if not p.text:
@@ -387,7 +387,7 @@ def _moved_to(old: Paragraph, new: Paragraph, name: str, rev: Revision, at: Opti
             pieces.append(Piece(MOVE_TO, p.text, p.props, author=rev.author, date=rev.date, wrap=p.wrap))
         elif p.op == INS:
             pieces.append(p)
-    return RPara(_merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
+    return RPara(merge_pieces(pieces), new.props, mark=MOVE_TO, author=rev.author, date=rev.date,
                  block_wrap=new.block_wrap,
                  move=(name, True, True), **_src(new=at))
 
