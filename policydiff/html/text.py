@@ -10,6 +10,7 @@ from ..core.tokens import tokenize
 
 _THAI = re.compile("[\u0e01-\u0e5b]")
 _SPACES = re.compile(r"\s+")
+_CUT = "\x00"
 
 
 def esc(text) -> str:
@@ -21,14 +22,15 @@ def words(text: str) -> str:
     """``text`` escaped, with <wbr> between two Thai words so a line never breaks inside one."""
     if not _THAI.search(text):
         return esc(text)
+    text = text.replace(_CUT, "")  # never in a document (XML forbids it): free to mark the cuts
     out, thai_before = [], False
     for token in tokenize(text):
-        thai = bool(_THAI.match(token))
+        thai = _THAI.match(token) is not None
         if thai and thai_before:
-            out.append("<wbr>")
-        out.append(esc(token))
-        thai_before = bool(_THAI.search(token[-1:]))
-    return "".join(out)
+            out.append(_CUT)
+        out.append(token)
+        thai_before = _THAI.match(token[-1]) is not None
+    return esc("".join(out)).replace(_CUT, "<wbr>")
 
 
 def anchor_id(label: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from ..core.align import align
 from ..core.diff import word_diff
 from ..core.labels import to_thai
 from ..core.redline import DEL, INS, KEEP, Piece, Revision, RPara, Redline, diff_blocks
@@ -15,7 +16,7 @@ from ..docx.stories import story_texts
 from ..html import page
 from ..html.redline import Card, Context, Side, render_blocks
 from ..html.text import Ids, anchor_id, esc, words
-from .compare import clause_changes, story_changes
+from .compare import story_changes
 from .drafts import Version
 
 OLD_PREFIX = "เดิม-"
@@ -52,27 +53,40 @@ def story_name(name: str) -> str:
     return to_thai(name)
 
 
-def _summary(changes: Sequence[dict], links: Tuple[dict, dict], paths: Tuple[dict, dict], order: dict) -> str:
+def _changes(old: Version, new: Version) -> List[dict]:
+    """The clauses that changed (renumbered ones too), as the summary lists them: status, the
+    clause indices on each side, the labels a reader cites."""
+    out = []
+    for m in align(old.clauses, new.clauses):
+        if m.status == "unchanged" and not m.renumbered:
+            continue
+        out.append({"status": m.status, "renumbered": m.renumbered, "old": m.old, "new": m.new,
+                    "old_ref": display_label(old.clauses, m.old) if m.old is not None else None,
+                    "new_ref": display_label(new.clauses, m.new) if m.new is not None else None})
+    return out
+
+
+def _summary(changes: Sequence[dict], links: Tuple[dict, dict], order: dict) -> str:
     counts = {s: sum(1 for c in changes if c["status"] == s) for s in ("edited", "inserted", "deleted", "moved")}
     line = " · ".join(f"{_STATUS_TH[s]} {n}" + (" ข้อ" if s == "edited" else "") for s, n in counts.items())
     renumbered = sum(1 for c in changes if c["renumbered"])
     line += f" · เปลี่ยนเลขข้อ {renumbered}" if renumbered else ""
-    items = [_summary_item(c, links, paths, order) for c in changes]
+    items = [_summary_item(c, links, order) for c in changes]
     return (f'<section class="summary" aria-label="สรุปการแก้ไข"><div class="counts">{esc(to_thai(line))}</div>'
             f'<ul>{"".join(items)}</ul></section>\n')
 
 
-def _target(c: dict, links: Tuple[dict, dict], paths: Tuple[dict, dict], order: dict) -> Optional[str]:
+def _target(c: dict, links: Tuple[dict, dict], order: dict) -> Optional[str]:
     """Where a change's link goes: the clause's anchor, old or new, that comes first on the page
     (an edit that cuts a clause's first paragraph is above the new clause's first one)."""
-    found = [links[side].get(paths[side].get(c[key])) for side, key in ((1, "new_path"), (0, "old_path"))]
+    found = [links[1].get(c["new"]), links[0].get(c["old"])]
     found = [t for t in found if t in order]
     return min(found, key=lambda t: order[t]) if found else None
 
 
-def _summary_item(c: dict, links: Tuple[dict, dict], paths: Tuple[dict, dict], order: dict) -> str:
+def _summary_item(c: dict, links: Tuple[dict, dict], order: dict) -> str:
     old = c["status"] == "deleted"
-    target = _target(c, links, paths, order)
+    target = _target(c, links, order)
     ref = c["old_ref"] if old else c["new_ref"]
     what = _STATUS_TH[c["status"]]
     if c["status"] == "moved" or c["renumbered"]:
@@ -139,9 +153,7 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
     ctx = Context(new_side, old_side, image_uris({**red.old_objects, **red.objects}, old.package, new.package),
                   tuple(cards))
     body = "\n".join(render_blocks(red, red.blocks, ctx))
-    changes = [c for c in clause_changes(old, new) if c["status"] != "unchanged" or c["renumbered"]]
-    paths = ({c.path: i for i, c in enumerate(old.clauses)}, {c.path: i for i, c in enumerate(new.clauses)})
-    summary = _summary(changes, (old_links, new_links), paths, ctx.order)
+    summary = _summary(_changes(old, new), (old_links, new_links), ctx.order)
     notes = _notes_html(old, new, ctx)
     return page.document(title or title_of(old, new), before + summary + page.LEGEND
                          + f'<article>\n{body}\n</article>\n' + notes + after, nav)
