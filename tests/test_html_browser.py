@@ -148,3 +148,41 @@ def test_a_move_links_its_source_and_destination(chromium, pages):
     # ข้อ ๑๘ moved to become ข้อ ๒๑: the same words at both ends but its new number, inserted
     assert seen["inserted"] == "๒๑"
     assert seen["from"].replace("๑๘", "", 1) == seen["to"]
+
+
+def _thai_fonts() -> set:
+    """The font families fontconfig knows to cover Thai (Chromium on Linux finds fonts through it)."""
+    out = subprocess.run(["fc-list", ":lang=th", "family"], capture_output=True, text=True, check=True).stdout
+    return {name.strip() for line in out.splitlines() for name in line.split(",")}
+
+
+def _fonts_of(driver, selector: str) -> set:
+    """The platform fonts Chromium drew the first element matching ``selector`` with."""
+    root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    driver.execute_cdp_cmd("CSS.enable", {})
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return {f["familyName"] for f in driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+
+
+OVERLAPS = """
+const bad = [];
+const articles = Array.from(document.querySelectorAll('article > *')).map(b => b.getBoundingClientRect());
+for (let i = 1; i < articles.length; i++)
+  if (articles[i].top < articles[i - 1].bottom - 0.5) bad.push(i);
+return {width: document.documentElement.scrollWidth, view: document.documentElement.clientWidth, overlaps: bad};
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_thai_is_drawn_in_a_thai_font_with_nothing_overlapping_or_off_the_page(pages, width):
+    browser.require_browser()
+    driver = browser.start(width, 900)
+    try:
+        _open(driver, pages[("v1", "v2")])
+        fonts = _fonts_of(driver, "article p")
+        seen = driver.execute_script(OVERLAPS)
+    finally:
+        driver.quit()
+    assert fonts and fonts <= _thai_fonts(), fonts
+    assert seen["width"] <= seen["view"], seen  # no sideways scrolling, on a phone too
+    assert seen["overlaps"] == []

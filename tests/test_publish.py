@@ -119,14 +119,18 @@ def test_the_home_page_is_the_chosen_version(site):
 
 
 @pytest.mark.browser
-def test_the_sites_pages_load_in_the_browser_without_console_errors(site):
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_the_sites_pages_load_in_the_browser_without_errors_or_sideways_scrolling(site, width):
     browser.require_browser()
-    driver = browser.start()
+    driver = browser.start(width, 900)
     try:
         for name in ("index.html", "history.html", "round-1.html", "redline-3-4.html", "clause-20.html"):
             driver.get((site / "site" / name).as_uri())
             assert browser.console_errors(driver) == [], name
             assert driver.execute_script("return document.querySelectorAll('nav.site a').length") >= 2
+            wide = driver.execute_script("return document.documentElement.scrollWidth - "
+                                         "document.documentElement.clientWidth")
+            assert wide <= 0, (name, wide)
     finally:
         driver.quit()
 

@@ -3,6 +3,8 @@ the legend, and a print stylesheet for A4."""
 
 from __future__ import annotations
 
+import functools
+
 from .text import esc, words
 
 FONTS = ('"TH Sarabun New", "TH SarabunPSK", Sarabun, "Leelawadee UI", Leelawadee, Thonburi, '
@@ -25,10 +27,11 @@ ins.move-to{text-decoration-style:double;color:var(--move);background:#e8eefa}
 .marktag{font-size:.8em;color:#444;margin-left:.25rem}
 .move-link{font-size:.85em;margin-left:.5rem;white-space:nowrap}
 .legend{font-size:.95rem;border:1px solid #999;padding:.4rem .75rem;margin:.5rem 0 1rem}
-.legend>span{display:inline-block;margin-right:1.25rem}
+.legend>span{margin-right:1rem}
 .summary{border:1px solid #999;padding:.5rem .75rem;margin:1rem 0}
 .summary ul{margin:.25rem 0;padding-left:1.25rem}
 .summary .counts{font-weight:bold}
+div.wide{overflow-x:auto;max-width:100%%}
 table{border-collapse:collapse;width:100%%;margin:.5rem 0;font-size:.95em}
 td,th{border:1px solid #777;padding:.2rem .4rem;vertical-align:top;text-align:left}
 tr.row-ins td{border-left:4px double var(--ins)}tr.row-del td{border-left:4px solid var(--del)}
@@ -50,7 +53,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margi
 dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
 @media (max-width:40rem){body{font-size:17px;padding:.5rem .75rem}
 .row-c{grid-template-columns:1fr}aside.cards{margin-left:1rem}
-table.dispositions{display:block;overflow-x:auto}table.dispositions td{min-width:6rem}}
+table.dispositions td{min-width:5.5rem}}
 @media print{@page{size:A4;margin:20mm 18mm}
 body{max-width:none;font-size:15pt;padding:0}a{color:inherit;text-decoration:none}
 nav.site,.move-link{display:none}tr,img,.card{break-inside:avoid}
@@ -58,12 +61,16 @@ nav.site,.move-link{display:none}tr,img,.card{break-inside:avoid}
 ins,del,.commented{background:none}}
 """ % {"fonts": FONTS}
 
-LEGEND = ('<div class="legend" role="note"><b>สัญลักษณ์</b> '
-          '<span><ins>ขีดเส้นใต้</ins> = ข้อความที่เพิ่ม</span>'
-          '<span><del>ขีดฆ่า</del> = ข้อความที่ตัด</span>'
-          '<span><del class="move-from">ขีดฆ่าสองเส้น</del> → <ins class="move-to">ขีดเส้นใต้สองเส้น</ins>'
-          ' = ข้อความที่ย้าย (จาก → ไป)</span>'
-          '<span><span class="fmt">เส้นใต้ประ</span> = เปลี่ยนรูปแบบ</span></div>')
+
+@functools.lru_cache(maxsize=None)
+def legend() -> str:
+    """The marks explained, in Thai (each mark shown as it looks)."""
+    return ('<div class="legend" role="note"><b>สัญลักษณ์</b> '
+            f'<span><ins>ขีดเส้นใต้</ins> = {words("ข้อความที่เพิ่ม")}</span> '
+            f'<span><del>ขีดฆ่า</del> = {words("ข้อความที่ตัด")}</span> '
+            f'<span><del class="move-from">ขีดฆ่าสองเส้น</del> → <ins class="move-to">ขีดเส้นใต้สองเส้น</ins>'
+            f' = {words("ข้อความที่ย้าย (จาก → ไป)")}</span> '
+            f'<span><span class="fmt">เส้นใต้ประ</span> = {words("เปลี่ยนรูปแบบ")}</span></div>')
 
 
 def document(title: str, body: str, nav: str = "") -> str:
@@ -80,7 +87,7 @@ def table(head, rows, cls: str = "") -> str:
     attr = f' class="{esc(cls)}"' if cls else ""
     top = "".join(f"<th>{esc(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{words(str(c))}</td>" for c in r) + "</tr>\n" for r in rows)
-    return f"<table{attr}>\n<thead><tr>{top}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    return f'<div class="wide"><table{attr}>\n<thead><tr>{top}</tr></thead>\n<tbody>\n{body}</tbody>\n</table></div>\n'
 
 
 def facts(pairs) -> str:

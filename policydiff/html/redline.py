@@ -64,7 +64,7 @@ def render_table(red, t: RTable, ctx: Context) -> str:
         cls = {INS: ' class="row-ins"', DEL: ' class="row-del"'}.get(row.op, "")
         cells = "".join(f"<td>{''.join(render_blocks(red, c.blocks, ctx))}</td>" for c in row.cells)
         rows.append(f"<tr{cls}>{cells}</tr>")
-    return "<table>\n" + "\n".join(rows) + "\n</table>"
+    return '<div class="wide"><table>\n' + "\n".join(rows) + "\n</table></div>"
 
 
 def _ids(p: RPara, ctx: Context) -> List[str]:

@@ -155,7 +155,7 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
     body = "\n".join(render_blocks(red, red.blocks, ctx))
     summary = _summary(_changes(old, new), (old_links, new_links), ctx.order)
     notes = _notes_html(old, new, ctx)
-    return page.document(title or title_of(old, new), before + summary + page.LEGEND
+    return page.document(title or title_of(old, new), before + summary + page.legend()
                          + f'<article>\n{body}\n</article>\n' + notes + after, nav)
 
 
