@@ -118,6 +118,14 @@ def test_the_home_page_is_the_chosen_version(site):
     assert 'id="ข้อ-๕"' in latest and "<ins" not in latest and "<del" not in latest
 
 
+def test_a_version_page_shows_its_own_emblem(site):
+    # ร่าง ๒ replaced the emblem in the first-page header: v1's page shows the old one, v4's the new
+    pictures = {n: re.findall(r'src="(data:image/[^"]+)"', (site / "site" / f"version-{n}.html").read_text("utf-8"))
+                for n in (1, 2, 4)}
+    assert all(len(p) == 1 for p in pictures.values())
+    assert pictures[1] != pictures[2] == pictures[4]
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_the_sites_pages_load_in_the_browser_without_errors_or_sideways_scrolling(site, width):

@@ -101,27 +101,37 @@ def _story_para(ops, ctx: Context, red) -> str:
 
 
 def _notes_html(old: Version, new: Version, ctx: Context) -> str:
-    """The notes of the new draft (changed ones marked) and the headers, footers and boxes that changed."""
+    """The notes of the new draft (changed ones marked), then the headers, footers and boxes
+    that changed (all of them when ``old`` is ``new``: a draft read on its own)."""
     (a, a_objs), (b, b_objs) = story_texts(old.package, old.doc), story_texts(new.package, new.doc)
     red = SimpleNamespace(objects={**a_objs, **b_objs}, old_objects={**b_objs, **a_objs})
     ctx.media.update(image_uris(red.objects, old.package, new.package))
-    raw_a = {n: t for stories in a.values() for n, t in stories}
-    raw_b = {n: t for stories in b.values() for n, t in stories}
-    changed = {c["new_ref"] or c["old_ref"]: c for c in story_changes(old, new)}
-    out = []
-    for kind, title in (("footnote", "เชิงอรรถ"), ("endnote", "อ้างอิงท้ายเรื่อง")):
-        items = [_note_item(kind, k, name, raw_a, raw_b, changed, ctx, red) for k, (name, _) in enumerate(b[kind], 1)]
-        items += [f'<li>{_story_para([("-", raw_a.get(c["old_ref"], ""))], ctx, red)}</li>'
-                  for c in changed.values() if c["story"].startswith(kind) and c["status"] == "deleted"]
-        if items:
-            out.append(f'<section class="notes"><h2>{title}</h2><ol>{"".join(items)}</ol></section>\n')
+    raw = ({n: t for stories in a.values() for n, t in stories}, {n: t for stories in b.values() for n, t in stories})
+    changed = {c["new_ref"] or c["old_ref"]: c for c in story_changes(old, new)} if old is not new else {}
+    out = [_notes_section(kind, title, b, raw, changed, ctx, red)
+           for kind, title in (("footnote", "เชิงอรรถ"), ("endnote", "อ้างอิงท้ายเรื่อง"))]
+    if old is new:
+        return "".join(out) + _stories_section("หัวกระดาษและท้ายกระดาษ", [
+            (story_name(name), [("=", text)]) for name, text in b["section"] + b["text box"]], ctx, red)
     others = [c for c in changed.values() if not c["story"].startswith(("footnote", "endnote"))]
-    if others:
-        rows = "".join(f'<h3>{esc(story_name(c["story"]))} ({_STATUS_TH[c["status"]]})</h3>'
-                       + _story_para(word_diff(raw_a.get(c["old_ref"]) or "", raw_b.get(c["new_ref"]) or ""),
-                                     ctx, red) for c in others)
-        out.append(f'<section class="stories"><h2>หัวกระดาษ ท้ายกระดาษ และส่วนอื่นที่เปลี่ยน</h2>{rows}</section>\n')
-    return "".join(out)
+    return "".join(out) + _stories_section("หัวกระดาษ ท้ายกระดาษ และส่วนอื่นที่เปลี่ยน", [
+        (f'{story_name(c["story"])} ({_STATUS_TH[c["status"]]})',
+         word_diff(raw[0].get(c["old_ref"]) or "", raw[1].get(c["new_ref"]) or "")) for c in others], ctx, red)
+
+
+def _notes_section(kind, title, b, raw, changed, ctx, red) -> str:
+    items = [_note_item(kind, k, name, *raw, changed, ctx, red) for k, (name, _) in enumerate(b[kind], 1)]
+    items += [f'<li>{_story_para([("-", raw[0].get(c["old_ref"], ""))], ctx, red)}</li>'
+              for c in changed.values() if c["story"].startswith(kind) and c["status"] == "deleted"]
+    return f'<section class="notes"><h2>{title}</h2><ol>{"".join(items)}</ol></section>\n' if items else ""
+
+
+def _stories_section(title: str, stories, ctx, red) -> str:
+    """[(heading, word diff ops)] of stories as a section (nothing when there are none)."""
+    if not stories:
+        return ""
+    rows = "".join(f"<h3>{esc(name)}</h3>" + _story_para(ops, ctx, red) for name, ops in stories)
+    return f'<section class="stories"><h2>{esc(title)}</h2>{rows}</section>\n'
 
 
 def _note_item(kind, k, name, raw_a, raw_b, changed, ctx, red) -> str:
