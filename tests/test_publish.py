@@ -148,3 +148,22 @@ def test_every_page_of_the_site_parses_without_an_error(site):
 
     for path in sorted((site / "site").glob("*.html")):
         conforms(path.read_text(encoding="utf-8"))
+
+
+def test_a_clause_page_gives_its_history_as_blame_does_and_its_wording_in_each_version(site):
+    index = (site / "site" / "clauses.html").read_text(encoding="utf-8")
+    page_name = re.search(r'<a href="(clause-\d+\.html)">ข้อ ๒</a>', index).group(1)
+    text = (site / "site" / page_name).read_text(encoding="utf-8").replace("<wbr>", "")
+    here = os.getcwd()
+    os.chdir(site)
+    try:
+        row = json.loads(run("blame", "v4", "--clause", "ข้อ ๒", "--json").output)[0]
+    finally:
+        os.chdir(here)
+    assert f"<dd>{row['introduced']['label']} ({row['introduced']['date_be']})</dd>" in text
+    assert row["divisions"] and all(d in text for d in row["divisions"])
+    # one row per version, v2's marking what it cut from v1's wording
+    wordings = text[text.index("ถ้อยคำในแต่ละฉบับ"):]
+    assert [m for m in re.findall(r'<a href="version-(\d)\.html">', wordings)] == ["1", "2", "3", "4"]
+    assert wordings.count("<del>") == 1 and "<del>ถัดจากวัน</del>" in wordings
+    assert wordings.count("ไม่เปลี่ยนแปลง") == 2

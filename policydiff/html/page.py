@@ -105,3 +105,13 @@ def site_nav(links, here: str = "") -> str:
 
 def link(href: str, text: str) -> str:
     return f'<a href="{esc(href)}">{esc(text)}</a>'
+
+
+def edits(ops) -> str:
+    """A word diff ([(op, text)], op "=", "+" or "-") as marked text, line breaks kept."""
+    tags = {"+": ("<ins>", "</ins>"), "-": ("<del>", "</del>"), "=": ("", "")}
+    out = []
+    for op, text in ops:
+        start, end = tags[op]
+        out.append("<br>".join(f"{start}{words(line)}{end}" if line else "" for line in text.split("\n")))
+    return "".join(out)

@@ -11,13 +11,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from ..core.diff import word_diff
 from ..core.labels import to_thai
+from ..core.objects import visible
+from ..core.structure import display_label
 from ..html import page
 from ..html.page import link
 from ..store import Store
 from ..thaidate import to_be_long
-from .archive import load_version
-from .blame import blame
+from .archive import load_version, version_clauses
+from .blame import NO_PREVIOUS, alignment, blame
 from .compare import redline
 from .pages import RESULT_TH, TABLE_HEAD
 from .web import clause_anchor, reading_html, redline_html
@@ -157,8 +160,37 @@ class Site:
         if before is not None:
             links.append(link(_redline_file(before, origin), f"การแก้ไขจาก {before.label} เป็น {origin.label}"))
         body = (f"<p>{page.words(row['text'])}</p>" + page.facts(where)
-                + f"<ul>{''.join(f'<li>{x}</li>' for x in links)}</ul>\n")
+                + f"<ul>{''.join(f'<li>{x}</li>' for x in links)}</ul>\n" + self._wordings(k))
         return page.document(f"ประวัติ {row['label']}", body, self.nav(_clause_file(k)))
+
+    def _lineage(self, k: int) -> list:
+        """[(version, clause index there)] of clause ``k`` of the chosen version, oldest first,
+        back to the version that inserted it."""
+        history = [v for v in self.versions if v.seq <= self.chosen.seq]
+        out, at, i = [], len(history) - 1, k
+        while True:
+            out.append((history[at], i))
+            if at == 0:
+                break
+            i = alignment(self.store, history[at - 1], history[at]).old[i]
+            if i == NO_PREVIOUS:
+                break
+            at -= 1
+        return out[::-1]
+
+    def _wordings(self, k: int) -> str:
+        """The clause's wording in each version it is in, each marked against the one before."""
+        rows, before = [], None
+        for v, i in self._lineage(k):
+            clauses = version_clauses(self.store, v)
+            text = visible(clauses[i].text)
+            shown = page.edits(word_diff(before, text)) if before is not None and before != text else (
+                page.words(text) if before is None else "<i>ไม่เปลี่ยนแปลง</i>")
+            rows.append(f"<tr><td>{link(_version_file(v), v.label)}<br>{page.esc(to_be_long(v.date))}</td>"
+                        f"<td>{page.esc(display_label(clauses, i))}</td><td>{shown}</td></tr>")
+            before = text
+        return ('<h2>ถ้อยคำในแต่ละฉบับ</h2><div class="wide"><table class="history"><thead><tr><th>ฉบับ</th>'
+                f'<th>ข้อ</th><th>ถ้อยคำ (เทียบกับฉบับก่อน)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n')
 
     def _by_seq(self, seq: int):
         return next(v for v in self.versions if v.seq == seq)
