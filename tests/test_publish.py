@@ -167,3 +167,18 @@ def test_a_clause_page_gives_its_history_as_blame_does_and_its_wording_in_each_v
     assert [m for m in re.findall(r'<a href="version-(\d)\.html">', wordings)] == ["1", "2", "3", "4"]
     assert wordings.count("<del>") == 1 and "<del>ถัดจากวัน</del>" in wordings
     assert wordings.count("ไม่เปลี่ยนแปลง") == 2
+
+
+def test_an_empty_archive_or_a_file_as_the_site_is_refused_in_one_line(tmp_path):
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        run("init")
+        result = CliRunner().invoke(main, ["publish", "-o", "site"])
+        assert result.exit_code == 2 and "no version to publish" in result.output
+        (tmp_path / "file").write_text("x")
+        result = CliRunner().invoke(main, ["publish", "-o", "file"])
+        assert result.exit_code == 2 and "is a file" in result.output
+    finally:
+        os.chdir(here)
+    assert not (tmp_path / "site").exists() and (tmp_path / "file").read_text() == "x"

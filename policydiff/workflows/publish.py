@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from ..core.diff import word_diff
+from ..errors import ArchiveError
 from ..core.labels import to_thai
 from ..core.objects import visible
 from ..core.structure import display_label
@@ -55,6 +56,8 @@ class Site:
     def __init__(self, store: Store, version: Optional[str] = None):
         self.store = store
         self.versions = store.list_versions()
+        if not self.versions:
+            raise ArchiveError("the archive has no version to publish yet: `policydiff add DRAFT.docx --label v1`")
         self.rounds = store.list_rounds()
         self.chosen = store.get_version(version) if version else self.versions[-1]
         self.drafts: Dict[int, object] = {}
