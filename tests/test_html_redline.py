@@ -114,3 +114,18 @@ def test_the_conformance_check_catches_bad_markup():
 
     with pytest.raises(html5lib.html5parser.ParseError):
         conforms("<!DOCTYPE html><html lang=th><p>ข้อ <b>๕</i></p></html>")
+
+
+def test_the_new_drafts_own_comments_are_cards_beside_their_words(docx_factory, tmp_path):
+    from tests.docxgen import Commented, Para
+
+    old = docx_factory(["ข้อ ๑ ให้สำนักงานจัดทำแผน", "ข้อ ๒ คงไว้"], name="old.docx")
+    new = docx_factory([Para(["ข้อ ๑ ให้สำนักงาน", Commented("จัดทำแผนปฏิบัติการ", "<ควรระบุปี>")]), "ข้อ ๒ คงไว้"],
+                       name="new.docx")
+    out = tmp_path / "out.html"
+    assert run("redline", old, new, "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    card = re.search(r'<div class="card" id="(ความเห็น-\d+)">(.*?)</div></div>', text)
+    assert card and "&lt;ควรระบุปี&gt;" in card.group(2).replace("<wbr>", "")  # escaped
+    on = re.findall(rf'<span class="commented" data-comments="{card.group(1)}">(.*?)</span>', text)
+    assert re.sub("<[^>]+>", "", "".join(on)) == "จัดทำแผนปฏิบัติการ"  # kept and inserted words alike

@@ -14,7 +14,7 @@ from ..core.structure import display_label
 from ..docx.media import image_uris
 from ..docx.stories import story_texts
 from ..html import page
-from ..html.redline import Card, Context, Side, render_blocks
+from ..html.redline import NOTE_IDS, Card, Context, Side, render_blocks
 from ..html.text import Ids, anchor_id, esc, words
 from .compare import story_changes
 from .drafts import Version
@@ -137,14 +137,8 @@ def _stories_section(title: str, stories, ctx, red) -> str:
 def _note_item(kind, k, name, raw_a, raw_b, changed, ctx, red) -> str:
     c = changed.get(name)
     ops = word_diff(raw_a.get(c["old_ref"]) or "", raw_b[name]) if c else [("=", raw_b[name])]
-    back = f' <a href="#อ้างอิง{page_note_id(kind)}-{k}">↩</a>'
-    return f'<li id="{page_note_id(kind)}-{k}">{_story_para(ops, ctx, red)}{back}</li>'
-
-
-def page_note_id(kind: str) -> str:
-    from ..html.redline import NOTE_IDS
-
-    return NOTE_IDS[kind]
+    back = f' <a href="#อ้างอิง{NOTE_IDS[kind]}-{k}">↩</a>'
+    return f'<li id="{NOTE_IDS[kind]}-{k}">{_story_para(ops, ctx, red)}{back}</li>'
 
 
 def title_of(old: Version, new: Version) -> str:
@@ -160,6 +154,7 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
     ids = Ids()
     new_side, new_links = side(new, ids)
     old_side, old_links = side(old, ids, OLD_PREFIX)
+    cards = cards or comment_cards(red, ())  # the new draft's own Word comments, with no result
     ctx = Context(new_side, old_side, image_uris({**red.old_objects, **red.objects}, old.package, new.package),
                   tuple(cards))
     body = "\n".join(render_blocks(red, red.blocks, ctx))
