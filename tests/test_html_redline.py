@@ -129,3 +129,15 @@ def test_the_new_drafts_own_comments_are_cards_beside_their_words(docx_factory, 
     assert card and "&lt;ควรระบุปี&gt;" in card.group(2).replace("<wbr>", "")  # escaped
     on = re.findall(rf'<span class="commented" data-comments="{card.group(1)}">(.*?)</span>', text)
     assert re.sub("<[^>]+>", "", "".join(on)) == "จัดทำแผนปฏิบัติการ"  # kept and inserted words alike
+
+
+def test_the_page_marks_as_many_changes_as_the_redline_holds(page):
+    from policydiff.core.redline import change_counts
+    from policydiff.workflows.compare import redline
+    from policydiff.workflows.drafts import load
+
+    counts = change_counts(redline(load(V1), load(V2)).blocks)
+    article = page[page.index("<article>"):page.index("</article>")]
+    assert article.count('<span class="fmt"') == counts["fmt"] == 1
+    assert article.count('class="move-link"') == 2 * counts["moves"] == 2
+    assert article.count("<ins title=") == counts["+"] and article.count("<del title=") == counts["-"]
