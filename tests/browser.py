@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.libreoffice import ci_enabled
+from tests.libreoffice import ci_enabled  # noqa: F401 (used by the tests through this module)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -56,3 +56,12 @@ def start(width: int = 1280, height: int = 900):
 def console_errors(driver) -> list:
     """The console's messages of level SEVERE since the last call."""
     return [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def print_pdf(driver, path) -> bytes:
+    """The page at ``path`` as Chromium prints it, with the page's own @page size."""
+    import base64
+
+    driver.get(path.as_uri())
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False})
+    return base64.b64decode(pdf["data"])

@@ -2,6 +2,7 @@
 errors, every word the drafts' diff inserts or deletes is on the page with its mark, the marks
 read without colour, and the summary's links land on their change."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -186,3 +187,27 @@ def test_thai_is_drawn_in_a_thai_font_with_nothing_overlapping_or_off_the_page(p
     assert fonts and fonts <= _thai_fonts(), fonts
     assert seen["width"] <= seen["view"], seen  # no sideways scrolling, on a phone too
     assert seen["overlaps"] == []
+
+
+def _pdf_text(pdf: bytes, tmp_path, tool: str) -> str:
+    import shutil
+
+    if shutil.which(tool) is None:
+        message = f"{tool} (Debian package poppler-utils) is not installed"
+        if browser.ci_enabled():
+            pytest.fail(message + "; CI must run this test", pytrace=False)
+        pytest.skip(message)
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    args = [tool, str(path)] + (["-"] if tool == "pdftotext" else [])
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_page_prints_on_a4_with_its_marks_and_without_its_links_bar(chromium, pages, tmp_path):
+    pdf = browser.print_pdf(chromium, pages[("v1", "v2")])
+    info = _pdf_text(pdf, tmp_path, "pdfinfo")
+    assert re.search(r"Page size:\s+59\d\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) > 3
+    text = _pdf_text(pdf, tmp_path, "pdftotext")
+    assert "แก้ไข ๑๔ ข้อ" in text and "สัญลักษณ์" in text
+    assert "ย้ายไปที่ตำแหน่งใหม่" not in text  # the move links are for the screen
