@@ -16,7 +16,7 @@ CSS = """
 body{font-family:%(fonts)s;font-size:18px;line-height:1.7;margin:0 auto;padding:1rem 1.25rem 3rem;
 max-width:62rem;color:#111;background:#fff;overflow-wrap:break-word;line-break:strict}
 h1{font-size:1.5rem;line-height:1.4;margin:.5rem 0}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
-nav.site{font-size:.95rem;margin-bottom:.5rem}nav.site a{margin-right:1rem}
+nav.site{font-size:.95rem;margin-bottom:.5rem}nav.site>*{margin-right:1rem}
 p{margin:.3rem 0}p.empty{min-height:.8em}
 p.k-chapter,p.k-part,p.k-title{font-weight:bold;text-align:center}
 ins{text-decoration:underline;text-decoration-thickness:2px;color:var(--ins);background:#e6f4ea}
