@@ -29,7 +29,8 @@ def pages(work: Path) -> dict:
     policydiff("merge", d / "v1.docx", ROOT / "comments" / "round1", "--revised", d / "v2.docx",
                "--round-from", "2009-06-30", "--round-to", "2009-07-14", "-o", work / "committee.html")
     policydiff("init", cwd=work)
-    policydiff("add", d / "v1.docx", "--label", "v1", "--date", "2009-06-26", "--note", "ร่าง ๑ เวียนหน่วยงาน", cwd=work)
+    policydiff("add", d / "v1.docx", "--label", "v1", "--date", "2009-06-26", "--note", "ร่าง ๑ เวียนหน่วยงาน",
+               cwd=work)
     policydiff("round", "add", "round1", "--from", "2009-06-30", "--to", "2009-07-14", ROOT / "comments" / "round1",
                cwd=work)
     for n, day in ((2, "2009-07-21"), (3, "2009-07-28"), (4, "2009-08-19")):

@@ -107,7 +107,9 @@ const top = el.getBoundingClientRect().top;
 let scope = [el], n = el.nextElementSibling;
 const table = el.closest('table');
 if (table) scope = [table];
-else while (n && !(n.id && !n.id.startsWith('เดิม-') && !n.id.startsWith('move'))) { scope.push(n); n = n.nextElementSibling; }
+else while (n && !(n.id && !n.id.startsWith('เดิม-') && !n.id.startsWith('move'))) {
+  scope.push(n); n = n.nextElementSibling;
+}
 const changed = scope.some(s => s.matches('ins,del,.fmt') || s.querySelector('ins,del,.fmt'));
 return {found: true, top: top, height: innerHeight, changed: changed, id: id};
 """

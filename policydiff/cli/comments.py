@@ -50,7 +50,8 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     date = iso_date(date)  # checked before any work, like the outputs
     check_output(out)
     check_output(dispositions_out)
-    plan([(out, DOCX + HTML if revised else DOCX), (dispositions_out, TABLES)], [base, *sources, revised, dispositions_in])
+    plan([(out, DOCX + HTML if revised else DOCX), (dispositions_out, TABLES)],
+         [base, *sources, revised, dispositions_in])
     resolved = sources_named(base, sources, rf, rt, force)
     warn_draft(resolved.base)
     report_import(resolved.imported)

@@ -9,8 +9,8 @@ from ..core.redline import change_counts
 from ..errors import one_line
 from . import main
 from .common import (
-    DATE_HELP, FORMAT_OPTION, SUFFIXES, VIEW_OPTION, check_output, clause_json, clause_line, drafts_named, emit_json, iso_date,
-    output_format, plan, short, warn_draft,
+    DATE_HELP, FORMAT_OPTION, SUFFIXES, VIEW_OPTION, check_output, clause_json, clause_line, drafts_named,
+    emit_json, iso_date, output_format, plan, short, warn_draft,
 )
 
 @main.command()

@@ -145,7 +145,7 @@ def committee_html(review: Review, base: Version, new: Version, *, round_from: s
     cover = page.facts(_cover_lines(base, new, round_from, round_to, titles)) + "".join(
         f"<p>{page.esc(line)}</p>" for line in _summary(review.rows, counts))
     table = page.table(TABLE_HEAD, [_table_row(r) for r in review.rows], "dispositions")
-    orphans = "".join(f"<li>{page.esc(a.division)} ({page.esc(a.clause or 'ไม่ระบุข้อ')}): {page.esc(_quote(a.text))}</li>"
+    orphans = "".join("<li>" + page.esc(f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}") + "</li>"
                       for a in review.orphans)
     after = (f'<section id="ตารางสรุปผล"><h2>ตารางสรุปผลการพิจารณาความเห็น</h2>{table}'
              + (f"<h3>ความเห็นที่ไม่พบตำแหน่งในร่าง</h3><ul>{orphans}</ul>" if orphans else "") + "</section>\n")

@@ -192,8 +192,9 @@ class Site:
             rows.append(f"<tr><td>{link(_version_file(v), v.label)}<br>{page.esc(to_be_long(v.date))}</td>"
                         f"<td>{page.esc(display_label(clauses, i))}</td><td>{shown}</td></tr>")
             before = text
-        return ('<h2>ถ้อยคำในแต่ละฉบับ</h2><div class="wide"><table class="history"><thead><tr><th>ฉบับ</th>'
-                f'<th>ข้อ</th><th>ถ้อยคำ (เทียบกับฉบับก่อน)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>\n')
+        head = "<tr><th>ฉบับ</th><th>ข้อ</th><th>ถ้อยคำ (เทียบกับฉบับก่อน)</th></tr>"
+        return (f'<h2>ถ้อยคำในแต่ละฉบับ</h2><div class="wide"><table class="history"><thead>{head}</thead>'
+                f'<tbody>{"".join(rows)}</tbody></table></div>\n')
 
     def _by_seq(self, seq: int):
         return next(v for v in self.versions if v.seq == seq)
