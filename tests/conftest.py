@@ -10,6 +10,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.docxgen import write_docx  # noqa: E402
+from tests.browser import require_browser  # noqa: E402
 from tests.libreoffice import Office, require_libreoffice  # noqa: E402
 
 LO_MARKER = "libreoffice: needs LibreOffice headless with python3-uno"
@@ -30,6 +31,8 @@ def pytest_collection_modifyitems(items):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("libreoffice"):
         require_libreoffice()  # skips locally, fails under CI
+    if item.get_closest_marker("browser"):
+        require_browser()  # skips locally, fails under CI
 
 
 @pytest.fixture(scope="session")

@@ -146,3 +146,29 @@ def round_list(as_json):
         disp = f", dispositions revision {r['dispositions_revision']}" if r["dispositions_revision"] else ""
         click.echo(f"{r['name']}  {r['from_be']} ถึง {r['to_be']}  on {r['base']}: {len(r['sources'])} files, "
                    f"{r['comments']} comments, {r['proposals']} proposals{disp}")
+
+
+@main.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The folder to write the site into (made if missing; our pages in it are replaced).")
+@click.option("--version", "version", default=None, help="The version the home page shows (default: the latest).")
+def publish(folder, out, version):
+    """Write a static web site from the archive in FOLDER: the chosen version with clause anchors,
+    the history of versions, a redline per consecutive pair, the rounds, a page per clause."""
+    from pathlib import Path
+
+    from ..errors import InputError
+    from ..workflows.archive import open_archive
+    from ..workflows.publish import publish as write_site
+
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise InputError(out, "is a file; give a folder for the site")
+    if not target.parent.is_dir():
+        raise InputError(out, "its parent folder does not exist")
+    with open_archive(folder) as store:
+        if ".policydiff" in target.resolve().parts:
+            raise InputError(out, "is inside the archive; write the site elsewhere")
+        written = write_site(store, target, version)
+    click.echo(f"wrote {len(written)} pages to {out} (open {target / 'index.html'})")

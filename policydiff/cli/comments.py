@@ -11,14 +11,15 @@ from ..core.objects import visible, visible_offset
 from ..errors import one_line
 from . import main
 from .common import (
-    DATE_HELP, DOCX, EXIT_BAD_INPUT, TABLES, check_output, draft_named, emit_json, iso_date, n_sources, now,
+    DATE_HELP, DOCX, EXIT_BAD_INPUT, HTML, TABLES, check_output, draft_named, emit_json, iso_date, n_sources, now,
     plan, print_messages, progress, report_import, round_days, short, sources_named, warn_draft,
 )
 
 @main.command()
 @click.argument("base", type=click.Path(path_type=str))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="The .docx to write.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The .docx to write; with --revised also .html (the committee's view as a web page).")
 @click.option("--revised", type=click.Path(path_type=str), default=None,
               help="The revised draft: write the committee package (redline BASE → REVISED) instead of the "
                    "consolidated copy.")
@@ -49,7 +50,8 @@ def merge(base, sources, out, revised, dispositions_in, dispositions_out, author
     date = iso_date(date)  # checked before any work, like the outputs
     check_output(out)
     check_output(dispositions_out)
-    plan([(out, DOCX), (dispositions_out, TABLES)], [base, *sources, revised, dispositions_in])
+    plan([(out, DOCX + HTML if revised else DOCX), (dispositions_out, TABLES)],
+         [base, *sources, revised, dispositions_in])
     resolved = sources_named(base, sources, rf, rt, force)
     warn_draft(resolved.base)
     report_import(resolved.imported)
@@ -106,9 +108,9 @@ def _editor_dispositions(resolved, dispositions_in):
 def _committee_package(resolved, n, out, dispositions_out, decided, *, author, date, round_days,
                        titles=("", "")) -> None:
     from ..fsutil import write_together
-    from ..workflows.compare import clause_counts, redline_bytes
+    from ..workflows.compare import clause_counts
     from ..workflows.merge import committee
-    from ..workflows.pages import disposition_rows, package_blocks
+    from ..workflows.pages import disposition_rows
 
     b, imported = resolved.base, resolved.imported
     warn_draft(n)
@@ -116,8 +118,7 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
     review = committee(b, n, imported, author=author, date=date, editor_dispositions=decided,
                        progress=progress("re-anchoring"))
     counts = clause_counts(b, n)
-    red = package_blocks(review, b, n, round_from=round_days[0], round_to=round_days[1], counts=counts, titles=titles)
-    outputs = [(out, redline_bytes(red, n, old=b)[0])]
+    outputs = [(out, _package_bytes(out, review, b, n, round_days, counts, titles))]
     if dispositions_out:
         from ..forms.dispositions import disposition_bytes
 
@@ -127,6 +128,17 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
     click.echo(f"wrote {out}: {counts['edited']} clauses edited, {counts['inserted']} added, {counts['deleted']} "
                f"deleted, {counts['moved']} moved; {len(imported.annotations)} annotations ("
                + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + f"); {len(review.orphans)} orphan comments")
+
+
+def _package_bytes(out, review, b, n, round_days, counts, titles) -> bytes:
+    """The committee package as .docx, or as one web page when ``out`` is an .html."""
+    from ..workflows.compare import redline_bytes
+    from ..workflows.pages import committee_html, package_blocks
+
+    days = {"round_from": round_days[0], "round_to": round_days[1], "counts": counts, "titles": titles}
+    if str(out).lower().endswith(HTML):
+        return committee_html(review, b, n, **days).encode("utf-8")
+    return redline_bytes(package_blocks(review, b, n, **days), n, old=b)[0]
 
 
 def _warn_if_older(base, revised) -> None:

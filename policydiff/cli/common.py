@@ -68,7 +68,20 @@ VIEW_OPTION = click.option(
 DATE_HELP = "Revision date (ISO 8601). Default: the new file's modified date, else now."
 
 
-DOCX, TABLES = (".docx",), (".csv", ".xlsx")
+DOCX, TABLES, HTML = (".docx",), (".csv", ".xlsx"), (".html", ".htm")
+SUFFIXES = {"docx": DOCX, "html": HTML}
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["docx", "html"]), default=None,
+    help="Output format; default: from the output's extension (.docx or .html).")
+
+
+def output_format(out, fmt):
+    """The format of an output: the one asked for, else the one its extension names (else docx,
+    refused with the suffixes it needs when planned)."""
+    if fmt:
+        return fmt
+    return "html" if str(out).lower().endswith(HTML) else "docx"
 
 
 def plan(outputs, inputs) -> None:

@@ -8,8 +8,8 @@ import click
 from ..core.redline import change_counts
 from . import main
 from .common import (
-    DATE_HELP, DOCX, VIEW_OPTION, check_output, drafts_named, emit_json, iso_date,
-    plan, print_clauses, print_messages, short, warn_draft,
+    DATE_HELP, FORMAT_OPTION, SUFFIXES, VIEW_OPTION, check_output, drafts_named, emit_json, iso_date,
+    output_format, plan, print_clauses, print_messages, short, warn_draft,
 )
 
 @main.command()
@@ -30,22 +30,32 @@ def outline(draft, view, as_json):
 @main.command()
 @click.argument("old", type=click.Path(path_type=str))
 @click.argument("new", type=click.Path(path_type=str))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str), help="The .docx to write.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+              help="The file to write: .docx (tracked changes) or .html (a web page).")
+@FORMAT_OPTION
 @click.option("--author", default="policydiff", show_default=True, help="Author of the tracked changes.")
 @click.option("--date", "date", default=None, help=DATE_HELP)
 @click.option("--no-moves", is_flag=True, help="Write moved clauses as a deletion and an insertion.")
-def redline(old, new, out, author, date, no_moves):
-    """Write NEW.docx with native tracked changes against OLD.docx (files, or version labels in the archive)."""
+def redline(old, new, out, fmt, author, date, no_moves):
+    """Write NEW with every change against OLD marked: a .docx with native tracked changes, or a
+    self-contained .html page (OLD and NEW: files, or version labels in the archive)."""
     from ..workflows.compare import redline as redline_of, write_redline
 
     check_output(out)
     date = iso_date(date)
-    plan([(out, DOCX)], [old, new])
+    fmt = output_format(out, fmt)
+    plan([(out, SUFFIXES[fmt])], [old, new])
     a, b = drafts_named(old, new)
     warn_draft(a)
     warn_draft(b)
     red = redline_of(a, b, author=author, date=date, moves=not no_moves)
-    stories = write_redline(red, b, out, old=a)
+    if fmt == "html":
+        from ..workflows.web import redline_html, write_html
+
+        write_html(out, redline_html(a, b, red))
+        stories = []
+    else:
+        stories = write_redline(red, b, out, old=a)
     counts = change_counts(red.blocks)
     click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
                f"{counts['fmt']} formatting changes")

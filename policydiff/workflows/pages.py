@@ -132,3 +132,22 @@ def disposition_rows(rows: Sequence[Row]) -> list:
     return [Disposition(number=r.number, division=r.annotation.division, clause=clause_cell(r),
                         kind=r.annotation.kind, text=describe(r.annotation), result=r.result, reason=r.reason,
                         key=r.annotation.id) for r in rows]
+
+
+def committee_html(review: Review, base: Version, new: Version, *, round_from: str, round_to: str,
+                   counts: dict, titles: tuple = ("", "")) -> str:
+    """The committee package as one web page: the cover's facts, the redline with each comment
+    in a side column next to its words (with its suggested result), then the disposition table."""
+    from ..html import page
+    from .web import comment_cards, redline_html
+
+    title = new.doc.meta.title or (new.clauses[0].text.replace("\n", " ") if new.clauses else "ร่างนโยบาย")
+    cover = page.facts(_cover_lines(base, new, round_from, round_to, titles)) + "".join(
+        f"<p>{page.esc(line)}</p>" for line in _summary(review.rows, counts))
+    table = page.table(TABLE_HEAD, [_table_row(r) for r in review.rows], "dispositions")
+    orphans = "".join("<li>" + page.esc(f"{a.division} ({a.clause or 'ไม่ระบุข้อ'}): {_quote(a.text)}") + "</li>"
+                      for a in review.orphans)
+    after = (f'<section id="ตารางสรุปผล"><h2>ตารางสรุปผลการพิจารณาความเห็น</h2>{table}'
+             + (f"<h3>ความเห็นที่ไม่พบตำแหน่งในร่าง</h3><ul>{orphans}</ul>" if orphans else "") + "</section>\n")
+    return redline_html(base, new, review.redline, title=title, cards=comment_cards(review.redline, review.rows),
+                        before=cover, after=after)

@@ -5,7 +5,7 @@ bookmark and a cross-reference field; and the revisions change some of them. Rea
 import subprocess
 import sys
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pytest
 from lxml import etree

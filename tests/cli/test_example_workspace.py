@@ -9,7 +9,6 @@ import subprocess
 import sys
 import zipfile
 from collections import defaultdict
-from pathlib import Path
 
 import openpyxl
 import pytest

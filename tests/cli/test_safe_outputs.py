@@ -45,7 +45,7 @@ def _fingerprint(folder: Path) -> dict:
      "error: {w}/same.docx: must end in .csv or .xlsx (the format is taken from the name)\n"),
     ("one table for both", ["merge", "drafts/v1.docx", "round1", "--revised", "drafts/v2.docx", "-o", "same.xlsx",
                             "--write-dispositions", "same.xlsx"],
-     "error: {w}/same.xlsx: must end in .docx (the format is taken from the name)\n"),
+     "error: {w}/same.xlsx: must end in .docx or .html or .htm (the format is taken from the name)\n"),
     ("table format", ["merge", "drafts/v1.docx", "round1", "--revised", "drafts/v2.docx", "-o", "out.docx",
                       "--write-dispositions", "d.txt"],
      "error: {w}/d.txt: must end in .csv or .xlsx (the format is taken from the name)\n"),

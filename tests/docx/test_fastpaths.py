@@ -8,7 +8,6 @@ every kind of object."""
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 

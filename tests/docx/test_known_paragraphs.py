@@ -7,7 +7,6 @@ import io
 import random
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

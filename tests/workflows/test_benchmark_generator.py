@@ -9,7 +9,6 @@ import json
 import re
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 import regex

@@ -1,0 +1,53 @@
+"""Text into HTML: everything escaped, a line-break opportunity (<wbr>) between Thai words, and
+ids for clause anchors (``ข้อ ๕`` → ``ข้อ-๕``)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..core.tokens import tokenize
+
+_THAI = re.compile("[\u0e01-\u0e5b]")
+_SPACES = re.compile(r"\s+")
+_CUT = "\x00"
+
+
+def esc(text) -> str:
+    """``text`` escaped for an element's content or a quoted attribute."""
+    return html.escape(str(text), quote=True)
+
+
+def words(text: str) -> str:
+    """``text`` escaped, with <wbr> between two Thai words so a line never breaks inside one."""
+    if not _THAI.search(text):
+        return esc(text)
+    text = text.replace(_CUT, "")  # never in a document (XML forbids it): free to mark the cuts
+    out, thai_before = [], False
+    for token in tokenize(text):
+        thai = _THAI.match(token) is not None
+        if thai and thai_before:
+            out.append(_CUT)
+        out.append(token)
+        thai_before = _THAI.match(token[-1]) is not None
+    return esc("".join(out)).replace(_CUT, "<wbr>")
+
+
+def anchor_id(label: str) -> str:
+    """The id a clause label gives a page anchor: spaces and slashes as hyphens, digits kept."""
+    return _SPACES.sub("-", label.strip()).replace("/", "-") or "ส่วน"
+
+
+class Ids:
+    """Unique ids for a page: a repeated one gets ``-2``, ``-3``..."""
+
+    def __init__(self):
+        self.taken: set = set()
+
+    def __call__(self, wanted: str) -> str:
+        candidate, n = wanted, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        self.taken.add(candidate)
+        return candidate
