@@ -102,3 +102,13 @@ def _parse_around_markers(text: str) -> Optional[Label]:
 def path_word(kind: str, number: str) -> str:
     """Return the path segment for a clause of ``kind`` numbered ``number``."""
     return _PATH_WORD[kind].format(number)
+
+
+def unique_name(wanted: str, taken: set, sep: str) -> str:
+    """``wanted``, or ``wanted{sep}2``, ``{sep}3``… when taken; the name returned is now taken too."""
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}{sep}{n}"
+    taken.add(candidate)
+    return candidate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .labels import RANKS, parse_label, path_word, to_thai
+from .labels import RANKS, parse_label, path_word, to_thai, unique_name
 from .model import Clause, Document, Paragraph, Table
 
 _CLOSING_OPENERS = ("ประกาศ ณ วันที่", "สั่ง ณ วันที่", "ให้ไว้ ณ วันที่")
@@ -170,12 +170,7 @@ class _Builder:
 
     def _unique(self, path: str) -> str:
         # Malformed drafts repeat numbers; keep paths unique so they can serve as identities.
-        candidate, n = path, 1
-        while candidate in self.paths:
-            n += 1
-            candidate = f"{path}#{n}"
-        self.paths.add(candidate)
-        return candidate
+        return unique_name(path, self.paths, "#")
 
     @staticmethod
     def _freeze(c: _Open) -> Clause:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..core.labels import unique_name
 from ..core.tokens import tokenize
 
 _THAI = re.compile("[\u0e01-\u0e5b]")
@@ -45,9 +46,4 @@ class Ids:
         self.taken: set = set()
 
     def __call__(self, wanted: str) -> str:
-        candidate, n = wanted, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{wanted}-{n}"
-        self.taken.add(candidate)
-        return candidate
+        return unique_name(wanted, self.taken, "-")
