@@ -21,7 +21,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..core.model import Clause
 from ..errors import ArchiveError, InputError
-from ..store import DEFAULT_BUSY_TIMEOUT, Store, find_archive, outline_key
+from ..store import DEFAULT_BUSY_TIMEOUT, Store, locate_archive, outline_key
 from ..store.base import Version
 from ..thaidate import parse_date, to_be_long
 
@@ -244,7 +244,7 @@ def resolve_draft(arg: str, start=None):
 
     if os.path.exists(arg):
         return load(arg)
-    root = find_archive(Path(start) if start is not None else Path.cwd())
+    root = locate_archive(Path(start) if start is not None else Path.cwd())
     if root is None:
         return load(arg)  # the reader's own "no such file"
     with Store.open(root, busy_timeout=BUSY_TIMEOUT) as store:
