@@ -124,10 +124,10 @@ class Cluster:
             cur = conn.execute(sql, params)
             return cur.fetchall() if cur.description else []
 
-    def database(self) -> str:
-        """Create a fresh empty database; return its name."""
+    def database(self, template: str = "template1") -> str:
+        """Create a fresh database (empty, or a copy of ``template``); return its name."""
         name = "t_" + uuid.uuid4().hex[:16]
-        self.admin(f"CREATE DATABASE {name}")
+        self.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
         return name
 
     def drop(self, name: str) -> None:

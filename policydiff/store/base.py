@@ -199,3 +199,12 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_cache(self, key: CacheKey) -> Optional[str]:
         """Return derived data stored under ``key``, or None."""
+
+    @abc.abstractmethod
+    def cache_items(self) -> list[Tuple[str, str]]:
+        """Return every (stored key, value) of the derived-data cache, by key."""
+
+    # -- checking ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def integrity_problems(self) -> list[str]:
+        """Return what the storage itself finds wrong (references, damage, stray blobs); [] if nothing."""

@@ -71,5 +71,6 @@ def open_url(target: str, *, create: bool = False, busy_timeout: float = DEFAULT
     from .sqlite import SqliteStore
 
     if create:
+        Path(target).mkdir(parents=True, exist_ok=True)  # a new folder for the copy is fine
         return SqliteStore.create(target, busy_timeout=busy_timeout)
     return SqliteStore.connect(target, busy_timeout=busy_timeout)

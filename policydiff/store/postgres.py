@@ -17,6 +17,17 @@ from .location import check_url, shown
 from .pgconn import connect, foreign_tables, guarded, migrate, run_write, schema_version, translate
 from .pgschema import LATEST
 
+_INTEGRITY_SQL = """
+SELECT 'version ' || v.label || ': its blob is missing' FROM versions v
+    WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = v.sha256)
+UNION ALL SELECT 'round ' || r.name || ': its base version is missing' FROM rounds r
+    WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = r.base_seq)
+UNION ALL SELECT 'a file of round ' || s.round_seq || ': its blob is missing' FROM round_sources s
+    WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = s.sha256)
+UNION ALL SELECT 'blob ' || b.sha256 || ' belongs to no version and no round' FROM blobs b
+    WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)
+      AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)
+"""
 _VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
 _VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
 _ROUND_SELECT = (
@@ -35,6 +46,7 @@ class PostgresStore(Store):
         self.path = self.where  # what messages name, as SqliteStore's file path
         self.root = root
         self._busy_timeout = busy_timeout
+        self.was_new = False  # True when this opening set up the archive's tables
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -43,17 +55,19 @@ class PostgresStore(Store):
         """Connect to the archive at ``url``; ``create`` sets up its tables in an empty database."""
         conn = connect(check_url(url), busy_timeout)
         try:
-            cls._prepare(conn, url, create)
+            was_new = cls._prepare(conn, url, create)
         except BaseException as exc:
             conn.close()
             if isinstance(exc, ArchiveError) or not _is_pg_error(exc):
                 raise
             raise translate(exc, shown(url)) from exc
-        return cls(conn, url, root, busy_timeout)
+        store = cls(conn, url, root, busy_timeout)
+        store.was_new = was_new
+        return store
 
     @staticmethod
-    def _prepare(conn, url: str, create: bool) -> None:
-        """Check the database holds our archive (or may get one), then migrate it."""
+    def _prepare(conn, url: str, create: bool) -> bool:
+        """Check the database holds our archive (or may get one), migrate it; True if it had none."""
         version = schema_version(conn)
         if version > LATEST:
             raise ArchiveError(
@@ -65,6 +79,7 @@ class PostgresStore(Store):
         if version == 0 and not create:
             raise ArchiveError(f"no archive in the database {shown(url)}; run `policydiff init --db {shown(url)}`")
         migrate(conn)
+        return version == 0
 
     def close(self) -> None:
         """Close the connection."""
@@ -305,6 +320,16 @@ class PostgresStore(Store):
         cache_key(key)
         check_json(value_json, "a cache value")
         self._write(lambda db: self._put_cache(db, key, value_json))
+
+    @guarded
+    def cache_items(self) -> list[Tuple[str, str]]:
+        """Return every (stored key, value) of the derived-data cache, by key."""
+        return [tuple(r) for r in self._all("SELECT key, value_json FROM cache ORDER BY key")]
+
+    @guarded
+    def integrity_problems(self) -> list[str]:
+        """Return what the database finds wrong: references to missing rows, blobs nothing uses."""
+        return [r[0] for r in self._all(_INTEGRITY_SQL)]
 
     @guarded
     def get_cache(self, key: CacheKey) -> Optional[str]:
