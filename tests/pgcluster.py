@@ -77,7 +77,9 @@ class Cluster:
     """One running PostgreSQL cluster; ``database()`` hands out a fresh empty database's URL."""
 
     def __init__(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="policydiff-pg-"))
+        # Under root the server runs as nobody, who must reach the folder: /tmp, not root's TMPDIR.
+        where = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
+        self.dir = Path(tempfile.mkdtemp(prefix="policydiff-pg-", dir=where))
         self.data = self.dir / "data"
         self.port = free_port()
         self._as_user: List[str] = []
