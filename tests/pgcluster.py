@@ -30,8 +30,8 @@ _HBA = f"""local all all trust
 host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256
 host all all 127.0.0.1/32 trust
 """
-_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=60",
-             "shared_buffers=32MB", "listen_addresses=127.0.0.1")
+_SETTINGS = ("max_connections=60", "shared_buffers=128MB", "listen_addresses=127.0.0.1")
+_FAST = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")  # tests need no durability
 
 
 @functools.lru_cache(maxsize=None)
@@ -76,7 +76,8 @@ def free_port() -> int:
 class Cluster:
     """One running PostgreSQL cluster; ``database()`` hands out a fresh empty database's URL."""
 
-    def __init__(self):
+    def __init__(self, durable: bool = False):
+        self.settings = _SETTINGS if durable else _SETTINGS + _FAST
         # Under root the server runs as nobody, who must reach the folder: /tmp, not root's TMPDIR.
         where = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
         self.dir = Path(tempfile.mkdtemp(prefix="policydiff-pg-", dir=where))
@@ -92,7 +93,7 @@ class Cluster:
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
         (self.data / "pg_hba.conf").write_text(_HBA)
-        options = " ".join(f"-c {s}" for s in _SETTINGS + (f"port={self.port}",
+        options = " ".join(f"-c {s}" for s in self.settings + (f"port={self.port}",
                                                            f"unix_socket_directories={self.dir}"))
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.dir / "log"), "-o", options, "-w", "start")
         self.running = True
