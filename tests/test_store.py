@@ -585,3 +585,11 @@ def test_an_empty_archive_file_left_by_an_interrupted_init_is_set_up_on_open(tmp
         assert opened.schema_version == LATEST
         opened.add_version(V1_BYTES, "v1", "2009-08-19", added_at=NOW)
         assert opened.version_bytes("v1") == V1_BYTES
+
+
+def test_many_cache_entries_come_back_in_one_call(store):
+    store.put_cache(("stats", "a" * 64), '{"clauses": 3}')
+    store.put_cache("plain", "[1]")
+    wanted = [("stats", "a" * 64), ("stats", "b" * 64), "plain"]
+    assert store.get_cache_many(wanted) == {("stats", "a" * 64): '{"clauses": 3}', "plain": "[1]"}
+    assert store.get_cache_many([]) == {}

@@ -15,7 +15,10 @@ from policydiff.store.pgschema import LATEST
 from tests.pgcluster import PASSWORD_ROLE
 
 pytestmark = pytest.mark.postgres
-psycopg = pytest.importorskip("psycopg") if "psycopg" not in sys.modules else sys.modules["psycopg"]
+try:
+    import psycopg
+except ImportError:  # the postgres mark skips these tests then (fails them under CI): no importorskip
+    psycopg = None
 
 NOW = "2026-05-09T10:00:00+07:00"
 DATA = "ร่างระเบียบ ฉบับที่ ๑".encode() * 50

@@ -200,6 +200,11 @@ class Store(abc.ABC):
     def get_cache(self, key: CacheKey) -> Optional[str]:
         """Return derived data stored under ``key``, or None."""
 
+    def get_cache_many(self, keys: Sequence[CacheKey]) -> dict:
+        """Return {key: value} for those of ``keys`` stored in the cache (a server store asks once)."""
+        found = {key: self.get_cache(key) for key in keys}
+        return {key: value for key, value in found.items() if value is not None}
+
     @abc.abstractmethod
     def cache_items(self) -> list[Tuple[str, str]]:
         """Return every (stored key, value) of the derived-data cache, by key."""

@@ -37,6 +37,7 @@ def connect(url: str, busy_timeout: float):
         raise ArchiveError(f"cannot connect to the PostgreSQL archive at {shown(url)}: {_first_line(exc)}") from None
     except Exception as exc:  # libpq refuses some URLs before connecting (ProgrammingError is a pg.Error)
         raise ArchiveError(f"{shown(url)}: not a usable PostgreSQL URL ({one_line(exc)})") from None
+    # SET, not a connect option: `options` from the URL or a service file stay as the DBA wrote them.
     conn.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
     return conn
 
@@ -113,9 +114,7 @@ def schema_version(conn) -> int:
 
 
 def foreign_tables(conn) -> bool:
-    """Return whether the database has tables named like ours that policydiff did not make."""
-    if schema_version(conn):
-        return False
+    """Return whether a database without our schema has tables named like ours."""
     return conn.execute("SELECT to_regclass('versions') IS NOT NULL OR to_regclass('blobs') IS NOT NULL"
                         ).fetchone()[0]
 

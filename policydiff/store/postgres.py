@@ -73,12 +73,13 @@ class PostgresStore(Store):
             raise ArchiveError(
                 f"{shown(url)}: this archive was written by a newer policydiff (schema v{version}; "
                 f"this policydiff knows up to v{LATEST}); upgrade policydiff to use it")
-        if foreign_tables(conn):
+        if version == 0 and foreign_tables(conn):
             raise ArchiveError(f"{shown(url)}: not a policydiff archive (the database has other tables "
                                "named versions/blobs); it was left untouched")
         if version == 0 and not create:
             raise ArchiveError(f"no archive in the database {shown(url)}; run `policydiff init --db {shown(url)}`")
-        migrate(conn)
+        if version < LATEST:
+            migrate(conn)
         return version == 0
 
     def close(self) -> None:
@@ -320,6 +321,13 @@ class PostgresStore(Store):
         cache_key(key)
         check_json(value_json, "a cache value")
         self._write(lambda db: self._put_cache(db, key, value_json))
+
+    @guarded
+    def get_cache_many(self, keys: Sequence[CacheKey]) -> dict:
+        """Return {key: value} for those of ``keys`` stored in the cache, in one query."""
+        stored = {cache_key(key): key for key in keys}
+        rows = self._all("SELECT key, value_json FROM cache WHERE key = ANY(%s)", (list(stored),))
+        return {stored[k]: value for k, value in rows}
 
     @guarded
     def cache_items(self) -> list[Tuple[str, str]]:

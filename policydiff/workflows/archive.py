@@ -213,9 +213,10 @@ def version_json(v: Version, clauses: Optional[int] = None) -> dict:
 
 def log_entries(store: Store) -> List[dict]:
     """Return every version, oldest first, as ``version_json`` rows with its clause count."""
-    out = []
-    for v in store.list_versions():
-        cached = store.get_cache(_stats_key(v.sha256))
+    out, versions = [], store.list_versions()
+    known = store.get_cache_many([_stats_key(v.sha256) for v in versions])  # one query, not one per version
+    for v in versions:
+        cached = known.get(_stats_key(v.sha256))
         if cached is None:
             stats = _stats(version_clauses(store, v))
             cache_quietly(store, _stats_key(v.sha256), dumps(stats))
