@@ -369,7 +369,7 @@ def _print_comparison(sqlite: dict, pg: dict) -> None:
         print(f"{name:40} {sqlite[key]:9.3f} {pg[key]:9.3f} {ratio:6.2f}{'  ok' if ratio <= 1.5 else '  SLOW'}")
 
 
-def main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--versions", type=int, default=100)
     parser.add_argument("--clauses", type=int, default=3000)
@@ -381,20 +381,10 @@ def main(argv=None) -> int:
     parser.add_argument("--db", default=None, help='an empty PostgreSQL database (or "throwaway") to compare with')
     parser.add_argument("--writers", type=int, default=0, help="also measure N processes adding at once")
     parser.add_argument("--each", type=int, default=20, help="versions each writer adds")
-    args = parser.parse_args(argv)
-    clause_ref = args.clause or f"ข้อ {args.clauses // 2}".translate(_THAI)
-    with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
-        workdir = args.keep or Path(tmp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        built = build_archive(workdir, args.versions, args.clauses, args.seed)
-        built["build_s"] = time.perf_counter() - started
-        timings = measure(workdir, clause_ref, args.repeat)
-        db = workdir / ".policydiff" / "archive.sqlite"
-        built["archive_mb"] = round(db.stat().st_size / 1e6, 1) if db.exists() else None
-        pg = compare_stores(workdir, args.db, clause_ref, args.repeat) if args.db else None
-    result = {"versions": args.versions, "clauses": args.clauses, "clause": clause_ref, **built, **timings,
-              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    return parser
+
+
+def _print_table(args, built: dict, timings: dict, clause_ref: str) -> None:
     rows = [
         ("log (in process)", timings["log"], TARGETS["log"]),
         ("log (CLI, fresh process)", timings["cli_log"], TARGETS["log"]),
@@ -411,6 +401,24 @@ def main(argv=None) -> int:
     for name, seconds, target in rows:
         verdict = "" if target is None else ("  ok" if seconds < target else "  SLOW")
         print(f"{name:40} {seconds:9.3f} {'' if target is None else f'< {target}':>8}{verdict}")
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    clause_ref = args.clause or f"ข้อ {args.clauses // 2}".translate(_THAI)
+    with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        built = build_archive(workdir, args.versions, args.clauses, args.seed)
+        built["build_s"] = time.perf_counter() - started
+        timings = measure(workdir, clause_ref, args.repeat)
+        db = workdir / ".policydiff" / "archive.sqlite"
+        built["archive_mb"] = round(db.stat().st_size / 1e6, 1) if db.exists() else None
+        pg = compare_stores(workdir, args.db, clause_ref, args.repeat) if args.db else None
+    result = {"versions": args.versions, "clauses": args.clauses, "clause": clause_ref, **built, **timings,
+              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    _print_table(args, built, timings, clause_ref)
     if pg:
         _print_comparison(timings, pg)
         result["postgresql"] = pg
