@@ -3,6 +3,10 @@
     python benchmarks/bench_archive.py                      100 versions x 3,000 clauses (a few minutes)
     python benchmarks/bench_archive.py --versions 10 --clauses 300 --keep /tmp/arch
     python benchmarks/bench_archive.py --json               the table, then one JSON line
+    python benchmarks/bench_archive.py --db postgresql://…  the same archive copied into an empty database:
+                                                            log and blame on both stores, and the ratio
+    python benchmarks/bench_archive.py --db throwaway       ... into a cluster started for the run (fsync on)
+    python benchmarks/bench_archive.py --writers 8          8 processes adding versions at once, per store
 
 The drafts are synthetic but shaped like real ones: หมวด headings every 100 clauses, ข้อ with
 typed Thai-digit labels, half the clauses carrying items (๑) (๒), Thai sentences of
@@ -11,7 +15,7 @@ word replacements, an inserted clause (the rest renumber), a deleted clause, now
 moved clause — so blame has real history to walk. Versions are added with
 ``archive.add_file`` (the code behind ``policydiff add``) into an archive in a temporary folder.
 
-Targets (issue 6): log < 0.5 s, blame of one clause < 2 s.
+Targets (issue 6): log < 0.5 s, blame of one clause < 2 s; (issue 19) PostgreSQL within 1.5x of SQLite.
 """
 
 from __future__ import annotations
@@ -268,7 +272,104 @@ def measure(workdir: Path, clause_ref: str, repeat: int) -> dict:
     return out
 
 
-def main(argv=None) -> int:
+# One writer of the throughput run: adds versions of a small draft through the `add` workflow.
+_WRITER = """
+import sys, time
+from tests.docxgen import docx_bytes
+from policydiff.workflows.archive import add_bytes, open_archive
+who, count = sys.argv[1], int(sys.argv[2])
+sys.stdin.readline()
+for i in range(count):
+    data = docx_bytes([f"ข้อ {n} ร่างของ {who} ฉบับที่ {i} ถ้อยคำ {n}" for n in range(1, 31)])
+    with open_archive() as store:
+        add_bytes(store, data, f"{who}-{i}.docx", label=f"{who}-{i}", date="2009-07-21",
+                  added_at="2026-05-09T10:00:00+07:00")
+"""
+
+
+def writers_throughput(workdir: Path, writers: int, each: int) -> float:
+    """Return versions stored per second by ``writers`` processes adding ``each`` versions at once."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHAINLP_READ_ONLY": "1"}
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, f"w{n}", str(each)], cwd=workdir, env=env,
+                              stdin=subprocess.PIPE, text=True) for n in range(writers)]
+    time.sleep(3)  # let every writer import policydiff before the clock starts
+    started = time.perf_counter()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.close()
+    if any(proc.wait() != 0 for proc in procs):
+        raise SystemExit("a writer failed")
+    return writers * each / (time.perf_counter() - started)
+
+
+def postgres_folder(workdir: Path, url: str) -> Path:
+    """Copy the SQLite archive in ``workdir`` into the database ``url``; return a folder that uses it."""
+    from policydiff.store import Store
+    from policydiff.store.location import write_config
+    from policydiff.workflows.transfer import copy
+
+    with Store.open(workdir) as store:
+        copy(store, url, busy_timeout=60)
+    folder = workdir / "pg"
+    (folder / ".policydiff").mkdir(parents=True)
+    write_config(folder, url)
+    return folder
+
+
+def _throwaway(url: str):
+    """Start a durable throwaway cluster when ``url`` is "throwaway"; return (cluster or None, url)."""
+    if url != "throwaway":
+        return None, url
+    from tests.pgcluster import Cluster
+
+    cluster = Cluster(durable=True).start()
+    return cluster, cluster.url(cluster.database())
+
+
+def compare_stores(workdir: Path, url: str, clause_ref: str, repeat: int) -> dict:
+    """Time log and blame on the same archive in PostgreSQL; return the timings and PG/SQLite ratios."""
+    cluster, url = _throwaway(url)
+    try:
+        started = time.perf_counter()
+        folder = postgres_folder(workdir, url)
+        out = {"copy_s": time.perf_counter() - started, **measure(folder, clause_ref, repeat)}
+        return out
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def throughput(writers: int, each: int, url) -> dict:
+    """Versions per second with ``writers`` processes, on SQLite and (given ``url``) PostgreSQL."""
+    from policydiff.store import Store
+
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bench-writers-") as tmp:
+        Store.init(Path(tmp)).close()
+        out["sqlite"] = writers_throughput(Path(tmp), writers, each)
+    if url:
+        cluster, real = _throwaway(url)
+        try:
+            with tempfile.TemporaryDirectory(prefix="bench-writers-") as tmp:
+                Store.init(Path(tmp), db=real).close()
+                out["postgresql"] = writers_throughput(Path(tmp), writers, each)
+        finally:
+            if cluster is not None:
+                cluster.stop()
+    return out
+
+
+def _print_comparison(sqlite: dict, pg: dict) -> None:
+    print(f"\nthe same archive in PostgreSQL (copied in {pg['copy_s']:.1f} s)")
+    print(f"{'operation':40} {'SQLite':>9} {'PgSQL':>9} {'ratio':>6}")
+    for key, name in (("log", "log (in process)"), ("cli_log", "log (CLI, fresh process)"),
+                      ("blame_clause", "blame one clause (in process)"),
+                      ("cli_blame_clause", "blame one clause (CLI)"), ("blame_all", "blame every clause")):
+        ratio = pg[key] / sqlite[key]
+        print(f"{name:40} {sqlite[key]:9.3f} {pg[key]:9.3f} {ratio:6.2f}{'  ok' if ratio <= 1.5 else '  SLOW'}")
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--versions", type=int, default=100)
     parser.add_argument("--clauses", type=int, default=3000)
@@ -277,19 +378,13 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, default=None, help="build the archive here and keep it")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
-    args = parser.parse_args(argv)
-    clause_ref = args.clause or f"ข้อ {args.clauses // 2}".translate(_THAI)
-    with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
-        workdir = args.keep or Path(tmp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        built = build_archive(workdir, args.versions, args.clauses, args.seed)
-        built["build_s"] = time.perf_counter() - started
-        timings = measure(workdir, clause_ref, args.repeat)
-        db = workdir / ".policydiff" / "archive.sqlite"
-        built["archive_mb"] = round(db.stat().st_size / 1e6, 1) if db.exists() else None
-    result = {"versions": args.versions, "clauses": args.clauses, "clause": clause_ref, **built, **timings,
-              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    parser.add_argument("--db", default=None, help='an empty PostgreSQL database (or "throwaway") to compare with')
+    parser.add_argument("--writers", type=int, default=0, help="also measure N processes adding at once")
+    parser.add_argument("--each", type=int, default=20, help="versions each writer adds")
+    return parser
+
+
+def _print_table(args, built: dict, timings: dict, clause_ref: str) -> None:
     rows = [
         ("log (in process)", timings["log"], TARGETS["log"]),
         ("log (CLI, fresh process)", timings["cli_log"], TARGETS["log"]),
@@ -306,6 +401,31 @@ def main(argv=None) -> int:
     for name, seconds, target in rows:
         verdict = "" if target is None else ("  ok" if seconds < target else "  SLOW")
         print(f"{name:40} {seconds:9.3f} {'' if target is None else f'< {target}':>8}{verdict}")
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    clause_ref = args.clause or f"ข้อ {args.clauses // 2}".translate(_THAI)
+    with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        built = build_archive(workdir, args.versions, args.clauses, args.seed)
+        built["build_s"] = time.perf_counter() - started
+        timings = measure(workdir, clause_ref, args.repeat)
+        db = workdir / ".policydiff" / "archive.sqlite"
+        built["archive_mb"] = round(db.stat().st_size / 1e6, 1) if db.exists() else None
+        pg = compare_stores(workdir, args.db, clause_ref, args.repeat) if args.db else None
+    result = {"versions": args.versions, "clauses": args.clauses, "clause": clause_ref, **built, **timings,
+              "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    _print_table(args, built, timings, clause_ref)
+    if pg:
+        _print_comparison(timings, pg)
+        result["postgresql"] = pg
+    if args.writers:
+        result["writers"] = rate = throughput(args.writers, args.each, args.db)
+        print(f"\n{args.writers} writers x {args.each} versions at once: " +
+              ", ".join(f"{k} {v:.1f} versions/s" for k, v in rate.items()))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, the example round's spec, LibreOffice (``lo``), and a small .docx factory."""
+"""Shared fixtures: the repository root, the example round's spec, LibreOffice (``lo``), a small .docx
+factory, and PostgreSQL (``pg_cluster``, a throwaway cluster for the session; ``pg_url``, a fresh database)."""
 
 import json
 import os
@@ -12,13 +13,17 @@ import pytest  # noqa: E402
 from tests.docxgen import write_docx  # noqa: E402
 from tests.browser import require_browser  # noqa: E402
 from tests.libreoffice import Office, require_libreoffice  # noqa: E402
+from tests.pgcluster import Cluster, require_postgres  # noqa: E402
 
 LO_MARKER = "libreoffice: needs LibreOffice headless with python3-uno"
+PG_MARKER = "postgres: needs PostgreSQL (initdb, pg_ctl) and psycopg; the tests start their own cluster"
 
 
 def pytest_configure(config):
-    if not any(line.startswith("libreoffice:") for line in config.getini("markers")):
-        config.addinivalue_line("markers", LO_MARKER)
+    for marker in (LO_MARKER, PG_MARKER):
+        name = marker.split(":", 1)[0] + ":"
+        if not any(line.startswith(name) for line in config.getini("markers")):
+            config.addinivalue_line("markers", marker)
 
 
 def pytest_collection_modifyitems(items):
@@ -26,6 +31,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "lo" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.libreoffice)
+        if "pg_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 def pytest_runtest_setup(item):
@@ -33,6 +40,14 @@ def pytest_runtest_setup(item):
         require_libreoffice()  # skips locally, fails under CI
     if item.get_closest_marker("browser"):
         require_browser()  # skips locally, fails under CI
+    if item.get_closest_marker("postgres"):
+        require_postgres()  # skips locally, fails under CI
+
+
+@pytest.fixture(autouse=True)
+def _no_database_from_the_environment(monkeypatch):
+    """A POLICYDIFF_DB in the developer's shell must not send the tests' archives to a server."""
+    monkeypatch.delenv("POLICYDIFF_DB", raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +77,22 @@ def docx_factory(tmp_path):
         return write_docx(tmp_path / name, blocks, **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster started for this session (as an unprivileged user) and stopped after it."""
+    require_postgres()
+    cluster = Cluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a fresh empty database on the session's cluster (dropped after the test)."""
+    name = pg_cluster.database()
+    yield pg_cluster.url(name)
+    pg_cluster.drop(name)

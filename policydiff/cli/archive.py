@@ -10,12 +10,22 @@ from .common import emit_json, now, open_store, print_clauses, print_messages, r
 
 @main.command()
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=str))
-def init(folder):
+@click.option("--db", "db", default=None, metavar="URL",
+              help="Keep the archive in this PostgreSQL database (postgresql://[user@]host[:port]/database, "
+                   "no password: libpq reads ~/.pgpass, PGPASSFILE or a service file). Default: "
+                   "POLICYDIFF_DB, else SQLite in .policydiff/.")
+def init(folder, db):
     """Create an empty version archive (.policydiff/) in FOLDER (default: the current folder)."""
-    from ..store import ARCHIVE_DIRNAME, Store
+    from ..store import ARCHIVE_DIRNAME, PostgresStore, Store
 
-    with Store.init(folder) as store:
-        click.echo(f"initialized an empty archive in {store.root / ARCHIVE_DIRNAME}")
+    with Store.init(folder, db=db) as store:
+        if not isinstance(store, PostgresStore):
+            click.echo(f"initialized an empty archive in {store.root / ARCHIVE_DIRNAME}")
+        elif store.was_new:
+            click.echo(f"initialized an empty archive in {store.where}, recorded in {store.root / ARCHIVE_DIRNAME}")
+        else:
+            click.echo(f"{store.root} now uses the archive in {store.where} ({len(store.list_versions())} "
+                       "versions)")
 
 
 @main.command()
@@ -172,3 +182,39 @@ def publish(folder, out, version):
             raise InputError(out, "is inside the archive; write the site elsewhere")
         written = write_site(store, target, version)
     click.echo(f"wrote {len(written)} pages to {out} (open {target / 'index.html'})")
+
+
+@main.group("archive")
+def archive_group():
+    """The archive as a whole: check it, or copy it to another store."""
+
+
+@archive_group.command("verify")
+def archive_verify():
+    """Read every version, round file and disposition back: hashes, references, numbering."""
+    from ..errors import ArchiveError
+    from ..workflows.transfer import verify
+
+    with open_store() as store:
+        done = verify(store)
+        where = getattr(store, "where", None) or store.root
+    for problem in done.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if done.problems:
+        raise ArchiveError(f"{where}: the archive is inconsistent ({len(done.problems)} problems above)")
+    click.echo(f"{where}: consistent: {done.versions} versions, {done.rounds} rounds, {done.files} round files, "
+               f"{done.dispositions} disposition revisions; every hash matches")
+
+
+@archive_group.command("copy")
+@click.option("--to", "target", required=True, metavar="URL|FOLDER",
+              help="An empty PostgreSQL database (postgresql://…), or a folder to hold a new SQLite archive.")
+def archive_copy(target):
+    """Copy the whole archive (history and cache) to another store, then check every hash there."""
+    from ..workflows.archive import BUSY_TIMEOUT
+    from ..workflows.transfer import copy
+
+    with open_store() as store:
+        done = copy(store, target, busy_timeout=BUSY_TIMEOUT)
+    click.echo(f"copied to {done.target}: {done.versions} versions, {done.rounds} rounds, {done.dispositions} "
+               f"disposition revisions, {done.cache_entries} cache entries; every hash matches")

@@ -20,6 +20,8 @@ from .base import (
     outline_key,
 )
 from .checks import BUSY_MESSAGE
+from .location import ENV_VAR, is_database_url, locate_archive
+from .postgres import PostgresStore
 from .sqlite import ARCHIVE_FILENAME, SqliteStore
 
 __all__ = [
@@ -27,12 +29,16 @@ __all__ = [
     "ARCHIVE_FILENAME",
     "BUSY_MESSAGE",
     "DEFAULT_BUSY_TIMEOUT",
+    "ENV_VAR",
     "Dispositions",
     "Round",
+    "PostgresStore",
     "RoundSource",
     "SqliteStore",
     "Store",
     "Version",
     "find_archive",
+    "is_database_url",
+    "locate_archive",
     "outline_key",
 ]

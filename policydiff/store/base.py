@@ -84,20 +84,22 @@ class Store(abc.ABC):
     root: Path  # the policy's working folder, the one holding .policydiff/
 
     @classmethod
-    def init(cls, workdir, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Store":
-        """Create a new archive in ``workdir``; ArchiveError if one is already there."""
-        from .sqlite import SqliteStore
+    def init(cls, workdir, *, db: Optional[str] = None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Store":
+        """Create a new archive in ``workdir``: SQLite, or the PostgreSQL database ``db`` (else
+        ``POLICYDIFF_DB``), recorded in ``.policydiff/config.json``; ArchiveError if one is there."""
+        from .opening import init_archive
 
-        return SqliteStore.create(workdir, busy_timeout=busy_timeout)
+        return init_archive(workdir, db=db, busy_timeout=busy_timeout)
 
     @classmethod
     def open(
         cls, workdir, create: bool = False, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     ) -> "Store":
-        """Open the archive in ``workdir`` or its nearest parent (creating it in ``workdir`` if ``create``)."""
-        from .sqlite import SqliteStore
+        """Open the archive serving ``workdir`` (``POLICYDIFF_DB``, else the nearest ``.policydiff/``,
+        SQLite or the database its config names), creating one in ``workdir`` if ``create``."""
+        from .opening import open_archive
 
-        return SqliteStore.connect(workdir, create=create, busy_timeout=busy_timeout)
+        return open_archive(workdir, create=create, busy_timeout=busy_timeout)
 
     def __enter__(self) -> "Store":
         return self
@@ -197,3 +199,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_cache(self, key: CacheKey) -> Optional[str]:
         """Return derived data stored under ``key``, or None."""
+
+    def get_cache_many(self, keys: Sequence[CacheKey]) -> dict:
+        """Return {key: value} for those of ``keys`` stored in the cache (a server store asks once)."""
+        found = {key: self.get_cache(key) for key in keys}
+        return {key: value for key, value in found.items() if value is not None}
+
+    @abc.abstractmethod
+    def cache_items(self) -> list[Tuple[str, str]]:
+        """Return every (stored key, value) of the derived-data cache, by key."""
+
+    # -- checking ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def integrity_problems(self) -> list[str]:
+        """Return what the storage itself finds wrong (references, damage, stray blobs); [] if nothing."""

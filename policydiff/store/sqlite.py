@@ -398,6 +398,22 @@ class SqliteStore(Store):
             self._put_cache(db, key, value_json)
 
     @guarded
+    def cache_items(self) -> list[Tuple[str, str]]:
+        """Return every (stored key, value) of the derived-data cache, by key."""
+        return [tuple(r) for r in self._db.execute("SELECT key, value_json FROM cache ORDER BY key")]
+
+    @guarded
+    def integrity_problems(self) -> list[str]:
+        """Return what SQLite finds wrong: integrity_check, foreign keys, blobs nothing uses."""
+        report = [r[0] for r in self._db.execute("PRAGMA integrity_check")]
+        problems = [] if report == ["ok"] else [f"integrity_check: {line}" for line in report[:5]]
+        problems += [f"{table} row {rowid}: points at a missing {parent} row"
+                     for table, rowid, parent, _ in self._db.execute("PRAGMA foreign_key_check")]
+        return problems + [f"blob {r[0]} belongs to no version and no round" for r in self._db.execute(
+            "SELECT sha256 FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)"
+            " AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)")]
+
+    @guarded
     def get_cache(self, key: CacheKey) -> Optional[str]:
         """Return derived data stored under ``key``, or None."""
         row = self._one("SELECT value_json FROM cache WHERE key = ?", (cache_key(key),))

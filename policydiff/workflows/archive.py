@@ -21,7 +21,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..core.model import Clause
 from ..errors import ArchiveError, InputError
-from ..store import DEFAULT_BUSY_TIMEOUT, Store, find_archive, outline_key
+from ..store import DEFAULT_BUSY_TIMEOUT, Store, locate_archive, outline_key
 from ..store.base import Version
 from ..thaidate import parse_date, to_be_long
 
@@ -213,9 +213,10 @@ def version_json(v: Version, clauses: Optional[int] = None) -> dict:
 
 def log_entries(store: Store) -> List[dict]:
     """Return every version, oldest first, as ``version_json`` rows with its clause count."""
-    out = []
-    for v in store.list_versions():
-        cached = store.get_cache(_stats_key(v.sha256))
+    out, versions = [], store.list_versions()
+    known = store.get_cache_many([_stats_key(v.sha256) for v in versions])  # one query, not one per version
+    for v in versions:
+        cached = known.get(_stats_key(v.sha256))
         if cached is None:
             stats = _stats(version_clauses(store, v))
             cache_quietly(store, _stats_key(v.sha256), dumps(stats))
@@ -244,7 +245,7 @@ def resolve_draft(arg: str, start=None):
 
     if os.path.exists(arg):
         return load(arg)
-    root = find_archive(Path(start) if start is not None else Path.cwd())
+    root = locate_archive(Path(start) if start is not None else Path.cwd())
     if root is None:
         return load(arg)  # the reader's own "no such file"
     with Store.open(root, busy_timeout=BUSY_TIMEOUT) as store:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
 from ..errors import ArchiveError
-from ..store import Store, find_archive
+from ..store import Store, locate_archive
 from ..store.base import Round, Version
 from ..thaidate import to_be_long
 from .archive import BUSY_TIMEOUT, dumps, load_version, read_file, resolve_draft, user_date
@@ -149,7 +149,7 @@ def _round_named(sources: Sequence[str], start) -> Optional[Tuple[Path, str]]:
     """Return (archive folder, round name) when SOURCES is one name that is no path but a round."""
     if len(sources) != 1 or os.path.exists(sources[0]):
         return None
-    root = find_archive(Path(start) if start is not None else Path.cwd())
+    root = locate_archive(Path(start) if start is not None else Path.cwd())
     if root is None:
         return None
     with Store.open(root, busy_timeout=BUSY_TIMEOUT) as store:

@@ -13,6 +13,7 @@ from policydiff.store import (
     ARCHIVE_DIRNAME,
     ARCHIVE_FILENAME,
     BUSY_MESSAGE,
+    PostgresStore,
     Store,
     Version,
     find_archive,
@@ -28,9 +29,18 @@ V3_BYTES = "ร่างระเบียบ ฉบับที่ ๓".encode(
 TABLES = ("blobs", "versions", "rounds", "round_sources", "dispositions", "cache")
 
 
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request):
+    """None for the SQLite store, or the URL of a fresh PostgreSQL database."""
+    return request.getfixturevalue("pg_url") if request.param == "postgresql" else None
+
+
 @pytest.fixture
-def store(tmp_path):
-    with Store.init(tmp_path) as opened:
+def store(tmp_path, db):
+    with Store.init(tmp_path, db=db) as opened:
         yield opened
 
 
@@ -38,13 +48,37 @@ def archive_file(workdir):
     return workdir / ARCHIVE_DIRNAME / ARCHIVE_FILENAME
 
 
-def row_counts(workdir):
+def row_counts(store):
     """Return the number of rows in every table, read through a separate connection."""
-    db = sqlite3.connect(archive_file(workdir))
+    if isinstance(store, PostgresStore):
+        import psycopg
+
+        with psycopg.connect(store.url, autocommit=True) as conn:
+            return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    db = sqlite3.connect(archive_file(store.root))
     try:
         return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         db.close()
+
+
+def refused_by_the_database(store, statements):
+    """Assert that each statement, run on a separate connection, is refused as append-only."""
+    if isinstance(store, PostgresStore):
+        import psycopg
+
+        with psycopg.connect(store.url, autocommit=True) as conn:
+            for sql in statements:
+                with pytest.raises(psycopg.errors.RestrictViolation, match="append-only"):
+                    conn.execute(sql.replace("x'00'", "'\\x00'::bytea"))  # PostgreSQL's bytea literal
+        return
+    raw = sqlite3.connect(archive_file(store.root))
+    try:
+        for sql in statements:
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                raw.execute(sql)
+    finally:
+        raw.close()
 
 
 def written_bytes(workdir):
@@ -69,17 +103,17 @@ def test_init_creates_the_archive_file_inside_dot_policydiff(tmp_path):
         assert opened.list_versions() == []
 
 
-def test_init_twice_is_refused_and_keeps_the_existing_archive(tmp_path):
-    with Store.init(tmp_path) as first:
+def test_init_twice_is_refused_and_keeps_the_existing_archive(tmp_path, db):
+    with Store.init(tmp_path, db=db) as first:
         first.add_version(V1_BYTES, "v1", "2009-08-19", added_at=NOW)
     with pytest.raises(ArchiveError, match="already exists"):
-        Store.init(tmp_path)
+        Store.init(tmp_path, db=db)
     with Store.open(tmp_path) as again:
         assert [v.label for v in again.list_versions()] == ["v1"]
 
 
-def test_open_finds_the_archive_in_a_parent_folder(tmp_path):
-    Store.init(tmp_path).close()
+def test_open_finds_the_archive_in_a_parent_folder(tmp_path, db):
+    Store.init(tmp_path, db=db).close()
     drafts = tmp_path / "drafts" / "old"
     drafts.mkdir(parents=True)
     with Store.open(drafts) as opened:
@@ -106,15 +140,15 @@ def test_policydiff_folder_without_archive_file_is_reported(tmp_path):
     assert not archive_file(tmp_path).exists()
 
 
-def test_init_in_a_missing_folder_is_refused(tmp_path):
+def test_init_in_a_missing_folder_is_refused(tmp_path, db):
     with pytest.raises(ArchiveError, match="no such folder"):
-        Store.init(tmp_path / "nowhere")
+        Store.init(tmp_path / "nowhere", db=db)
 
 
-def test_archive_works_in_a_folder_with_thai_name_and_spaces(tmp_path):
+def test_archive_works_in_a_folder_with_thai_name_and_spaces(tmp_path, db):
     workdir = tmp_path / "นโยบาย 2552 #1"
     workdir.mkdir()
-    with Store.init(workdir) as created:
+    with Store.init(workdir, db=db) as created:
         created.add_version(V1_BYTES, "v1", "2009-08-19", added_at=NOW)
     with Store.open(workdir) as opened:
         assert opened.version_bytes("v1") == V1_BYTES
@@ -162,24 +196,26 @@ def test_version_bytes_come_back_exactly(store):
 
 def test_adding_the_same_bytes_again_returns_the_existing_version_and_changes_nothing(store, tmp_path):
     v1, _, _ = add_three(store)
-    before = row_counts(tmp_path)
-    file_before = written_bytes(tmp_path)
-    assert file_before[1]  # the three versions are in the WAL, where a write would go too
+    before = row_counts(store)
+    sqlite = not isinstance(store, PostgresStore)
+    file_before = written_bytes(tmp_path) if sqlite else None
+    assert not sqlite or file_before[1]  # the three versions are in the WAL, where a write would go too
     again, created = store.add_version(V1_BYTES, "v4", "2010-01-01", "again", added_at=NOW)
     assert (again, created) == (v1, False)
-    assert row_counts(tmp_path) == before == {
+    assert row_counts(store) == before == {
         "blobs": 3, "versions": 3, "rounds": 0, "round_sources": 0, "dispositions": 0, "cache": 0
     }
-    assert written_bytes(tmp_path) == file_before
+    if sqlite:
+        assert written_bytes(tmp_path) == file_before
     assert [v.label for v in store.list_versions()] == ["v1", "v2", "ร่าง ๓"]
 
 
 def test_a_label_already_in_use_is_refused_and_nothing_is_stored(store, tmp_path):
     add_three(store)
-    before = row_counts(tmp_path)
+    before = row_counts(store)
     with pytest.raises(ArchiveError, match='the label "v2" is already used by version 2'):
         store.add_version(b"new bytes", "v2", "2010-01-01", added_at=NOW)
-    assert row_counts(tmp_path) == before
+    assert row_counts(store) == before
     assert store.find_sha(hashlib.sha256(b"new bytes").hexdigest()) is None
 
 
@@ -219,19 +255,30 @@ def test_an_outline_given_with_a_version_is_kept_for_it(store):
     assert store.outline_json("v2") is None
 
 
-def test_archived_rows_cannot_be_updated_or_deleted(store, tmp_path):
+def test_archived_rows_cannot_be_updated_or_deleted(store):
     add_three(store)
-    raw = sqlite3.connect(archive_file(tmp_path))
-    for sql in (
+    refused_by_the_database(store, (
         "UPDATE versions SET label = 'x' WHERE seq = 1",
         "DELETE FROM versions WHERE seq = 3",
         "UPDATE blobs SET data = x'00'",
         "DELETE FROM blobs",
-    ):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            raw.execute(sql)
-    raw.close()
+    ))
     assert store.version_bytes("v1") == V1_BYTES
+
+
+def test_rounds_and_dispositions_cannot_be_rewritten_either(store):
+    add_three(store)
+    add_round(store)
+    store.set_dispositions("รอบ ๑", "[1]", added_at=NOW)
+    before = row_counts(store)
+    refused_by_the_database(store, (
+        "UPDATE rounds SET name = 'x'",
+        "DELETE FROM round_sources",
+        "UPDATE dispositions SET rows_json = '[]'",
+        "DELETE FROM dispositions",
+    ))
+    assert row_counts(store) == before
+    assert [d.rows_json for d in store.dispositions_history("รอบ ๑")] == ["[1]"]
 
 
 # -- rounds and dispositions -------------------------------------------------------------------
@@ -266,7 +313,7 @@ def test_a_round_comes_back_with_its_files_and_annotations(store):
 def test_round_files_equal_to_a_version_share_its_blob(store, tmp_path):
     add_three(store)
     add_round(store)
-    assert row_counts(tmp_path)["blobs"] == 4  # three versions + "copy A"; form.csv == v1
+    assert row_counts(store)["blobs"] == 4  # three versions + "copy A"; form.csv == v1
 
 
 def test_rounds_are_listed_in_the_order_recorded(store):
@@ -280,10 +327,10 @@ def test_rounds_are_listed_in_the_order_recorded(store):
 def test_a_round_name_can_be_used_once(store, tmp_path):
     add_three(store)
     add_round(store)
-    before = row_counts(tmp_path)
+    before = row_counts(store)
     with pytest.raises(ArchiveError, match='a round named "รอบ ๑" already exists'):
         add_round(store, sources=[("other.docx", b"other")])
-    assert row_counts(tmp_path) == before
+    assert row_counts(store) == before
 
 
 def test_a_round_must_start_from_an_archived_version(store):
@@ -294,10 +341,10 @@ def test_a_round_must_start_from_an_archived_version(store):
 
 def test_a_round_with_a_repeated_file_name_is_refused_whole(store, tmp_path):
     add_three(store)
-    before = row_counts(tmp_path)
+    before = row_counts(store)
     with pytest.raises(ArchiveError, match='"a.docx" appears twice'):
         add_round(store, sources=[("a.docx", b"one"), ("a.docx", b"two")])
-    assert row_counts(tmp_path) == before
+    assert row_counts(store) == before
 
 
 def test_a_round_ending_before_it_starts_is_refused(store):
@@ -335,7 +382,7 @@ def test_setting_identical_dispositions_adds_no_revision(store, tmp_path):
     first, _ = store.set_dispositions("รอบ ๑", "[1, 2]", added_at=NOW)
     again, created = store.set_dispositions("รอบ ๑", "[1, 2]", added_at="2027-01-01T00:00:00")
     assert (again, created) == (first, False)
-    assert row_counts(tmp_path)["dispositions"] == 1
+    assert row_counts(store)["dispositions"] == 1
 
 
 def test_dispositions_of_an_unknown_round_are_refused(store):
@@ -521,9 +568,9 @@ def test_a_second_writer_proceeds_once_the_first_finishes_within_the_timeout(tmp
     assert 0.2 <= waited < 5
 
 
-def test_foreign_keys_are_enforced_on_the_store_connection(store):
+def test_foreign_keys_are_enforced_on_the_store_connection(tmp_path):
     # Reaches into the connection on purpose: SQLite turns foreign keys on per connection.
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with Store.init(tmp_path) as store, pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         store._db.execute(
             "INSERT INTO versions (label, sha256, date, note, filename, added_at)"
             " VALUES ('x', ?, '2009-08-19', '', '', ?)",
@@ -538,3 +585,11 @@ def test_an_empty_archive_file_left_by_an_interrupted_init_is_set_up_on_open(tmp
         assert opened.schema_version == LATEST
         opened.add_version(V1_BYTES, "v1", "2009-08-19", added_at=NOW)
         assert opened.version_bytes("v1") == V1_BYTES
+
+
+def test_many_cache_entries_come_back_in_one_call(store):
+    store.put_cache(("stats", "a" * 64), '{"clauses": 3}')
+    store.put_cache("plain", "[1]")
+    wanted = [("stats", "a" * 64), ("stats", "b" * 64), "plain"]
+    assert store.get_cache_many(wanted) == {("stats", "a" * 64): '{"clauses": 3}', "plain": "[1]"}
+    assert store.get_cache_many([]) == {}

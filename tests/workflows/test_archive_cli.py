@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from policydiff.workflows import archive, blame
 from policydiff.cli import main
 from policydiff.store import ARCHIVE_DIRNAME, ARCHIVE_FILENAME, BUSY_MESSAGE, Store
+from policydiff.store.location import write_config
 from tests.docxgen import docx_bytes
 
 ROUND = ["--from", "2009-06-30", "--to", "2009-07-14"]
@@ -42,8 +43,24 @@ def sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request):
+    """None for SQLite, or (cluster, database name) of the module's PostgreSQL archive."""
+    if request.param == "sqlite":
+        yield None
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.database()
+    yield cluster, name
+    cluster.drop(name)
+
+
+def init_args(backend) -> list:
+    return [] if backend is None else ["--db", backend[0].url(backend[1])]
+
+
 @pytest.fixture(scope="module")
-def workdir(repo_root, tmp_path_factory):
+def workdir(repo_root, tmp_path_factory, backend):
     """A policy folder with an archive of v1..v4 and round1, built through the CLI."""
     root = tmp_path_factory.mktemp("policy")
     shutil.copytree(repo_root / "drafts", root / "drafts")
@@ -51,7 +68,7 @@ def workdir(repo_root, tmp_path_factory):
     before = os.getcwd()
     os.chdir(root)
     try:
-        ok("init")
+        ok("init", *init_args(backend))
         for label, extra in ADDS:
             ok("add", f"drafts/{label}.docx", "--label", label, *extra)
         ok("round", "add", "round1", "comments/round1", *ROUND)
@@ -68,12 +85,28 @@ def cli(workdir, monkeypatch):
 
 
 @pytest.fixture
-def own(workdir, tmp_path, monkeypatch):
-    """A private copy of the policy folder, archive included, for tests that write."""
+def own(workdir, tmp_path, monkeypatch, backend):
+    """A private copy of the policy folder, archive included (its database too), for tests that write."""
     copy = tmp_path / "policy"
     shutil.copytree(workdir, copy)
     monkeypatch.chdir(copy)
-    return copy
+    if backend is None:
+        yield copy
+        return
+    cluster, name = backend
+    private = cluster.database(template=name)
+    write_config(copy, cluster.url(private))
+    yield copy
+    cluster.drop(private)
+
+
+def raw_connection(own, backend):
+    """A connection that bypasses policydiff: sqlite3 on the file, or psycopg on the database."""
+    if backend is None:
+        return sqlite3.connect(own / ARCHIVE_DIRNAME / ARCHIVE_FILENAME, isolation_level=None)
+    import psycopg
+
+    return psycopg.connect(json.loads((own / ARCHIVE_DIRNAME / "config.json").read_text())["db"], autocommit=True)
 
 
 def blame_json(cli, version, clause):
@@ -388,11 +421,12 @@ def test_a_round_name_in_use_is_refused(own):
     assert len(json.loads(ok("round", "list", "--json").stdout)) == 1
 
 
-def test_stored_versions_cannot_be_updated_or_deleted(own):
-    db = sqlite3.connect(own / ARCHIVE_DIRNAME / ARCHIVE_FILENAME)
+def test_stored_versions_cannot_be_updated_or_deleted(own, backend):
+    db = raw_connection(own, backend)
+    refused = sqlite3.IntegrityError if backend is None else __import__("psycopg").errors.RestrictViolation
     try:
         for statement in ("UPDATE versions SET label = 'x' WHERE seq = 1", "DELETE FROM rounds"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with pytest.raises(refused, match="append-only"):
                 db.execute(statement)
     finally:
         db.close()
@@ -402,13 +436,15 @@ def test_stored_versions_cannot_be_updated_or_deleted(own):
             assert data == (own / "drafts" / f"{label}.docx").read_bytes()
 
 
-def test_a_second_writer_gets_the_busy_error_and_readers_still_read(own, tmp_path, monkeypatch):
+def test_a_second_writer_gets_the_busy_error_and_readers_still_read(own, tmp_path, monkeypatch, backend):
     monkeypatch.setattr(archive, "BUSY_TIMEOUT", 0.2)
     new = tmp_path / "v5.docx"
     new.write_bytes(docx_bytes(["ข้อ ๑ ร่างที่ห้า"]))
-    holder = sqlite3.connect(own / ARCHIVE_DIRNAME / ARCHIVE_FILENAME, isolation_level=None)
+    holder = raw_connection(own, backend)
     try:
-        holder.execute("BEGIN IMMEDIATE")  # another policydiff mid-write
+        holder.execute("BEGIN IMMEDIATE" if backend is None else "BEGIN")  # another policydiff mid-write
+        if backend is not None:
+            holder.execute("LOCK TABLE versions, rounds IN EXCLUSIVE MODE")  # writers wait, readers read
         result = invoke("add", new, "--label", "v5", "--date", "2009-09-01")
         assert (result.exit_code, result.stderr) == (2, f"error: {BUSY_MESSAGE}\n")
         assert [r["label"] for r in json.loads(ok("log", "--json").stdout)] == ["v1", "v2", "v3", "v4"]

@@ -1,0 +1,362 @@
+"""The archive in a PostgreSQL database shared by several editors: blobs as bytea, content-addressed;
+every write one SERIALIZABLE transaction, retried with a bound when it loses a race."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Optional, Sequence, Tuple
+
+from ..errors import ArchiveError
+from ..thaidate import arabic_digits
+from .base import DEFAULT_BUSY_TIMEOUT, CacheKey, Dispositions, Round, RoundSource, Store, Version, VersionRef
+from .base import outline_key
+from .checks import cache_key, check_iso_date, check_json, check_label, check_name, check_timestamp, damaged
+from .checks import is_number, listing
+from .location import check_url, shown
+from .pgconn import connect, foreign_tables, guarded, migrate, run_write, schema_version, translate
+from .pgschema import LATEST
+
+_INTEGRITY_SQL = """
+SELECT 'version ' || v.label || ': its blob is missing' FROM versions v
+    WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = v.sha256)
+UNION ALL SELECT 'round ' || r.name || ': its base version is missing' FROM rounds r
+    WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = r.base_seq)
+UNION ALL SELECT 'a file of round ' || s.round_seq || ': its blob is missing' FROM round_sources s
+    WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = s.sha256)
+UNION ALL SELECT 'blob ' || b.sha256 || ' belongs to no version and no round' FROM blobs b
+    WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)
+      AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)
+"""
+_VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
+_VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
+_ROUND_SELECT = (
+    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, r.annotations_json,"
+    " r.added_at FROM rounds r JOIN versions v ON v.seq = r.base_seq"
+)
+
+
+class PostgresStore(Store):
+    """The archive as tables of one PostgreSQL database, named by a URL without a password."""
+
+    def __init__(self, conn, url: str, root: Optional[Path], busy_timeout: float):
+        self._db = conn
+        self.url = url
+        self.where = shown(url)
+        self.path = self.where  # what messages name, as SqliteStore's file path
+        self.root = root
+        self._busy_timeout = busy_timeout
+        self.was_new = False  # True when this opening set up the archive's tables
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open_url(cls, url: str, root: Optional[Path] = None, *, create: bool = False,
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "PostgresStore":
+        """Connect to the archive at ``url``; ``create`` sets up its tables in an empty database."""
+        conn = connect(check_url(url), busy_timeout)
+        try:
+            was_new = cls._prepare(conn, url, create)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, ArchiveError) or not _is_pg_error(exc):
+                raise
+            raise translate(exc, shown(url)) from exc
+        store = cls(conn, url, root, busy_timeout)
+        store.was_new = was_new
+        return store
+
+    @staticmethod
+    def _prepare(conn, url: str, create: bool) -> bool:
+        """Check the database holds our archive (or may get one), migrate it; True if it had none."""
+        version = schema_version(conn)
+        if version > LATEST:
+            raise ArchiveError(
+                f"{shown(url)}: this archive was written by a newer policydiff (schema v{version}; "
+                f"this policydiff knows up to v{LATEST}); upgrade policydiff to use it")
+        if version == 0 and foreign_tables(conn):
+            raise ArchiveError(f"{shown(url)}: not a policydiff archive (the database has other tables "
+                               "named versions/blobs); it was left untouched")
+        if version == 0 and not create:
+            raise ArchiveError(f"no archive in the database {shown(url)}; run `policydiff init --db {shown(url)}`")
+        if version < LATEST:
+            migrate(conn)
+        return version == 0
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        """Return the schema version of the open archive."""
+        return schema_version(self._db)
+
+    # -- internals -----------------------------------------------------------------------
+    def _write(self, body):
+        """Return ``body(conn)`` run as one serializable write transaction (retried on a lost race)."""
+        return run_write(self._db, body, self._busy_timeout)
+
+    def _one(self, sql: str, params=()):
+        """Return the first row of a query, or None."""
+        return self._db.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params=()):
+        return self._db.execute(sql, params).fetchall()
+
+    def _blob(self, sha256: str, what: str) -> bytes:
+        """Return a blob's bytes after checking them against their address."""
+        row = self._one("SELECT data FROM blobs WHERE sha256 = %s", (sha256,))
+        if row is None:
+            raise damaged(self.where, f"{what}: its bytes are missing")
+        data = bytes(row[0])
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise damaged(self.where, f"{what}: its bytes do not match their sha256")
+        return data
+
+    @staticmethod
+    def _put_blob(db, data: bytes) -> str:
+        """Store ``data`` once under its sha256 (inside the caller's transaction); return the hash."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        db.execute("INSERT INTO blobs (sha256, size, data) VALUES (%s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
+                   (sha256, len(data), data))
+        return sha256
+
+    def _version_where(self, where: str, params) -> Optional[Version]:
+        """Return the one version matching a WHERE clause, or None."""
+        row = self._one(f"{_VERSION_SELECT} WHERE {where}", params)
+        return None if row is None else Version(*row)
+
+    def _labels(self) -> list[str]:
+        return [r[0] for r in self._all("SELECT label FROM versions ORDER BY seq")]
+
+    def _round_row(self, name: str):
+        """Return (seq, name) of a round; ArchiveError listing the known rounds if absent."""
+        row = self._one("SELECT seq, name FROM rounds WHERE name = %s", (name,))
+        if row is None:
+            names = [r[0] for r in self._all("SELECT name FROM rounds ORDER BY seq")]
+            raise ArchiveError(f'no round "{name}" in the archive; rounds: {listing(names)}')
+        return row
+
+    def _round_from_row(self, row) -> Round:
+        """Return a Round from a rounds row, with its sources."""
+        sources = tuple(RoundSource(*r) for r in self._all(
+            "SELECT s.filename, s.sha256, b.size FROM round_sources s JOIN blobs b USING (sha256)"
+            " WHERE s.round_seq = %s ORDER BY s.position", (row[0],)))
+        seq, name, date_from, date_to, base_label, base_seq, annotations, added_at = row
+        return Round(seq, name, date_from, date_to, base_label, base_seq, sources, annotations, added_at)
+
+    # -- versions ------------------------------------------------------------------------
+    @guarded
+    def add_version(self, data: bytes, label: str, date: str, note: str = "", filename: str = "",
+                    outline_json: Optional[str] = None, *, added_at: str) -> Tuple[Version, bool]:
+        """Archive ``data``; return (version, True), or (the existing version, False) for known bytes."""
+        data = bytes(data)
+        check_label(label)
+        row = (label, check_iso_date(date, "a version's date"), note, filename, check_timestamp(added_at))
+        if outline_json is not None:
+            check_json(outline_json, "outline_json")
+        sha256 = hashlib.sha256(data).hexdigest()
+        known = self.find_sha(sha256)
+        if known is not None:
+            return known, False  # read only: nothing changes
+        created = self._write(lambda db: self._insert_version(db, data, sha256, row, outline_json))
+        return self._version_where("v.sha256 = %s", (sha256,)), created
+
+    def _insert_version(self, db, data: bytes, sha256: str, row: tuple, outline_json: Optional[str]) -> bool:
+        """Write a new version (``row``: label, date, note, filename, added_at); False if its bytes are in."""
+        if self._version_where("v.sha256 = %s", (sha256,)) is not None:
+            return False  # another writer added the same bytes meanwhile
+        taken = self._version_where("v.label = %s", (row[0],))
+        if taken is not None:
+            raise ArchiveError(f'the label "{row[0]}" is already used by version {taken.seq} '
+                               f"(added {taken.added_at}); choose another label")
+        self._put_blob(db, data)
+        db.execute("INSERT INTO versions (seq, label, date, note, filename, added_at, sha256)"
+                   " SELECT coalesce(max(seq), 0) + 1, %s, %s, %s, %s, %s, %s FROM versions", row + (sha256,))
+        if outline_json is not None:
+            self._put_cache(db, outline_key(sha256), outline_json)
+        return True
+
+    @guarded
+    def get_version(self, ref: VersionRef) -> Version:
+        """Return the version with this label or seq (int, or a string of Thai/Arabic digits)."""
+        if isinstance(ref, str):
+            found = self._version_where("v.label = %s", (ref,))
+            if found is None and is_number(ref.strip()):
+                found = self._version_where("v.seq = %s", (int(arabic_digits(ref.strip())),))
+        elif isinstance(ref, int) and not isinstance(ref, bool):
+            found = self._version_where("v.seq = %s", (ref,)) if abs(ref) < 2 ** 31 else None
+        else:
+            raise TypeError(f"a version is named by a label or a seq number, not {ref!r}")
+        if found is None:
+            raise ArchiveError(f'no version "{ref}" in the archive; versions: {listing(self._labels())}')
+        return found
+
+    @guarded
+    def find_sha(self, sha256: str) -> Optional[Version]:
+        """Return the version whose bytes have this sha256, or None."""
+        return self._version_where("v.sha256 = %s", (sha256.lower(),))
+
+    @guarded
+    def version_bytes(self, ref: VersionRef) -> bytes:
+        """Return a version's bytes, checked against its sha256."""
+        version = self.get_version(ref)
+        return self._blob(version.sha256, f'version "{version.label}"')
+
+    @guarded
+    def list_versions(self) -> list[Version]:
+        """Return every version in the order added."""
+        return [Version(*row) for row in self._all(f"{_VERSION_SELECT} ORDER BY v.seq")]
+
+    @guarded
+    def previous(self, ref: VersionRef) -> Optional[Version]:
+        """Return the version added just before this one, or None for the first."""
+        version = self.get_version(ref)
+        return self._version_where("v.seq < %s ORDER BY v.seq DESC LIMIT 1", (version.seq,))
+
+    @guarded
+    def outline_json(self, ref: VersionRef) -> Optional[str]:
+        """Return the outline JSON stored with a version, or None."""
+        return self.get_cache(outline_key(self.get_version(ref).sha256))
+
+    # -- rounds --------------------------------------------------------------------------
+    @guarded
+    def add_round(self, name: str, date_from: str, date_to: str, base_label: VersionRef,
+                  sources: Sequence[Tuple[str, bytes]], annotations_json: str, *, added_at: str) -> Round:
+        """Record a comment round with its returned files, all in one transaction."""
+        check_name(name, "a round name")
+        date_from = check_iso_date(date_from, "a round's start date")
+        date_to = check_iso_date(date_to, "a round's end date")
+        if date_from > date_to:
+            raise ArchiveError(f'round "{name}": it ends ({date_to}) before it starts ({date_from})')
+        check_json(annotations_json, "annotations_json")
+        check_timestamp(added_at)
+        sources = [(filename, bytes(data)) for filename, data in sources]
+        _check_source_names(name, [filename for filename, _ in sources])
+        base = self.get_version(base_label)
+        row = (name, date_from, date_to, base.seq, annotations_json, added_at)
+        self._write(lambda db: self._insert_round(db, row, sources))
+        return self.get_round(name)
+
+    def _insert_round(self, db, row: tuple, sources) -> None:
+        """Write a round and its files under the caller's transaction."""
+        existing = self._one("SELECT added_at FROM rounds WHERE name = %s", (row[0],))
+        if existing is not None:
+            raise ArchiveError(f'a round named "{row[0]}" already exists (recorded {existing[0]})')
+        seq = db.execute(
+            "INSERT INTO rounds (seq, name, date_from, date_to, base_seq, annotations_json, added_at)"
+            " SELECT coalesce(max(seq), 0) + 1, %s, %s, %s, %s, %s, %s FROM rounds RETURNING seq", row,
+        ).fetchone()[0]
+        for position, (filename, data) in enumerate(sources):
+            db.execute("INSERT INTO round_sources (round_seq, position, filename, sha256) VALUES (%s, %s, %s, %s)",
+                       (seq, position, filename, self._put_blob(db, data)))
+
+    @guarded
+    def get_round(self, name: str) -> Round:
+        """Return the round with this name; ArchiveError if there is none."""
+        seq, _ = self._round_row(name)
+        return self._round_from_row(self._one(f"{_ROUND_SELECT} WHERE r.seq = %s", (seq,)))
+
+    @guarded
+    def list_rounds(self) -> list[Round]:
+        """Return every round in the order recorded."""
+        return [self._round_from_row(row) for row in self._all(f"{_ROUND_SELECT} ORDER BY r.seq")]
+
+    @guarded
+    def round_source_bytes(self, round_name: str, filename: str) -> bytes:
+        """Return the bytes of one file a round received, checked against its sha256."""
+        seq, _ = self._round_row(round_name)
+        row = self._one("SELECT sha256 FROM round_sources WHERE round_seq = %s AND filename = %s", (seq, filename))
+        if row is None:
+            raise ArchiveError(f'round "{round_name}" received no file named "{filename}"')
+        return self._blob(row[0], f'"{filename}" of round "{round_name}"')
+
+    # -- dispositions --------------------------------------------------------------------
+    def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
+        """Return a round's disposition revisions in the given order."""
+        rows = self._all("SELECT revision, rows_json, added_at FROM dispositions WHERE round_seq = %s"
+                         f" ORDER BY revision {order} {limit}", (round_seq,))
+        return [Dispositions(round_name, *row) for row in rows]
+
+    @guarded
+    def set_dispositions(self, round_name: str, rows_json: str, *, added_at: str) -> Tuple[Dispositions, bool]:
+        """Store a new revision of a round's disposition table; (latest, False) if identical to it."""
+        check_json(rows_json, "rows_json")
+        check_timestamp(added_at)
+        return self._write(lambda db: self._insert_dispositions(db, round_name, rows_json, added_at))
+
+    def _insert_dispositions(self, db, round_name: str, rows_json: str, added_at: str):
+        seq, name = self._round_row(round_name)
+        latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
+        if latest and latest[0].rows_json == rows_json:
+            return latest[0], False
+        revision = latest[0].revision + 1 if latest else 1
+        db.execute("INSERT INTO dispositions (round_seq, revision, rows_json, added_at) VALUES (%s, %s, %s, %s)",
+                   (seq, revision, rows_json, added_at))
+        return Dispositions(name, revision, rows_json, added_at), True
+
+    @guarded
+    def get_dispositions(self, round_name: str) -> Optional[Dispositions]:
+        """Return the latest disposition revision of a round, or None if none was set."""
+        seq, name = self._round_row(round_name)
+        latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
+        return latest[0] if latest else None
+
+    @guarded
+    def dispositions_history(self, round_name: str) -> list[Dispositions]:
+        """Return every disposition revision of a round, oldest first."""
+        seq, name = self._round_row(round_name)
+        return self._dispositions(seq, name, "ASC")
+
+    # -- derived-data cache --------------------------------------------------------------
+    @staticmethod
+    def _put_cache(db, key: CacheKey, value_json: str) -> None:
+        """Store a cache entry inside the caller's transaction."""
+        db.execute("INSERT INTO cache (key, value_json) VALUES (%s, %s)"
+                   " ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json", (cache_key(key), value_json))
+
+    @guarded
+    def put_cache(self, key: CacheKey, value_json: str) -> None:
+        """Store derived data (replacing any older value under ``key``)."""
+        cache_key(key)
+        check_json(value_json, "a cache value")
+        self._write(lambda db: self._put_cache(db, key, value_json))
+
+    @guarded
+    def get_cache_many(self, keys: Sequence[CacheKey]) -> dict:
+        """Return {key: value} for those of ``keys`` stored in the cache, in one query."""
+        stored = {cache_key(key): key for key in keys}
+        rows = self._all("SELECT key, value_json FROM cache WHERE key = ANY(%s)", (list(stored),))
+        return {stored[k]: value for k, value in rows}
+
+    @guarded
+    def cache_items(self) -> list[Tuple[str, str]]:
+        """Return every (stored key, value) of the derived-data cache, by key."""
+        return [tuple(r) for r in self._all("SELECT key, value_json FROM cache ORDER BY key")]
+
+    @guarded
+    def integrity_problems(self) -> list[str]:
+        """Return what the database finds wrong: references to missing rows, blobs nothing uses."""
+        return [r[0] for r in self._all(_INTEGRITY_SQL)]
+
+    @guarded
+    def get_cache(self, key: CacheKey) -> Optional[str]:
+        """Return derived data stored under ``key``, or None."""
+        row = self._one("SELECT value_json FROM cache WHERE key = %s", (cache_key(key),))
+        return None if row is None else row[0]
+
+
+def _check_source_names(round_name: str, filenames: Sequence[str]) -> None:
+    """Refuse empty or repeated file names among a round's sources."""
+    seen = set()
+    for filename in filenames:
+        check_name(filename, f'a file name in round "{round_name}"')
+        if filename in seen:
+            raise ArchiveError(f'round "{round_name}": the file name "{filename}" appears twice')
+        seen.add(filename)
+
+
+def _is_pg_error(exc: BaseException) -> bool:
+    from .pgconn import psycopg
+
+    return isinstance(exc, psycopg().Error)

@@ -1,0 +1,141 @@
+"""The archive as a whole: ``verify`` (every blob against its hash, every reference) and ``copy``
+to another store (SQLite folder ↔ PostgreSQL database), checked by content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import List, Tuple
+
+from ..errors import ArchiveError
+from ..store import Store
+from ..store.opening import open_url
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What ``verify`` read, and every problem it found (none: the archive is consistent)."""
+
+    versions: int
+    rounds: int
+    files: int
+    dispositions: int
+    problems: Tuple[str, ...]
+
+
+def verify(store: Store) -> Verified:
+    """Read every version, round file and disposition revision back, checking hashes and references."""
+    problems: List[str] = list(store.integrity_problems())
+    versions = store.list_versions()
+    problems += _version_problems(store, versions)
+    rounds, files, revisions = store.list_rounds(), 0, 0
+    seqs = {v.seq for v in versions}
+    for r in rounds:
+        if r.base_seq not in seqs:
+            problems.append(f'round "{r.name}": its base version {r.base_seq} is missing')
+        files += len(r.sources)
+        problems += _readable(lambda s=r.sources: [store.round_source_bytes(r.name, f.filename) for f in s])
+        revisions += len(_disposition_problems(store, r.name, problems))
+    return Verified(len(versions), len(rounds), files, revisions, tuple(problems))
+
+
+def _readable(read) -> List[str]:
+    """Return the archive's complaint when ``read()`` fails (missing or altered bytes), else []."""
+    try:
+        read()
+    except ArchiveError as exc:
+        return [str(exc)]
+    return []
+
+
+def _version_problems(store: Store, versions) -> List[str]:
+    """Versions numbered 1..n, each one's bytes present and matching its sha256."""
+    problems = []
+    if [v.seq for v in versions] != list(range(1, len(versions) + 1)):
+        problems.append("the versions are not numbered 1, 2, 3, … without gaps")
+    for v in versions:
+        problems += _readable(lambda v=v: store.version_bytes(v.seq))
+    return problems
+
+
+def _disposition_problems(store: Store, round_name: str, problems: List[str]) -> list:
+    """Check a round's disposition revisions are 1..n of JSON; return them."""
+    history = store.dispositions_history(round_name)
+    if [d.revision for d in history] != list(range(1, len(history) + 1)):
+        problems.append(f'round "{round_name}": its disposition revisions are not 1, 2, 3, …')
+    for d in history:
+        problems += _readable(lambda d=d: _json(d.rows_json, f'round "{round_name}" dispositions {d.revision}'))
+    return history
+
+
+def _json(text: str, what: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ArchiveError(f"{what}: not JSON") from None
+
+
+def fingerprint(store: Store) -> list:
+    """Return the archive's history as comparable rows: every field, and every content's sha256."""
+    rows: list = [("version", v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, v.size)
+                  for v in store.list_versions()]
+    for r in store.list_rounds():
+        rows.append(("round", r.seq, r.name, r.date_from, r.date_to, r.base_seq, _sha(r.annotations_json),
+                     r.added_at, tuple((s.filename, s.sha256, s.size) for s in r.sources)))
+        rows += [("dispositions", r.name, d.revision, _sha(d.rows_json), d.added_at)
+                 for d in store.dispositions_history(r.name)]
+    return rows
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What ``copy`` moved; ``verified`` is the target read back."""
+
+    target: str
+    versions: int
+    rounds: int
+    dispositions: int
+    cache_entries: int
+    verified: Verified
+
+
+def copy(source: Store, target: str, *, busy_timeout: float) -> Copied:
+    """Copy every version, round, disposition revision and cache entry of ``source`` into a new
+    archive at ``target`` (a folder, or an empty PostgreSQL database); check every hash after."""
+    with open_url(target, create=True, busy_timeout=busy_timeout) as dest:
+        _refuse_filled(dest, target)
+        versions, rounds, revisions = _copy_history(source, dest)
+        cache = source.cache_items()
+        for key, value in cache:
+            dest.put_cache(tuple(json.loads(key)), value)
+        checked = verify(dest)
+        if checked.problems or fingerprint(dest) != fingerprint(source):
+            raise ArchiveError(f"{target}: the copy does not match the archive ({'; '.join(checked.problems[:3]) or 'its history differs'})")
+    return Copied(target, versions, rounds, revisions, len(cache), checked)
+
+
+def _refuse_filled(dest: Store, target: str) -> None:
+    if dest.list_versions() or dest.list_rounds():
+        raise ArchiveError(f"{target} already holds an archive ({len(dest.list_versions())} versions); "
+                           "copy only into an empty one")
+
+
+def _copy_history(source: Store, dest: Store) -> Tuple[int, int, int]:
+    """Replay the source's history into ``dest`` in the order it was written."""
+    versions = source.list_versions()
+    for v in versions:
+        dest.add_version(source.version_bytes(v.seq), v.label, v.date, v.note, v.filename,
+                         source.outline_json(v.seq), added_at=v.added_at)
+    revisions = 0
+    for r in source.list_rounds():
+        files = [(s.filename, source.round_source_bytes(r.name, s.filename)) for s in r.sources]
+        dest.add_round(r.name, r.date_from, r.date_to, r.base_seq, files, r.annotations_json, added_at=r.added_at)
+        for d in source.dispositions_history(r.name):
+            dest.set_dispositions(r.name, d.rows_json, added_at=d.added_at)
+            revisions += 1
+    return len(versions), len(source.list_rounds()), revisions
