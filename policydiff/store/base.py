@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, Tuple, Union
 
+from ..errors import ArchiveError
+
 ARCHIVE_DIRNAME = ".policydiff"
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer before giving up
 
@@ -71,6 +73,19 @@ def find_archive(start) -> Optional[Path]:
         if (folder / ARCHIVE_DIRNAME).is_dir():
             return folder
     return None
+
+
+def new_archive_folder(workdir) -> Path:
+    """Create ``workdir/.policydiff``; ArchiveError if the folder is missing or has an archive."""
+    root = Path(workdir).resolve()
+    if not root.is_dir():
+        raise ArchiveError(f"{root}: no such folder")
+    folder = root / ARCHIVE_DIRNAME
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        raise ArchiveError(f"{folder} already exists: this folder already has an archive") from None
+    return folder
 
 
 def outline_key(sha256: str) -> Tuple[str, str]:

@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ArchiveError
-from .base import ARCHIVE_DIRNAME, DEFAULT_BUSY_TIMEOUT, Store, find_archive
+from .base import DEFAULT_BUSY_TIMEOUT, Store, find_archive, new_archive_folder
 from .location import check_url, environment_url, read_config, write_config
 
 
@@ -20,7 +19,7 @@ def init_archive(workdir, *, db: Optional[str] = None, busy_timeout: float = DEF
 
         return SqliteStore.create(workdir, busy_timeout=busy_timeout)
     check_url(url)
-    folder = _new_archive_folder(workdir)
+    folder = new_archive_folder(workdir)
     try:
         from .postgres import PostgresStore
 
@@ -30,19 +29,6 @@ def init_archive(workdir, *, db: Optional[str] = None, busy_timeout: float = DEF
         shutil.rmtree(folder, ignore_errors=True)  # ours, created a moment ago
         raise
     return store
-
-
-def _new_archive_folder(workdir) -> Path:
-    """Create ``workdir/.policydiff``; ArchiveError if the folder is missing or has an archive."""
-    root = Path(workdir).resolve()
-    if not root.is_dir():
-        raise ArchiveError(f"{root}: no such folder")
-    folder = root / ARCHIVE_DIRNAME
-    try:
-        folder.mkdir()
-    except FileExistsError:
-        raise ArchiveError(f"{folder} already exists: this folder already has an archive") from None
-    return folder
 
 
 def open_archive(workdir, create: bool = False, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:

@@ -22,6 +22,7 @@ from .base import (
     Version,
     VersionRef,
     find_archive,
+    new_archive_folder,
     outline_key,
 )
 from .checks import (
@@ -52,18 +53,9 @@ class SqliteStore(Store):
     @classmethod
     def create(cls, workdir, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "SqliteStore":
         """Create ``workdir/.policydiff/archive.sqlite``; ArchiveError if ``.policydiff`` exists."""
-        root = Path(workdir).resolve()
-        if not root.is_dir():
-            raise ArchiveError(f"{root}: no such folder")
-        folder = root / ARCHIVE_DIRNAME
+        folder = new_archive_folder(workdir)
         try:
-            folder.mkdir()
-        except FileExistsError:
-            raise ArchiveError(
-                f"{folder} already exists: this folder already has an archive"
-            ) from None
-        try:
-            return cls._open_file(root, "rwc", busy_timeout)
+            return cls._open_file(folder.parent, "rwc", busy_timeout)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)  # ours, created a moment ago, never filled
             raise

@@ -6,24 +6,13 @@ import shutil
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
-from policydiff.cli import main
 from policydiff.store import ARCHIVE_DIRNAME, ARCHIVE_FILENAME, Store
 from policydiff.workflows.transfer import fingerprint
+from tests.cliruns import ok, run
 
 ROUND = ["--from", "2009-06-30", "--to", "2009-07-14"]
 NOW = "2026-05-09T10:00:00+07:00"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def ok(*args):
-    result = run(*args)
-    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
-    return result
 
 
 @pytest.fixture

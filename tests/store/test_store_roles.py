@@ -5,26 +5,15 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from policydiff.cli import main
 from tests.docxgen import docx_bytes
+from tests.cliruns import ok, run
 
 pytestmark = pytest.mark.postgres
 
 ROUND = ["--from", "2009-06-30", "--to", "2009-07-14"]
 READS = [["log"], ["log", "--json"], ["show", "v2"], ["diff", "v1", "v2"], ["blame", "v2"],
          ["blame", "v2", "--clause", "ข้อ ๒", "--json"], ["round", "list"]]
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def ok(*args):
-    result = run(*args)
-    assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
-    return result
 
 
 @pytest.fixture
