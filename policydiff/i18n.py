@@ -1,0 +1,118 @@
+"""The language people read policydiff in: Thai first, English on request.
+
+Every message a person reads (errors, warnings, help, the web pages) is written in English in the
+code, marked with ``_()`` (or ``N_()`` where it must be translated later, as click's help is), and
+translated through gettext catalogs kept in ``policydiff/locale/<lang>/LC_MESSAGES/<domain>.po``.
+Babel extracts them (``babel.cfg``); the build compiles them to ``.mo`` (``setup.py``). A source
+checkout with no ``.mo`` yet, or an out-of-date one, reads the ``.po`` itself.
+
+The language is chosen per context (a ``ContextVar``): the CLI sets it once from ``--lang`` or the
+environment, the web app per request. Where nothing names a language we have, it is Thai.
+
+The committee's documents are Thai whatever the interface language: their wording never goes
+through this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import gettext
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Mapping, Optional
+
+DOMAIN = "policydiff"  # the CLI and every message below it
+LANGUAGES = ("th", "en")
+DEFAULT = "th"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_chosen: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("policydiff_language", default=None)
+
+
+def from_environment(environ: Mapping[str, str] = os.environ) -> str:
+    """Return the language the environment asks for, as gettext reads it (LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG; the first set wins, LANGUAGE may list several), else Thai."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if not value:
+            continue
+        for wanted in value.split(":"):
+            found = supported(wanted)
+            if found:
+                return found
+        if name != "LANGUAGE":
+            return DEFAULT  # a locale is set, but not to a language we have (C, POSIX, fr_FR)
+    return DEFAULT
+
+
+def supported(tag: str) -> Optional[str]:
+    """Return which of LANGUAGES a locale name or language tag means ("th_TH.UTF-8", "en-GB"), if any."""
+    primary = tag.strip().replace("-", "_").split("_")[0].split(".")[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def language() -> str:
+    """Return the language of the current context."""
+    return _chosen.get() or from_environment()
+
+
+def set_language(lang: Optional[str]) -> contextvars.Token:
+    """Choose the language for this context (None: back to the environment's); return a token for reset."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    return _chosen.set(lang)
+
+
+@contextlib.contextmanager
+def using(lang: Optional[str]) -> Iterator[None]:
+    """Run a block in ``lang``, then go back to the language before."""
+    token = set_language(lang)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
+@lru_cache(maxsize=None)
+def translation(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """Return the catalog of ``domain`` in ``lang``: the compiled .mo when it is current, else the .po."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with open(mo, "rb") as f:
+            return gettext.GNUTranslations(f)
+    if po.exists():
+        return gettext.GNUTranslations(compiled(po))
+    return gettext.NullTranslations()
+
+
+def compiled(po: Path):
+    """Return a .po file compiled to .mo bytes, as a file object (Babel does the reading)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as f:
+        catalog = read_po(f)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    out.seek(0)
+    return out
+
+
+def _(message: str) -> str:
+    """Return ``message`` in the current language."""
+    return translation(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Return the singular or plural form for ``n`` in the current language."""
+    return translation(language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (it is translated where shown)."""
+    return message
