@@ -19,7 +19,7 @@ from .archive import load_version
 from .rounds import annotations_from_json, annotations_to_json, dispositions_json, new_round_checks
 from .rounds import stored_dispositions
 
-ATTEMPTS = 5  # a write that lost a race to another tab is read again and redone at most this often
+ATTEMPTS = 20  # a write that lost a race to another tab is read again and redone at most this often
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}\Z")
 OURS_MESSAGE = "was written by policydiff (a consolidated copy or a redline), not a division's copy"
 
