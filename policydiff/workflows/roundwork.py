@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from ..errors import ArchiveError, StaleError
+from ..errors import ArchiveError, StaleError, one_line
 from ..forms.commentform import division_from_filename
 from ..store import Store
 from ..store.base import Dispositions, Round, source_names
+from ..store.checks import check_name
 from .archive import load_version
 from .rounds import annotations_from_json, annotations_to_json, dispositions_json, new_round_checks
 from .rounds import stored_dispositions
@@ -62,18 +63,21 @@ def add_round_files(store: Store, name: str, files: Sequence[Tuple[str, bytes]],
 def _add_files_once(store: Store, name: str, files, added_at: str) -> FilesAdded:
     held = store.get_round(name)
     base_version = store.get_version(held.base_seq)
+    unnamed = tuple((given, _bad_name(given)) for given, _ in files if _bad_name(given))
+    files = [(given, data) for given, data in files if not _bad_name(given)]
     planned = list(zip(files, source_names(held.sources, files)))
     fresh = [(given, stored, data) for (given, data), stored in planned if stored is not None]
     skipped = tuple(given for (given, _), stored in planned if stored is None)
     if not fresh:
-        return FilesAdded(held, (), (), annotations_from_json(held.annotations_json), skipped)
+        return FilesAdded(held, (), unnamed, annotations_from_json(held.annotations_json), skipped)
     base = load_version(store, base_version)
     old = [(s.filename, s.filename, store.round_source_bytes(name, s.filename)) for s in held.sources]
     with tempfile.TemporaryDirectory(prefix="policydiff-round-") as folder:
         outcomes = [_import_named(base, Path(folder) / str(n), item, held)
                     for n, item in enumerate(old + fresh)]
     new_outcomes = outcomes[len(old):]
-    refused = tuple((given, _refusal(got)) for (given, _, _), got in zip(fresh, new_outcomes) if _refusal(got))
+    refused = unnamed + tuple((given, _refusal(got)) for (given, _, _), got in zip(fresh, new_outcomes)
+                              if _refusal(got))
     good = [(stored, data) for (_, stored, data), got in zip(fresh, new_outcomes) if not _refusal(got)]
     if not good:
         return FilesAdded(held, (), refused, annotations_from_json(held.annotations_json), skipped)
@@ -81,6 +85,15 @@ def _add_files_once(store: Store, name: str, files, added_at: str) -> FilesAdded
     recorded = store.add_round_sources(name, good, annotations_to_json(imported, base_version), added_at=added_at,
                                        expect_sources=len(held.sources))
     return FilesAdded(recorded, tuple(stored for stored, _ in good), refused, imported, skipped)
+
+
+def _bad_name(given: str) -> str:
+    """Return why a file name cannot be kept in the archive (one line), or "" when it can."""
+    try:
+        check_name(given, "the file name")
+    except ArchiveError as exc:
+        return one_line(exc)
+    return ""
 
 
 def _import_named(base, folder: Path, item: Tuple[str, str, bytes], held: Round):

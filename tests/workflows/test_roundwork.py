@@ -261,3 +261,11 @@ def test_two_people_saving_at_once_lose_nothing(filled):
     revision, now = roundwork.round_rows(filled, "round1")
     assert revision == 10 and len(filled.dispositions_history("round1")) == 10
     assert [(r.result, r.reason) for r in now[:10]] == [("accepted", "ก"), ("accepted", "ข")] * 5
+
+
+def test_a_file_name_the_archive_cannot_keep_is_refused_alone(round1):
+    got = roundwork.add_round_files(round1, "round1", files(ROUND[:1]) + [("a\nb.csv", b"x"), (" ", b"y")],
+                                    added_at=NOW)
+    assert got.added == (ROUND[0].name,)
+    assert got.refused == (("a\nb.csv", "the file name 'a\\nb.csv' has leading/trailing spaces or control characters"),
+                           (" ", "the file name cannot be empty"))
