@@ -483,14 +483,16 @@ def test_a_form_whose_rows_all_lack_a_comment_is_refused_as_unusable(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["form.csv"]
 
 
-def test_a_hundred_thousand_row_form_is_imported_within_five_seconds():
+def test_a_hundred_thousand_row_form_is_imported_within_five_cpu_seconds():
     from policydiff.workflows import drafts
     from policydiff.workflows.sources import import_sources
 
     base = drafts.load(V1)
-    start = time.perf_counter()
+    # CPU time, not wall time: the bound catches work that grows too fast with the rows (a
+    # quadratic step takes minutes), not a machine busy with other processes.
+    start = time.process_time()
     imported = import_sources(base, [BY_NAME["form_csv_100k_rows"].path])
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(imported.annotations) == 100_000 and not imported.problems
     assert len(imported.warnings) <= 25  # capped: the first twenty, then one line counting the rest
     assert elapsed < 5.0, elapsed
@@ -504,9 +506,9 @@ def test_duplicates_among_a_hundred_thousand_comments_are_found_in_bounded_time(
     anns = [Annotation(id=f"f#{i}", source="f", division=f"กอง{i % 7}", kind=COMMENT, clause="ข้อ ๑",
                        anchor=Anchor("ข้อ 1", ""), text="เห็นด้วย" if i % 1000 == 0 else f"ความเห็น {i}")
             for i in range(100_000)]
-    start = time.perf_counter()
+    start = time.process_time()
     groups = duplicates(anns)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
     # The 100 equal comments come from 7 divisions: groups of at most one per division.
     assert sum(len(g.members) for g in groups) == 100
     assert all(len(set(g.divisions)) == len(g.divisions) for g in groups)
