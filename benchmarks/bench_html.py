@@ -3,7 +3,7 @@
     python benchmarks/bench_html.py [--clauses 3000] [--runs 3] [--keep DIR]
 
 Times, in one process: reading both drafts and the redline (as ``redline -o OUT.html`` does),
-then writing the page — *cold* (the Thai segmenter's cache holds only what the diff needed:
+then writing the page (wall time, and CPU time with its workers') — *cold* (the Thai segmenter's cache holds only what the diff needed:
 every unchanged paragraph is segmented for the first time, for its <wbr>s) and *warm* (a second
 page in the same process). Then loads the page in Chromium (Debian's package, through Selenium,
 as the tests do) and reports the navigation's loadEventEnd, the median of ``--runs``.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -29,10 +30,17 @@ if str(ROOT) not in sys.path:
 LOAD = "const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd"
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of the worker processes it has waited for."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(fn):
-    start = time.perf_counter()
+    """(fn(), (wall seconds, CPU seconds of this process and its workers))."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     value = fn()
-    return value, time.perf_counter() - start
+    return value, (time.perf_counter() - start, cpu_seconds() - cpu)
 
 
 def write_times(folder: Path):
@@ -65,7 +73,7 @@ def load_times(path: Path, runs: int) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clauses", type=int, default=3000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="Chromium loads (0: none)")
     parser.add_argument("--keep", type=Path, default=None, help="folder for the generated drafts (kept)")
     args = parser.parse_args(argv)
     from benchmarks.generate import ensure
@@ -75,9 +83,9 @@ def main(argv=None) -> int:
     page, times = write_times(folder)
     out = folder / "redline.html"
     out.write_text(page, encoding="utf-8")
-    loads = load_times(out, args.runs)
-    for name, seconds in times.items():
-        print(f"{name:<12} {seconds:6.2f} s")
+    loads = load_times(out, args.runs) if args.runs else [float("nan")]
+    for name, (wall, cpu) in times.items():
+        print(f"{name:<12} {wall:6.2f} s  (CPU {cpu:.2f} s)")
     print(f"{'page size':<12} {len(page.encode()) / 1e6:6.2f} MB")
     print(f"{'Chromium':<12} {statistics.median(loads):6.2f} s (loadEventEnd, median of {len(loads)})")
     return 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from ..core.model import Document
 from ..core.outline import Outline
 from ..docx.package import open_package, open_package_bytes
 from ..docx.reader import read_package
+from ..thaidate import to_be_long
 
 
 @dataclass
@@ -55,3 +57,18 @@ def default_date(doc: Document) -> str:
         if value:
             return value
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def be_date(date: str) -> str:
+    """An ISO date as a Thai long date in B.E. (``ไม่ระบุ`` when none; as given when unreadable)."""
+    try:
+        return to_be_long(date[:10]) if date else "ไม่ระบุ"
+    except ValueError:
+        return date
+
+
+def draft_name(v: Version, title: str = "") -> str:
+    """A draft as the committee knows it: the title given, its archive label, its Subject property
+    (where offices name the draft, "ร่างที่ ๑"), else its file name; then its date in B.E."""
+    name = title or v.label or v.doc.meta.subject or Path(v.path).name
+    return f"{name} ({be_date(v.date or v.doc.meta.modified or v.doc.meta.created)})"

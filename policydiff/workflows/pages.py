@@ -13,8 +13,7 @@ from ..core.redline import Redline
 from ..core.tokens import tokenize
 from ..docx import committee as xml
 from ..forms.dispositions import Disposition
-from ..thaidate import to_be_long
-from .drafts import Version
+from .drafts import Version, be_date, draft_name
 from .merge import Review, Row
 
 RESULT_TH = {"accepted": "รับ", "partly accepted": "รับบางส่วน", "not accepted": "ไม่รับ", "noted": "รับทราบ", "": ""}
@@ -22,28 +21,14 @@ TABLE_HEAD = ("ลำดับ", "หน่วยงาน", "ข้อ", "ค�
 TABLE_WIDTHS = (950, 2000, 2150, 4600, 1400, 2400)  # twentieths of a point, landscape A4
 
 
-def _be(date: str) -> str:
-    try:
-        return to_be_long(date[:10]) if date else "ไม่ระบุ"
-    except ValueError:
-        return date
-
-
 def _quote(text: str, width: int = 90) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def draft_name(v: Version, title: str = "") -> str:
-    """A draft as the committee knows it: the title given, its archive label, its Subject property
-    (where offices name the draft, "ร่างที่ ๑"), else its file name; then its date in B.E."""
-    name = title or v.label or v.doc.meta.subject or Path(v.path).name
-    return f"{name} ({_be(v.date or v.doc.meta.modified or v.doc.meta.created)})"
-
-
 def _cover_lines(base: Version, new: Version, round_from: str, round_to: str, titles: tuple) -> list:
     return [("ร่างเดิม", draft_name(base, titles[0])), ("ร่างที่แก้ไข", draft_name(new, titles[1])),
-            ("ช่วงเวลารับฟังความเห็น", f"{_be(round_from)} ถึง {_be(round_to)}" if round_from or round_to
+            ("ช่วงเวลารับฟังความเห็น", f"{be_date(round_from)} ถึง {be_date(round_to)}" if round_from or round_to
              else "ไม่ระบุ")]
 
 

@@ -141,3 +141,21 @@ def test_letter_emoji_joined_by_zwj_is_one_token():
     _assert_whole_clusters(text)
     assert any("\u2139\u200d\U0001F600" in token for token in tokenize(text))
 
+
+
+_SMALL_DICTIONARY = ("ก", "กา", "การ", "การเมือง", "การเมืองไทย", "เมือง", "ไทย", "ประเทศ", "ประเทศไทย", "ปร")
+
+
+def _prefixes_by_scan(words, text, start):
+    return sorted((w for w in words if text.startswith(w, start)), key=len)
+
+
+@_SETTINGS
+@given(st.text(alphabet="การเมืองไทยประศ", max_size=30), st.integers(min_value=0, max_value=30))
+def test_the_dictionary_finds_the_words_a_plain_scan_finds_shortest_first(text, start):
+    from policydiff.core.tokens import _WordSet
+
+    words = _WordSet(_SMALL_DICTIONARY)
+    start = min(start, len(text))
+    assert words.prefixes(text, start) == _prefixes_by_scan(_SMALL_DICTIONARY, text, start)
+    assert words.prefixes(text, start) == _prefixes_by_scan(_SMALL_DICTIONARY, text, start)  # from its memo too
