@@ -47,3 +47,7 @@ class OptionError(PolicydiffError):
 
 class ArchiveError(PolicydiffError):
     """The version archive is missing, locked, or inconsistent."""
+
+
+class StaleError(ArchiveError):
+    """The archive changed since the caller read it (another writer came first); read again and retry."""

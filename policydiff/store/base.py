@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import abc
+import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 from ..errors import ArchiveError
 
@@ -14,6 +16,7 @@ DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer before 
 
 VersionRef = Union[str, int]  # a label ("v1", "ร่าง ๑"), or a seq (2, "2", "๒")
 CacheKey = Union[str, Tuple[str, ...]]
+_SUFFIX = re.compile(r"\.[^./\\]+\Z")  # a file name's extension
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Dispositions:
     revision: int  # 1, 2, 3 per round
     rows_json: str
     added_at: str
+    who: str = ""  # the person who saved it, as typed ("" for revisions stored before names were kept)
 
 
 def find_archive(start) -> Optional[Path]:
@@ -86,6 +90,45 @@ def new_archive_folder(workdir) -> Path:
     except FileExistsError:
         raise ArchiveError(f"{folder} already exists: this folder already has an archive") from None
     return folder
+
+
+def source_names(existing: Sequence[RoundSource], files: Sequence[Tuple[str, bytes]]) -> List[Optional[str]]:
+    """Return the name each of ``files`` is stored under in a round holding ``existing``: None for a
+    file already there (same name or a numbered copy of it, same bytes), else its name, numbered
+    when taken by other bytes ("กองคลัง.docx" → "กองคลัง (2).docx")."""
+    held = [(s.filename, s.sha256) for s in existing]
+    out: List[Optional[str]] = []
+    for name, data in files:
+        sha256 = hashlib.sha256(data).hexdigest()
+        if any(sha == sha256 and _is_copy_of(held_name, name) for held_name, sha in held):
+            out.append(None)
+            continue
+        out.append(_free_name(name, {held_name for held_name, _ in held}))
+        held.append((out[-1], sha256))
+    return out
+
+
+def _split_name(name: str) -> Tuple[str, str]:
+    """Return (stem, suffix) of a file name, by its text alone (a name is never a path here)."""
+    found = _SUFFIX.search(name)
+    return (name[: found.start()], found.group()) if found and found.start() > 0 else (name, "")
+
+
+def _is_copy_of(held_name: str, name: str) -> bool:
+    """Whether ``held_name`` is ``name`` or a numbered copy of it ("x (2).docx" of "x.docx")."""
+    stem, suffix = _split_name(name)
+    numbered = re.escape(stem) + r" \([0-9]+\)" + re.escape(suffix)
+    return held_name == name or re.fullmatch(numbered, held_name) is not None
+
+
+def _free_name(name: str, taken: set) -> str:
+    """Return ``name``, or ``stem (2).ext``, ``(3)``… when taken."""
+    stem, suffix = _split_name(name)
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem} ({n}){suffix}"
+    return candidate
 
 
 def outline_key(sha256: str) -> Tuple[str, str]:
@@ -178,7 +221,21 @@ class Store(abc.ABC):
         *,
         added_at: str,
     ) -> Round:
-        """Record a comment round with its returned files; ArchiveError if the name is taken."""
+        """Record a comment round with its returned files (none yet is fine); ArchiveError if the name is taken."""
+
+    @abc.abstractmethod
+    def add_round_sources(
+        self,
+        name: str,
+        sources: Sequence[Tuple[str, bytes]],
+        annotations_json: str,
+        *,
+        added_at: str,
+        expect_sources: Optional[int] = None,
+    ) -> Round:
+        """Add files to a round (named as ``source_names`` says) and replace its annotations, all in
+        one transaction; ArchiveError if there is no such round, StaleError if ``expect_sources``
+        is given and the round no longer holds that many files (another upload came first)."""
 
     @abc.abstractmethod
     def get_round(self, name: str) -> Round:
@@ -194,9 +251,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def set_dispositions(
-        self, round_name: str, rows_json: str, *, added_at: str
+        self, round_name: str, rows_json: str, *, added_at: str, who: str = "",
+        expect_revision: Optional[int] = None,
     ) -> Tuple[Dispositions, bool]:
-        """Store a new revision of a round's disposition table; (latest, False) if identical to it."""
+        """Store a new revision of a round's disposition table, saved by ``who``; (latest, False) if
+        identical to it. StaleError if ``expect_revision`` is given (0: none yet) and is not the latest."""
 
     @abc.abstractmethod
     def get_dispositions(self, round_name: str) -> Optional[Dispositions]:

@@ -9,7 +9,7 @@ import json
 import sqlite3
 from typing import Optional, Sequence
 
-from ..errors import ArchiveError
+from ..errors import ArchiveError, StaleError
 from ..thaidate import arabic_digits
 from .base import CacheKey
 
@@ -111,6 +111,21 @@ def check_label(label: str) -> str:
             "number); use e.g. v" + label
         )
     return label
+
+
+def check_who(who: str) -> str:
+    """Return ``who`` (a person's name as typed, "" for nobody) if it is one line; ArchiveError otherwise."""
+    if not isinstance(who, str) or any(ch < " " for ch in who) or len(who) > 200:
+        raise ArchiveError(f"who saved it must be a name on one line (at most 200 characters), not {who!r}")
+    return who
+
+
+def check_expected(round_name: str, latest: list, expect_revision: Optional[int]) -> None:
+    """StaleError when the caller expected another latest disposition revision (0: none) than ``latest``."""
+    current = latest[0].revision if latest else 0
+    if expect_revision is not None and expect_revision != current:
+        raise StaleError(f'round "{round_name}": its dispositions are at revision {current}, '
+                         f"not {expect_revision}; read them again")
 
 
 def cache_key(key: CacheKey) -> str:

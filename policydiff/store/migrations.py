@@ -85,8 +85,24 @@ _V2 = (
         WHERE outline_json IS NOT NULL""",
 )
 
+# v3: a round is filled a few files at a time (the web app): each batch appends its files to
+# round_sources and a new revision of the round's annotations (re-imported from all its files)
+# to round_annotations; the latest revision wins over rounds.annotations_json. A disposition
+# revision names who saved it ('' for those stored before).
+_V3 = (
+    """CREATE TABLE round_annotations (
+        round_seq INTEGER NOT NULL REFERENCES rounds(seq),
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        annotations_json TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (round_seq, revision)
+    )""",
+    "ALTER TABLE dispositions ADD COLUMN who TEXT NOT NULL DEFAULT ''",
+) + _append_only_triggers("round_annotations")
+
 MIGRATIONS: Tuple[Migration, ...] = (
     Migration(1, "initial schema: blobs, versions, rounds, round sources, dispositions", _V1),
     Migration(2, "derived-data cache (outlines, alignments); outlines move there", _V2),
+    Migration(3, "rounds filled in batches (annotation revisions); who saved each disposition revision", _V3),
 )
 LATEST = MIGRATIONS[-1].version

@@ -11,7 +11,8 @@ from typing import Tuple
 
 from .migrations import Migration
 
-HISTORY_TABLES = ("blobs", "versions", "rounds", "round_sources", "dispositions")
+_V1_HISTORY = ("blobs", "versions", "rounds", "round_sources", "dispositions")
+HISTORY_TABLES = _V1_HISTORY + ("round_annotations",)
 ALL_TABLES = HISTORY_TABLES + ("cache", "policydiff_meta")
 MIGRATION_LOCK = 0x50444946  # pg_advisory_xact_lock key: one migrating process at a time
 
@@ -81,10 +82,24 @@ _V1 = (
     # written: kept out of line but uncompressed, a read costs no decompression.
     """ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL""",
     """ALTER TABLE cache ALTER COLUMN value_json SET STORAGE EXTERNAL""",
-) + tuple(s for table in HISTORY_TABLES for s in _append_only(table))
+) + tuple(s for table in _V1_HISTORY for s in _append_only(table))
+
+# v2, as SQLite's v3: a round filled in batches keeps each re-import of its annotations (the
+# latest wins over rounds.annotations_json); a disposition revision names who saved it.
+_V2 = (
+    """CREATE TABLE round_annotations (
+        round_seq integer NOT NULL REFERENCES rounds (seq),
+        revision integer NOT NULL CHECK (revision >= 1),
+        annotations_json text NOT NULL,
+        added_at text NOT NULL,
+        PRIMARY KEY (round_seq, revision)
+    )""",
+    """ALTER TABLE dispositions ADD COLUMN who text NOT NULL DEFAULT ''""",
+) + _append_only("round_annotations")
 
 MIGRATIONS: Tuple[Migration, ...] = (
     Migration(1, "initial schema: blobs, versions, rounds, round sources, dispositions, cache; "
                  "append-only triggers", _V1),
+    Migration(2, "rounds filled in batches (annotation revisions); who saved each disposition revision", _V2),
 )
 LATEST = MIGRATIONS[-1].version

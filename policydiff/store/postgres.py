@@ -7,11 +7,12 @@ import hashlib
 from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
-from ..errors import ArchiveError
+from ..errors import ArchiveError, StaleError
 from ..thaidate import arabic_digits
 from .base import DEFAULT_BUSY_TIMEOUT, CacheKey, Dispositions, Round, RoundSource, Store, Version, VersionRef
-from .base import outline_key
-from .checks import cache_key, check_iso_date, check_json, check_label, check_name, check_timestamp, damaged
+from .base import outline_key, source_names
+from .checks import cache_key, check_expected, check_iso_date, check_json, check_label, check_name, check_timestamp
+from .checks import check_who, damaged
 from .checks import is_number, listing
 from .location import check_url, shown
 from .pgconn import connect, foreign_tables, guarded, migrate, run_write, schema_version, translate
@@ -24,6 +25,8 @@ UNION ALL SELECT 'round ' || r.name || ': its base version is missing' FROM roun
     WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = r.base_seq)
 UNION ALL SELECT 'a file of round ' || s.round_seq || ': its blob is missing' FROM round_sources s
     WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = s.sha256)
+UNION ALL SELECT 'annotations of round ' || a.round_seq || ': the round is missing' FROM round_annotations a
+    WHERE NOT EXISTS (SELECT 1 FROM rounds r WHERE r.seq = a.round_seq)
 UNION ALL SELECT 'blob ' || b.sha256 || ' belongs to no version and no round' FROM blobs b
     WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)
       AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)
@@ -31,7 +34,8 @@ UNION ALL SELECT 'blob ' || b.sha256 || ' belongs to no version and no round' FR
 _VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
 _VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
 _ROUND_SELECT = (
-    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, r.annotations_json,"
+    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, coalesce((SELECT a.annotations_json"
+    " FROM round_annotations a WHERE a.round_seq = r.seq ORDER BY a.revision DESC LIMIT 1), r.annotations_json),"
     " r.added_at FROM rounds r JOIN versions v ON v.seq = r.base_seq"
 )
 
@@ -252,6 +256,35 @@ class PostgresStore(Store):
                        (seq, position, filename, self._put_blob(db, data)))
 
     @guarded
+    def add_round_sources(self, name: str, sources: Sequence[Tuple[str, bytes]], annotations_json: str, *,
+                          added_at: str, expect_sources: Optional[int] = None) -> Round:
+        """Add files to a round and replace its annotations, in one transaction (see ``Store``)."""
+        check_json(annotations_json, "annotations_json")
+        check_timestamp(added_at)
+        sources = [(filename, bytes(data)) for filename, data in sources]
+        for filename, _ in sources:
+            check_name(filename, f'a file name in round "{name}"')
+        self._write(lambda db: self._append_sources(db, name, sources, annotations_json, added_at, expect_sources))
+        return self.get_round(name)
+
+    def _append_sources(self, db, name: str, sources, annotations_json: str, added_at: str,
+                        expect_sources: Optional[int]) -> None:
+        """Write a batch of a round's files and its new annotations under the caller's transaction."""
+        seq, _ = self._round_row(name)
+        held = self._round_from_row(self._one(f"{_ROUND_SELECT} WHERE r.seq = %s", (seq,)))
+        if expect_sources is not None and len(held.sources) != expect_sources:
+            raise StaleError(f'round "{name}" received other files meanwhile; read it again')
+        names = source_names(held.sources, sources)
+        fresh = [(n, data) for n, (_, data) in zip(names, sources) if n is not None]
+        for position, (filename, data) in enumerate(fresh, len(held.sources)):
+            db.execute("INSERT INTO round_sources (round_seq, position, filename, sha256) VALUES (%s, %s, %s, %s)",
+                       (seq, position, filename, self._put_blob(db, data)))
+        if annotations_json != held.annotations_json:
+            db.execute("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
+                       " SELECT %s, coalesce(max(revision), 0) + 1, %s, %s FROM round_annotations"
+                       " WHERE round_seq = %s", (seq, annotations_json, added_at, seq))
+
+    @guarded
     def get_round(self, name: str) -> Round:
         """Return the round with this name; ArchiveError if there is none."""
         seq, _ = self._round_row(name)
@@ -274,26 +307,31 @@ class PostgresStore(Store):
     # -- dispositions --------------------------------------------------------------------
     def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
         """Return a round's disposition revisions in the given order."""
-        rows = self._all("SELECT revision, rows_json, added_at FROM dispositions WHERE round_seq = %s"
+        rows = self._all("SELECT revision, rows_json, added_at, who FROM dispositions WHERE round_seq = %s"
                          f" ORDER BY revision {order} {limit}", (round_seq,))
         return [Dispositions(round_name, *row) for row in rows]
 
     @guarded
-    def set_dispositions(self, round_name: str, rows_json: str, *, added_at: str) -> Tuple[Dispositions, bool]:
+    def set_dispositions(self, round_name: str, rows_json: str, *, added_at: str, who: str = "",
+                         expect_revision: Optional[int] = None) -> Tuple[Dispositions, bool]:
         """Store a new revision of a round's disposition table; (latest, False) if identical to it."""
         check_json(rows_json, "rows_json")
         check_timestamp(added_at)
-        return self._write(lambda db: self._insert_dispositions(db, round_name, rows_json, added_at))
+        check_who(who)
+        row = (rows_json, added_at, who)
+        return self._write(lambda db: self._insert_dispositions(db, round_name, row, expect_revision))
 
-    def _insert_dispositions(self, db, round_name: str, rows_json: str, added_at: str):
+    def _insert_dispositions(self, db, round_name: str, row: tuple, expect_revision: Optional[int]):
+        """Write a disposition revision (``row``: rows_json, added_at, who) under the caller's transaction."""
         seq, name = self._round_row(round_name)
         latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
-        if latest and latest[0].rows_json == rows_json:
+        check_expected(name, latest, expect_revision)
+        if latest and latest[0].rows_json == row[0]:
             return latest[0], False
         revision = latest[0].revision + 1 if latest else 1
-        db.execute("INSERT INTO dispositions (round_seq, revision, rows_json, added_at) VALUES (%s, %s, %s, %s)",
-                   (seq, revision, rows_json, added_at))
-        return Dispositions(name, revision, rows_json, added_at), True
+        db.execute("INSERT INTO dispositions (round_seq, revision, rows_json, added_at, who)"
+                   " VALUES (%s, %s, %s, %s, %s)", (seq, revision) + row)
+        return Dispositions(name, revision, *row), True
 
     @guarded
     def get_dispositions(self, round_name: str) -> Optional[Dispositions]:

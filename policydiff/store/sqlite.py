@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
-from ..errors import ArchiveError
+from ..errors import ArchiveError, StaleError
 from ..thaidate import arabic_digits
 from .base import (
     ARCHIVE_DIRNAME,
@@ -24,10 +24,11 @@ from .base import (
     find_archive,
     new_archive_folder,
     outline_key,
+    source_names,
 )
 from .checks import (
-    cache_key, check_iso_date, check_json, check_label, check_name, check_timestamp, damaged, guarded, is_number,
-    listing, translate,
+    cache_key, check_expected, check_iso_date, check_json, check_label, check_name, check_timestamp, check_who,
+    damaged, guarded, is_number, listing, translate,
 )
 from .connection import check_archive, configure, connect, migrate, transaction, user_version
 
@@ -36,7 +37,8 @@ ARCHIVE_FILENAME = "archive.sqlite"
 _VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
 _VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
 _ROUND_SELECT = (
-    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, r.annotations_json,"
+    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, coalesce((SELECT a.annotations_json"
+    " FROM round_annotations a WHERE a.round_seq = r.seq ORDER BY a.revision DESC LIMIT 1), r.annotations_json),"
     " r.added_at FROM rounds r JOIN versions v ON v.seq = r.base_seq"
 )
 
@@ -308,6 +310,31 @@ class SqliteStore(Store):
             seen.add(filename)
 
     @guarded
+    def add_round_sources(self, name: str, sources: Sequence[Tuple[str, bytes]], annotations_json: str, *,
+                          added_at: str, expect_sources: Optional[int] = None) -> Round:
+        """Add files to a round and replace its annotations, in one transaction (see ``Store``)."""
+        check_json(annotations_json, "annotations_json")
+        check_timestamp(added_at)
+        sources = [(filename, bytes(data)) for filename, data in sources]
+        for filename, _ in sources:
+            check_name(filename, f'a file name in round "{name}"')
+        with self._write() as db:
+            seq, _ = self._round_row(name)
+            held = self.get_round(name)
+            if expect_sources is not None and len(held.sources) != expect_sources:
+                raise StaleError(f'round "{name}" received other files meanwhile; read it again')
+            names = source_names(held.sources, sources)
+            for position, (filename, (_, data)) in enumerate(
+                    ((n, f) for n, f in zip(names, sources) if n is not None), len(held.sources)):
+                db.execute("INSERT INTO round_sources (round_seq, position, filename, sha256) VALUES (?, ?, ?, ?)",
+                           (seq, position, filename, self._put_blob(db, data)))
+            if annotations_json != held.annotations_json:
+                db.execute("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
+                           " SELECT ?, coalesce(max(revision), 0) + 1, ?, ? FROM round_annotations"
+                           " WHERE round_seq = ?", (seq, annotations_json, added_at, seq))
+        return self.get_round(name)
+
+    @guarded
     def get_round(self, name: str) -> Round:
         """Return the round with this name; ArchiveError if there is none."""
         seq, _ = self._round_row(name)
@@ -334,7 +361,7 @@ class SqliteStore(Store):
     def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
         """Return a round's disposition revisions in the given order."""
         rows = self._db.execute(
-            "SELECT revision, rows_json, added_at FROM dispositions WHERE round_seq = ?"
+            "SELECT revision, rows_json, added_at, who FROM dispositions WHERE round_seq = ?"
             f" ORDER BY revision {order} {limit}",
             (round_seq,),
         )
@@ -342,23 +369,26 @@ class SqliteStore(Store):
 
     @guarded
     def set_dispositions(
-        self, round_name: str, rows_json: str, *, added_at: str
+        self, round_name: str, rows_json: str, *, added_at: str, who: str = "",
+        expect_revision: Optional[int] = None,
     ) -> Tuple[Dispositions, bool]:
         """Store a new revision of a round's disposition table; (latest, False) if identical to it."""
         check_json(rows_json, "rows_json")
         check_timestamp(added_at)
+        check_who(who)
         with self._write() as db:
             seq, name = self._round_row(round_name)
             latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
+            check_expected(name, latest, expect_revision)
             if latest and latest[0].rows_json == rows_json:
                 return latest[0], False
             revision = latest[0].revision + 1 if latest else 1
             db.execute(
-                "INSERT INTO dispositions (round_seq, revision, rows_json, added_at)"
-                " VALUES (?, ?, ?, ?)",
-                (seq, revision, rows_json, added_at),
+                "INSERT INTO dispositions (round_seq, revision, rows_json, added_at, who)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (seq, revision, rows_json, added_at, who),
             )
-        return Dispositions(name, revision, rows_json, added_at), True
+        return Dispositions(name, revision, rows_json, added_at, who), True
 
     @guarded
     def get_dispositions(self, round_name: str) -> Optional[Dispositions]:

@@ -83,7 +83,7 @@ def fingerprint(store: Store) -> list:
     for r in store.list_rounds():
         rows.append(("round", r.seq, r.name, r.date_from, r.date_to, r.base_seq, _sha(r.annotations_json),
                      r.added_at, tuple((s.filename, s.sha256, s.size) for s in r.sources)))
-        rows += [("dispositions", r.name, d.revision, _sha(d.rows_json), d.added_at)
+        rows += [("dispositions", r.name, d.revision, _sha(d.rows_json), d.added_at, d.who)
                  for d in store.dispositions_history(r.name)]
     return rows
 
@@ -136,6 +136,6 @@ def _copy_history(source: Store, dest: Store) -> Tuple[int, int, int]:
         files = [(s.filename, source.round_source_bytes(r.name, s.filename)) for s in r.sources]
         dest.add_round(r.name, r.date_from, r.date_to, r.base_seq, files, r.annotations_json, added_at=r.added_at)
         for d in source.dispositions_history(r.name):
-            dest.set_dispositions(r.name, d.rows_json, added_at=d.added_at)
+            dest.set_dispositions(r.name, d.rows_json, added_at=d.added_at, who=d.who)
             revisions += 1
     return len(versions), len(source.list_rounds()), revisions

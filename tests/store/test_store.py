@@ -435,7 +435,7 @@ def test_a_v1_archive_is_migrated_to_the_latest_schema_on_open(tmp_path):
     assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'cache'").fetchone()[0] == 0
     raw.close()
     with Store.open(tmp_path) as opened:
-        assert opened.schema_version == LATEST == 2
+        assert opened.schema_version == LATEST == 3
         assert [v.label for v in opened.list_versions()] == ["v1"]
         assert opened.version_bytes("v1") == V1_BYTES
         assert opened.outline_json("v1") == '{"clauses": 3}'
