@@ -68,7 +68,8 @@ def _templates(app: Flask) -> None:
 
     app.jinja_env.filters["be"] = be
     app.jinja_env.globals.update(csrf_token=security.csrf_token, csrf_field=security.CSRF_FIELD,
-                                 max_files=security.MAX_FILES)
+                                 max_files=security.MAX_FILES, result_names=lang.RESULT_NAMES,
+                                 status_names=lang.STATUS_NAMES, kind_names=lang.KIND_NAMES)
 
     @app.context_processor
     def _common():

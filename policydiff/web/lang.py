@@ -54,3 +54,15 @@ def install(app) -> None:
     @app.teardown_request
     def _reset_language(_exc=None):
         i18n.set_language(None)  # the next request on this thread chooses again
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated where shown."""
+    return message
+
+
+RESULT_NAMES = {"accepted": N_("accepted"), "partly accepted": N_("partly accepted"),
+                "not accepted": N_("not accepted"), "noted": N_("noted"), "": N_("no result yet")}
+STATUS_NAMES = {"anchored": N_("anchored"), "moved": N_("moved"), "fuzzy": N_("fuzzy"),
+                "deleted": N_("words cut"), "orphan": N_("orphan")}
+KIND_NAMES = {"comment": N_("comment"), "proposal": N_("proposal")}

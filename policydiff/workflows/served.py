@@ -3,7 +3,8 @@ two versions, and the archive's published site, each page built when asked."""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
 
 from ..html import page
 from ..store import Store
@@ -40,3 +41,35 @@ def site_page(store: Store, name: str, *, nav: Sequence[Tuple[str, str]] = (),
               version: Optional[str] = None) -> Optional[str]:
     """The site's page ``name`` ("clauses.html", "clause-5.html", "history.html"…), None if none."""
     return _ServedSite(store, version, nav).page(name)
+
+
+EXAMPLE = (("v1.docx", "ร่าง ๑", "2009-06-26", "ร่าง ๑ เวียนหน่วยงานเพื่อขอความเห็น"),
+           ("v2.docx", "ร่าง ๒", "2009-07-21", "ปรับตามความเห็นของหน่วยงาน"),
+           ("v3.docx", "ร่าง ๓", "2009-07-28", "เพิ่มประเด็นจากการบรรยายวันที่ ๒๓ ก.ค. ๒๕๕๒"),
+           ("v4.docx", "ร่าง ๔", "2009-08-19", "ฉบับที่ได้รับความเห็นชอบ"))
+
+
+def example_folder() -> Path:
+    """The shipped example (a source checkout's ``drafts/`` and ``comments/``)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def load_example(store: Store, *, added_at: str = "") -> List[str]:
+    """Add the example's four versions to an archive that has none; return what was done, one line each."""
+    from datetime import datetime, timezone
+
+    from ..errors import ArchiveError
+    from .archive import add_file
+
+    drafts = example_folder() / "drafts"
+    if not (drafts / "v1.docx").is_file():
+        raise ArchiveError(f"{drafts}: the example's drafts are not here (they come with a source checkout)")
+    if store.list_versions():
+        return [f"{store.root}: the archive already has versions; the example was not added"]
+    when = added_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    lines = []
+    for name, label, date, note in EXAMPLE:
+        added = add_file(store, drafts / name, label=label, date=date, note=note, added_at=when)
+        lines.append(f"added {label} ({name})" if added.created else f"{name} was already there")
+    lines.append(f"the divisions' files of the example round are in {example_folder() / 'comments' / 'round1'}")
+    return lines
