@@ -79,8 +79,18 @@ def round_files(names=None):
 def upload(client: Client, name: str, files):
     import io
 
-    fields = [(io.BytesIO(data), filename) for data, filename in files]
-    return client.post(f"/rounds/{name}/files", {"files": fields}, content_type="multipart/form-data")
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    if not client.token:
+        client.get("/")
+    fields = MultiDict([("csrf_token", client.token)] + [
+        ("files", FileStorage(io.BytesIO(data), filename=filename, content_type="application/octet-stream"))
+        for data, filename in files])
+    # encoded here, in memory: the test client spools a large body to a file it never closes
+    boundary, body = encode_multipart(fields)
+    return client.http.post(f"/rounds/{name}/files", data=body,
+                            content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def new_round(client: Client, name: str = "รอบที่ ๑", base: str = "ร่าง ๑"):
