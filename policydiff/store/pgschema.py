@@ -95,6 +95,19 @@ _V2 = (
         PRIMARY KEY (round_seq, revision)
     )""",
     """ALTER TABLE dispositions ADD COLUMN who text NOT NULL DEFAULT ''""",
+    # Roles were granted SELECT/INSERT "ON ALL TABLES", which names only the tables there then:
+    # each role (PUBLIC too) gets on the new table what it has on round_sources.
+    """DO $$
+    DECLARE g record;
+    BEGIN
+        FOR g IN SELECT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+                 WHERE c.oid = 'round_sources'::regclass AND a.grantee <> c.relowner
+                   AND a.privilege_type IN ('SELECT', 'INSERT')
+        LOOP
+            EXECUTE format('GRANT %s ON round_annotations TO %s', g.privilege_type,
+                           CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END);
+        END LOOP;
+    END $$""",
 ) + _append_only("round_annotations")
 
 MIGRATIONS: Tuple[Migration, ...] = (

@@ -83,7 +83,7 @@ class PostgresStore(Store):
         if version == 0 and not create:
             raise ArchiveError(f"no archive in the database {shown(url)}; run `policydiff init --db {shown(url)}`")
         if version < LATEST:
-            migrate(conn)
+            _upgrade(conn, url, version)
         return version == 0
 
     def close(self) -> None:
@@ -392,6 +392,20 @@ def _check_source_names(round_name: str, filenames: Sequence[str]) -> None:
         if filename in seen:
             raise ArchiveError(f'round "{round_name}": the file name "{filename}" appears twice')
         seen.add(filename)
+
+
+def _upgrade(conn, url: str, version: int) -> None:
+    """Migrate the schema; a role that does not own the tables is told who can."""
+    from .pgconn import psycopg
+
+    try:
+        migrate(conn)
+    except psycopg().errors.InsufficientPrivilege:
+        if version == 0:
+            raise
+        raise ArchiveError(f"{shown(url)}: this archive needs its schema upgraded (v{version} to v{LATEST}), which "
+                           "only the role that owns its tables (the one that ran init) may do: open it once as "
+                           "that role; nothing was changed") from None
 
 
 def _is_pg_error(exc: BaseException) -> bool:

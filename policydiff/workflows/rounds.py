@@ -66,6 +66,17 @@ def default_base(store: Store, date_to: str) -> Version:
     return max(before or versions, key=lambda v: (v.date, v.seq))
 
 
+def new_round_checks(store: Store, name: str, date_from: str, date_to: str, base: Optional[str]):
+    """Return (start, end, base Version) of a round about to be recorded: dates a person typed,
+    ending after they start, a name not taken, the base given or the default one."""
+    start, end = user_date(date_from, "--from"), user_date(date_to, "--to")
+    if start > end:
+        raise ArchiveError(f'round "{name}": it ends ({end}) before it starts ({start})')
+    if any(r.name == name for r in store.list_rounds()):
+        raise ArchiveError(f'a round named "{name}" already exists; history is not rewritten: choose another name')
+    return start, end, (store.get_version(base) if base is not None else default_base(store, end))
+
+
 @dataclass(frozen=True)
 class RoundAdded:
     round: Round
@@ -77,12 +88,7 @@ def add_round(store: Store, name: str, date_from: str, date_to: str, sources: Se
     """Record a comment round: its files and their annotations anchored on its base version."""
     from .sources import expand, import_sources
 
-    start, end = user_date(date_from, "--from"), user_date(date_to, "--to")
-    if start > end:
-        raise ArchiveError(f'round "{name}": it ends ({end}) before it starts ({start})')
-    if any(r.name == name for r in store.list_rounds()):
-        raise ArchiveError(f'a round named "{name}" already exists; history is not rewritten: choose another name')
-    version = store.get_version(base) if base is not None else default_base(store, end)
+    start, end, version = new_round_checks(store, name, date_from, date_to, base)
     files = expand(sources)
     if not files:
         raise ArchiveError(f'round "{name}": no .docx, .csv or .xlsx files in {", ".join(map(str, sources))}')

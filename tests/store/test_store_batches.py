@@ -160,3 +160,18 @@ def test_a_v1_postgresql_archive_upgrades_in_place_and_keeps_its_dispositions(pg
     with PostgresStore.open_url(pg_url) as opened:
         assert opened.schema_version == 2
         _check_upgraded(opened)
+
+
+def test_archive_copy_keeps_a_round_filled_in_batches_and_who_saved_what(store, tmp_path):
+    from policydiff.workflows.transfer import copy, fingerprint
+
+    store.add_round_sources("รอบ ๑", [("a.docx", b"a")], '{"n": 1}', added_at=NOW)
+    store.add_round_sources("รอบ ๑", [("a.docx", b"a2"), ("b.csv", b"b")], '{"n": 3}', added_at=LATER)
+    store.set_dispositions("รอบ ๑", "[1]", added_at=NOW)
+    store.set_dispositions("รอบ ๑", "[2]", added_at=LATER, who="สมศรี")
+    copied = copy(store, str(tmp_path / "copied"), busy_timeout=5.0)
+    assert copied.verified.problems == ()
+    with Store.open(tmp_path / "copied") as back:
+        assert fingerprint(back) == fingerprint(store)
+        assert [s.filename for s in back.get_round("รอบ ๑").sources] == ["a.docx", "a (2).docx", "b.csv"]
+        assert [d.who for d in back.dispositions_history("รอบ ๑")] == ["", "สมศรี"]

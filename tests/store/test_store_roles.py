@@ -87,3 +87,44 @@ def test_an_editor_role_adds_versions_but_cannot_rewrite_history(shared, tmp_pat
         for sql in ("UPDATE versions SET label = 'x'", "DELETE FROM dispositions", "TRUNCATE rounds CASCADE"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql)
+
+
+def test_roles_granted_before_an_upgrade_keep_their_access_to_the_new_tables(pg_cluster, pg_url, tmp_path):
+    import psycopg
+
+    from policydiff.store import PostgresStore
+    from policydiff.store import pgconn
+    from policydiff.workflows import roundwork
+
+    database = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        pgconn.migrate(conn, upto=1)  # an archive as the first PostgreSQL schema left it
+    reader = role(pg_cluster, database, "policy_reader", READER)
+    editor = role(pg_cluster, database, "policy_editor", EDITOR)
+    now = "2026-05-09T10:00:00+07:00"
+    with PostgresStore.open_url(pg_url) as owner:  # the owner opens it first: the upgrade runs
+        owner.add_version(docx_bytes(["ข้อ ๑ ร่างแรก"]), "v1", "2009-06-26", added_at=now)
+        roundwork.create_round(owner, "round1", "2009-06-30", "2009-07-14", added_at=now)
+    with PostgresStore.open_url(editor) as as_editor:
+        as_editor.add_round_sources("round1", [("a.csv", b"a")], "{}", added_at=now)
+        as_editor.set_dispositions("round1", "[1]", added_at=now, who="สมศรี")
+    with PostgresStore.open_url(reader) as as_reader:
+        assert [s.filename for s in as_reader.get_round("round1").sources] == ["a.csv"]
+        assert as_reader.get_dispositions("round1").who == "สมศรี"
+
+
+def test_an_upgrade_opened_first_by_a_role_that_does_not_own_the_tables_says_who_can_run_it(pg_cluster, pg_url):
+    import psycopg
+
+    from policydiff.errors import ArchiveError
+    from policydiff.store import PostgresStore
+    from policydiff.store import pgconn
+
+    database = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        pgconn.migrate(conn, upto=1)
+    editor = role(pg_cluster, database, "policy_editor", EDITOR)
+    with pytest.raises(ArchiveError, match=r"needs its schema upgraded \(v1 to v2\), which only the role that owns"):
+        PostgresStore.open_url(editor)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert pgconn.schema_version(conn) == 1
