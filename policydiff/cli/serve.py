@@ -22,7 +22,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
               help="A file whose first line is the token (keeps it out of the process list).")
 @click.option("--example", is_flag=True,
-              help="Fill a new archive in FOLDER with the shipped example's four versions (ร่าง ๑ – ร่าง ๔) first.")
+              help="Fill a new archive in FOLDER with the shipped example's drafts ร่าง ๑ and ร่าง ๒ first (the round's files are in comments/round1).")
 def serve(folder, port, host, token, password_file, example):
     """Serve the archive in FOLDER (created if needed) as a web app on this machine: the versions,
     the comment rounds (upload the divisions' files, see every comment clause by clause), the

@@ -66,11 +66,12 @@ def later_versions(store: Store, r: Round) -> List[Version]:
 
 
 def revised_version(store: Store, r: Round, ref: Optional[str] = None) -> Optional[Version]:
-    """The version chosen as the round's revised draft: ``ref``, else the first after its base."""
+    """The version chosen as the round's revised draft: ``ref``, else the latest after its base
+    (the one ``roundwork`` suggests the stored table's results against)."""
     if ref:
         return store.get_version(ref)
     later = later_versions(store, r)
-    return later[0] if later else None
+    return later[-1] if later else None
 
 
 def round_view(store: Store, name: str, against: Optional[str] = None, *, saved=None) -> RoundView:
@@ -82,7 +83,7 @@ def round_view(store: Store, name: str, against: Optional[str] = None, *, saved=
     base, new = store.get_version(r.base_seq), revised_version(store, r, against)
     anns, placed, suggestions, groups = _placed(store, r, base, new)
     revision, rows = saved if saved is not None else stored_rows(store, name)
-    decided = {d.key: d for d in rows if d.key and d.result}
+    decided = {d.key: d for d in rows if d.key}
     items = tuple(_item(n, p, s, decided.get(p.annotation.id), new is not None)
                   for n, (p, s) in enumerate(zip(placed, suggestions), 1))
     return RoundView(r, base, new, items, groups[0], groups[1], annotations_from_json(r.annotations_json).problems,
@@ -155,10 +156,13 @@ def _item(n: int, landed: _Landed, s, decided, revised: bool) -> Item:
 
     a, p = landed.annotation, landed.placed
     suggested, why = (s.result, s.reason) if s is not None else ("", "")
-    result, reason = (decided.result, decided.reason or why) if decided is not None else (suggested, why)
+    result, reason = (decided.result, decided.reason) if decided is not None else (suggested, why)
+    # The stored table holds every row once anything was saved: a row counts as decided by the
+    # editor where it says other than the suggestion.
+    saved = decided is not None and (result, reason) != (suggested, why)
     new_clause = landed.new_label if revised else ""
     return Item(a.id, n, a.division, a.kind, a.clause or "-", a.anchor.clause or "", new_clause, a.quote,
-                describe(a), p.status, suggested, why, result, reason, decided is not None, a.late, a.source)
+                describe(a), p.status, suggested, why, result, reason, saved, a.late, a.source)
 
 
 def clause_cell(item: Item) -> str:

@@ -1,4 +1,4 @@
-"""An example archive (the shipped drafts ร่าง ๑ – ร่าง ๔) made once, copied for each test; the app
+"""An example archive (the shipped drafts ร่าง ๑ and ร่าง ๒) made once, copied for each test; the app
 over it with a Flask test client that knows its CSRF token."""
 
 from __future__ import annotations
