@@ -20,6 +20,7 @@ def register(app) -> None:
     app.add_url_rule("/lang/<code>", "switch_language", switch_language)
     app.add_url_rule("/who", "set_who", set_who, methods=["POST"])
     app.add_url_rule("/login", "login", login, methods=["GET", "POST"])
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"))
 
 
 def versions(message: str = "", error: str = "", status: int = 200):

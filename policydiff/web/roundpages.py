@@ -45,7 +45,14 @@ def create_round():
 def _view(name: str):
     from ..workflows.roundview import round_view
 
+    _known(name)
     return round_view(store(), name, request.args.get("against") or None)
+
+
+def _known(name: str) -> None:
+    """404 for a round the archive does not have (a name is only ever looked up, never a path)."""
+    if all(r.name != name for r in store().list_rounds()):
+        abort(404)
 
 
 def _filters(view) -> dict:
@@ -105,7 +112,7 @@ def upload(name: str):
     """Add the divisions' reviewed copies and forms; a bad file is refused with its message."""
     from ..workflows.roundwork import add_round_files
 
-    store().get_round(name)  # a round that is not there is refused before reading any upload
+    _known(name)  # a round that is not there is refused before reading any upload
     files = [f for f in request.files.getlist("files") if f.filename]
     if not files:
         return round_page(name, upload_error=_("Choose one or more .docx, .csv or .xlsx files."), status=400)
@@ -205,6 +212,7 @@ def consolidated(name: str):
     """The consolidated copy: the base draft with every division's proposals and comments."""
     from ..workflows.roundview import consolidated_bytes
 
+    _known(name)
     r = store().get_round(name)
     return _download(consolidated_bytes(store(), r.name), f"ฉบับรวมความเห็น-{r.name}.docx", DOCX)
 
