@@ -104,6 +104,8 @@ def test_a_whole_round_through_the_browser(served, chromium, shots):
     conflict = clause14.find_element("css selector", ".group.conflict")
     assert "สิบห้าวันทำการ" in conflict.text and "เจ็ดวันทำการ" in conflict.text
     no_console_errors(d)
+    d.execute_script("arguments[0].scrollIntoView()", clause14)
+    d.save_screenshot(str(shots / "round-conflict-1280.png"))
 
     css(d, "nav.actions a")[0].click()  # ผลการพิจารณา
     who = css(d, "form[action='/who'] input[name=who]")[0]
@@ -121,6 +123,8 @@ def test_a_whole_round_through_the_browser(served, chromium, shots):
         card.find_element("css selector", "button").click()
         assert "บันทึกแล้ว" in css(d, "p.ok")[0].text
     no_console_errors(d)
+    d.execute_script("arguments[0].scrollIntoView()", css(d, "article.card")[0])
+    d.save_screenshot(str(shots / "dispositions-saved-1280.png"))
     with Store.open(folder) as store:
         assert store.get_dispositions(ROUND).who == "สมศรี ใจดี"
 
