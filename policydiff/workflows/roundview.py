@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from ..i18n import _
 from ..store import Store
 from ..store.base import Round, Version
 
@@ -198,7 +199,8 @@ def package_bytes(store: Store, view: RoundView) -> bytes:
     from .rounds import annotations_from_json
 
     if view.against is None:
-        raise ArchiveError(f'round "{view.round.name}": no revised version yet; add the revised draft first')
+        raise ArchiveError(_('round "{name}": no revised version yet; add the revised draft first').format(
+            name=view.round.name))
     base, new = load_version(store, view.base), load_version(store, view.against)
     imported = annotations_from_json(view.round.annotations_json)
     review = committee(base, new, imported, editor_dispositions=disposition_table(view))

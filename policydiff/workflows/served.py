@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from ..html import page
+from ..i18n import _
 from ..store import Store
 from ..store.base import Version
 from .publish import Site
@@ -62,13 +63,16 @@ def load_example(store: Store, *, added_at: str = "") -> List[str]:
 
     drafts = example_folder() / "drafts"
     if not (drafts / "v1.docx").is_file():
-        raise ArchiveError(f"{drafts}: the example's drafts are not here (they come with a source checkout)")
+        raise ArchiveError(_("{folder}: the example's drafts are not here (they come with a source "
+                             "checkout)").format(folder=drafts))
     if store.list_versions():
-        return [f"{store.root}: the archive already has versions; the example was not added"]
+        return [_("{root}: the archive already has versions; the example was not added").format(root=store.root)]
     when = added_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
     lines = []
     for name, label, date, note in EXAMPLE:
         added = add_file(store, drafts / name, label=label, date=date, note=note, added_at=when)
-        lines.append(f"added {label} ({name})" if added.created else f"{name} was already there")
-    lines.append(f"the divisions' files of the example round are in {example_folder() / 'comments' / 'round1'}")
+        lines.append(_("added {label} ({file})").format(label=label, file=name) if added.created
+                     else _("{file} was already there").format(file=name))
+    lines.append(_("the divisions' files of the example round are in {folder}").format(
+        folder=example_folder() / "comments" / "round1"))
     return lines
