@@ -125,8 +125,9 @@ def upload(name: str):
             abort(413)
         contents.append((_name(f.filename), data))
     done = add_round_files(store(), name, contents, added_at=now())
-    return round_page(name, added=done.added, refused=done.refused, status=200 if done.added or not done.refused
-                      else 400)
+    skipped = getattr(done, "skipped", ())
+    return round_page(name, added=done.added, refused=done.refused, skipped=skipped,
+                      status=200 if done.added or skipped or not done.refused else 400)
 
 
 def _name(filename: str) -> str:

@@ -188,3 +188,12 @@ def test_the_committee_package_carries_the_saved_results_and_stays_thai_in_engli
     rows = package_table(package.data, tmp_path)
     assert rows[0][0] == "ลำดับ" and rows[0][4] == "ผลการพิจารณา"
     assert rows[1][4:6] == ["ไม่รับ", "ไม่สอดคล้อง"]
+
+
+def test_files_uploaded_again_are_not_added_twice(round1, archive):
+    from tests.web.conftest import archive_state
+
+    before = archive_state(archive)
+    page = text(upload(round1, "รอบที่ ๑", round_files(["finance.docx", "legal-form.csv"])))
+    assert "ได้รับแฟ้มเหล่านี้แล้ว" in page and "finance.docx" in page
+    assert archive_state(archive)[0] == before[0]

@@ -73,31 +73,42 @@ def set_value(driver, element, value: str) -> None:
     driver.execute_script("arguments[0].value = arguments[1]", element, value)
 
 
+def submit(driver, element) -> None:
+    """Click ``element`` and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element("tag name", "html")
+    element.click()
+    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 120).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def no_console_errors(driver) -> None:
     assert browser.console_errors(driver) == []
 
 
 def test_a_whole_round_through_the_browser(served, chromium, shots):
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, folder = served
     d = chromium
     d.get(base + "/")
     assert d.find_element("tag name", "h1").text == "Versions of the draft"  # headless Chromium asks for English
-    css(d, "header .langs a")[0].click()  # the switch: ไทย
+    submit(d, css(d, "header .langs a")[0])  # the switch: ไทย
     assert d.find_element("tag name", "h1").text == "ฉบับร่างทั้งหมด"
     form = css(d, "form[action='/rounds']")[0]
     form.find_element("name", "name").send_keys(ROUND)
     set_value(d, form.find_element("name", "date_from"), "2009-06-30")
     set_value(d, form.find_element("name", "date_to"), "2009-07-14")
     Select(form.find_element("name", "base")).select_by_value("ร่าง ๑")
-    form.find_element("css selector", "button").click()
+    submit(d, form.find_element("css selector", "button"))
     assert ROUND in d.find_element("tag name", "h1").text
 
     files = sorted(str(p) for p in ROUND1.iterdir() if p.suffix in (".docx", ".csv", ".xlsx"))
     assert len(files) == 8
     css(d, "input[type=file][name=files]")[0].send_keys("\n".join(files))
-    css(d, "form[enctype='multipart/form-data'] button")[0].click()
+    submit(d, css(d, "form[enctype='multipart/form-data'] button")[0])
     added = css(d, "div.ok")[0].text
     assert all(Path(f).name in added for f in files)
     clause14 = next(s for s in css(d, "section.clause") if s.find_element("tag name", "h3").text == "ข้อ ๑๔")
@@ -107,11 +118,11 @@ def test_a_whole_round_through_the_browser(served, chromium, shots):
     d.execute_script("arguments[0].scrollIntoView()", clause14)
     d.save_screenshot(str(shots / "round-conflict-1280.png"))
 
-    css(d, "nav.actions a")[0].click()  # ผลการพิจารณา
+    submit(d, css(d, "nav.actions a")[0])  # ผลการพิจารณา
     who = css(d, "form[action='/who'] input[name=who]")[0]
     who.clear()
     who.send_keys("สมศรี ใจดี")
-    css(d, "form[action='/who'] button")[0].click()
+    submit(d, css(d, "form[action='/who'] button")[0])
     keys = []
     for n, (value, _word, reason) in CHOSEN.items():
         card = css(d, "article.card")[n]
@@ -120,7 +131,7 @@ def test_a_whole_round_through_the_browser(served, chromium, shots):
         box = card.find_element("name", "reason")
         box.clear()
         box.send_keys(reason)
-        card.find_element("css selector", "button").click()
+        submit(d, card.find_element("css selector", "button"))
         assert "บันทึกแล้ว" in css(d, "p.ok")[0].text
     no_console_errors(d)
     d.execute_script("arguments[0].scrollIntoView()", css(d, "article.card")[0])
@@ -128,7 +139,13 @@ def test_a_whole_round_through_the_browser(served, chromium, shots):
     with Store.open(folder) as store:
         assert store.get_dispositions(ROUND).who == "สมศรี ใจดี"
 
-    Select(css(d, "select[name=against]")[0]).select_by_value("ร่าง ๒")
+    from selenium.webdriver.support import expected_conditions
+
+    against = Select(css(d, "select[name=against]")[0])
+    if against.first_selected_option.get_attribute("value") != "ร่าง ๒":
+        page = d.find_element("tag name", "html")
+        against.select_by_value("ร่าง ๒")  # submits itself (app.js)
+        WebDriverWait(d, 120).until(expected_conditions.staleness_of(page))
     package = next(a for a in css(d, "nav.actions a") if a.get_attribute("href").split("?")[0].endswith("package.docx"))
     package.click()
     path = _downloaded(d.downloads, ".docx")
@@ -155,7 +172,7 @@ def test_a_hostile_file_is_refused_in_thai_in_the_browser(served, chromium, tmp_
     d = chromium
     d.get(f"{base}/rounds/{ROUND}")
     css(d, "input[type=file][name=files]")[0].send_keys(str(bomb.path))
-    css(d, "form[enctype='multipart/form-data'] button")[0].click()
+    submit(d, css(d, "form[enctype='multipart/form-data'] button")[0])
     refused = css(d, "div.error")[0].text
     assert "ไม่รับแฟ้มต่อไปนี้" in refused and f"{bomb.path.name}: ใช้แฟ้มนี้ไม่ได้" in refused
 
