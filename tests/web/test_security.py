@@ -172,3 +172,22 @@ def test_a_password_file_needs_a_token_on_its_first_line(tmp_path):
     empty.write_text("\n")
     result = CliRunner().invoke(main, ["serve", str(tmp_path), "--host", "0.0.0.0", "--password-file", str(empty)])
     assert result.exit_code == 2 and "first line" in result.output
+
+
+def test_serve_example_fills_a_new_archive_and_listens_on_loopback(tmp_path, monkeypatch):
+    from policydiff.cli import serve as command
+
+    started = []
+    monkeypatch.setattr(command, "_run", lambda root, host, port, token: started.append((root, host, port, token)))
+    result = CliRunner().invoke(main, ["serve", "--example", str(tmp_path / "example"), "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert "added ร่าง ๑ (v1.docx)" in result.output and "added ร่าง ๒ (v2.docx)" in result.output
+    assert started == [((tmp_path / "example").resolve(), "127.0.0.1", 0, "")]
+    with Store.open(tmp_path / "example") as store:
+        assert [v.label for v in store.list_versions()] == ["ร่าง ๑", "ร่าง ๒"]
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret\n")
+    result = CliRunner().invoke(main, ["serve", str(tmp_path / "example"), "--host", "0.0.0.0",
+                                       "--password-file", str(token_file)])
+    assert result.exit_code == 0, result.output
+    assert started[-1][1:] == ("0.0.0.0", 8080, "s3cret")
