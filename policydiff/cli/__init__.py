@@ -66,4 +66,4 @@ def main():
 
 
 # The commands register themselves on ``main`` when their modules are imported.
-from . import archive, comments, drafts  # noqa: E402,F401
+from . import archive, comments, drafts, serve  # noqa: E402,F401

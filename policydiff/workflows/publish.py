@@ -7,6 +7,7 @@ archive, so the same archive gives the same bytes."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -27,6 +28,7 @@ from .pages import RESULT_TH, TABLE_HEAD
 from .web import clause_anchor, reading_html, redline_html
 
 HOME, HISTORY, CLAUSES = "index.html", "history.html", "clauses.html"
+_PAGE = re.compile(r"(index|history|clauses|version|redline|round|clause)(?:-([0-9]{1,9})(?:-([0-9]{1,9}))?)?\.html")
 _HOW = {"first": "มีตั้งแต่ร่างแรก", "edited": "แก้ไขถ้อยคำ", "inserted": "เพิ่มใหม่"}
 
 
@@ -144,12 +146,42 @@ class Site:
     def _clause_pages(self) -> None:
         rows = blame(self.store, self.chosen.seq)
         clauses = self.draft(self.chosen).clauses
-        items = []
         for k, row in enumerate(rows):
             self.pages[_clause_file(k)] = self._clause_page(k, row, clause_anchor(clauses, k))
-            items.append(f"<li>{link(_clause_file(k), row['label'])} {page.words(_short(row['text']))}</li>")
+        self.pages[CLAUSES] = self._clause_index(rows)
+
+    def _clause_index(self, rows) -> str:
+        items = [f"<li>{link(_clause_file(k), row['label'])} {page.words(_short(row['text']))}</li>"
+                 for k, row in enumerate(rows)]
         body = f"<ul>{''.join(items)}</ul>\n"
-        self.pages[CLAUSES] = page.document(f"ประวัติรายข้อ ฉบับ {self.chosen.label}", body, self.nav(CLAUSES))
+        return page.document(f"ประวัติรายข้อ ฉบับ {self.chosen.label}", body, self.nav(CLAUSES))
+
+    def page(self, name: str) -> Optional[str]:
+        """One page of the site, built alone (for a server that builds pages when asked); None for
+        a name the site has no page by."""
+        found = _PAGE.fullmatch(name)
+        if found is None:
+            return None
+        kind, a, b = found.group(1), found.group(2), found.group(3)
+        by_seq = {str(v.seq): v for v in self.versions}
+        if kind in ("index", "history", "clauses"):
+            return {"index": lambda: self._version_page(self.chosen, HOME), "history": self._history_page,
+                    "clauses": lambda: self._clause_index(blame(self.store, self.chosen.seq))}[kind]()
+        if kind == "version" and a in by_seq:
+            return self._version_page(by_seq[a], name)
+        if kind == "redline" and a in by_seq and b in by_seq:
+            return self._redline_page(by_seq[a], by_seq[b])
+        if kind == "round":
+            return next((self._round_page(r) for r in self.rounds if str(r.seq) == a), None)
+        if kind == "clause":
+            return self._one_clause(int(a) - 1)
+        return None
+
+    def _one_clause(self, k: int) -> Optional[str]:
+        rows = blame(self.store, self.chosen.seq)
+        if not 0 <= k < len(rows):
+            return None
+        return self._clause_page(k, rows[k], clause_anchor(version_clauses(self.store, self.chosen), k))
 
     def _clause_page(self, k: int, row: dict, anchor: str) -> str:
         came = row["introduced"]
