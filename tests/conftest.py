@@ -45,6 +45,13 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """The suite reads policydiff's messages in English (Thai is the default everywhere else); set in
+    the environment, so CLI runs in a subprocess inherit it. Tests of the Thai interface set it."""
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
+@pytest.fixture(autouse=True)
 def _no_database_from_the_environment(monkeypatch):
     """A POLICYDIFF_DB in the developer's shell must not send the tests' archives to a server."""
     monkeypatch.delenv("POLICYDIFF_DB", raising=False)
