@@ -31,11 +31,19 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _chosen: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("policydiff_language", default=None)
 
 
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 def from_environment(environ: Mapping[str, str] = os.environ) -> str:
     """Return the language the environment asks for, as gettext reads it (LANGUAGE, LC_ALL,
     LC_MESSAGES, LANG; the first set wins, LANGUAGE may list several), else Thai."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
+    return _from_values(tuple(environ.get(name, "") for name in _ENVIRONMENT))
+
+
+@lru_cache(maxsize=64)
+def _from_values(values) -> str:
+    """``from_environment`` of the values of _ENVIRONMENT (cached: every message asks)."""
+    for name, value in zip(_ENVIRONMENT, values):
         if not value:
             continue
         for wanted in value.split(":"):

@@ -25,7 +25,8 @@ class _Group(Group):
     def main(self, args=None, *rest, **kwargs):
         install_click_translations()
         args = list(sys.argv[1:] if args is None else args)
-        with i18n.using(lang_in(args)):  # before any parsing: click's own errors and help follow it too
+        # Chosen before any parsing (click's own errors and help follow it too), once for the run.
+        with i18n.using(lang_in(args) or i18n.from_environment()):
             return super().main(args, *rest, **kwargs)
 
     def resolve_command(self, ctx, args):
@@ -74,7 +75,7 @@ def _inputs(ctx) -> str:
 
 
 @click.group(cls=_Group, help=N_("policydiff: Thai policy drafts as clauses; redlines, division comments, merge, "
-                                  "archive."))
+                                 "archive."))
 @VERSION_OPTION
 @LANG_OPTION
 def main():

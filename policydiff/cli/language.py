@@ -114,5 +114,5 @@ VERSION_OPTION = option("--version", is_flag=True, expose_value=False, is_eager=
                         help=N_("Show the version and exit."))
 LANG_OPTION = option("--lang", type=click.Choice(i18n.LANGUAGES), expose_value=False, is_eager=True,
                      help=N_("The language of messages and help: th (Thai) or en (English). Default: from "
-                             "LANGUAGE, LC_ALL, LC_MESSAGES or LANG, else Thai. The committee's documents "
-                             "are Thai whatever this is."))
+                             "LANGUAGE, LC_ALL, LC_MESSAGES or LANG, else Thai. The committee's documents are Thai "
+                             "whatever this is."))

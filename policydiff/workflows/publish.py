@@ -25,6 +25,7 @@ from .blame import NO_PREVIOUS, alignment, blame
 from .compare import redline
 from .pages import RESULT_TH, TABLE_HEAD
 from .web import clause_anchor, reading_html, redline_html
+from ..i18n import _
 
 HOME, HISTORY, CLAUSES = "index.html", "history.html", "clauses.html"
 _HOW = {"first": "มีตั้งแต่ร่างแรก", "edited": "แก้ไขถ้อยคำ", "inserted": "เพิ่มใหม่"}
@@ -57,7 +58,7 @@ class Site:
         self.store = store
         self.versions = store.list_versions()
         if not self.versions:
-            raise ArchiveError("the archive has no version to publish yet: `policydiff add DRAFT.docx --label v1`")
+            raise ArchiveError(_("the archive has no version to publish yet: `policydiff add DRAFT.docx --label v1`"))
         self.rounds = store.list_rounds()
         self.chosen = store.get_version(version) if version else self.versions[-1]
         self.drafts: Dict[int, object] = {}
