@@ -135,9 +135,7 @@ def read_meta(core_root) -> Meta:
 
 # A 3,000-clause draft has about 5,200 paragraphs and 60,000 runs; these bound memory and time
 # (each paragraph costs about 1 KB read, 3 KB in a redline), not what a real draft may hold.
-LIMITS = {"w:p": (N_("has {count:,} paragraphs, over the safety limit of {limit:,}"), 100_000),
-          "w:r": (N_("has {count:,} runs, over the safety limit of {limit:,}"), 1_000_000),
-          "w:tc": (N_("has {count:,} table cells, over the safety limit of {limit:,}"), 200_000)}
+LIMITS = {"w:p": (N_("paragraphs"), 100_000), "w:r": (N_("runs"), 1_000_000), "w:tc": (N_("table cells"), 200_000)}
 MAX_COMMENTS = 100_000  # Word itself refuses more than 32,767 comment ranges
 
 
@@ -149,7 +147,8 @@ def _check_counts(source: str, body, comments_root, runs_left_out: int = 0) -> N
     counts[_R] += runs_left_out
     for tag, (what, limit) in LIMITS.items():
         if counts[qn(tag)] > limit:
-            raise UnsafeDocumentError(source, _(what).format(count=counts[qn(tag)], limit=limit))
+            raise UnsafeDocumentError(source, _("has {count:,} {what}, over the safety limit of {limit:,}").format(
+                count=counts[qn(tag)], what=_(what), limit=limit))
     if comments_root is not None:
         n = sum(1 for _unused in comments_root.iter(qn("w:comment")))
         if n > MAX_COMMENTS:
