@@ -36,15 +36,11 @@ def install_click_translations() -> None:
 def lang_in(args: List[str]) -> Optional[str]:
     """The language ``--lang`` names among the group's own options (before the command), if valid."""
     for i, arg in enumerate(args):
-        if arg == "--":
-            break
-        if arg.startswith("--lang="):
-            return i18n.supported(arg.split("=", 1)[1]) and arg.split("=", 1)[1]
-        if arg == "--lang":
-            value = args[i + 1] if i + 1 < len(args) else ""
-            return value if value in i18n.LANGUAGES else None
-        if not arg.startswith("-"):
+        if arg == "--" or not arg.startswith("-"):
             break  # the command's name: what follows is the command's
+        if arg.startswith("--lang=") or arg == "--lang":
+            value = arg.split("=", 1)[1] if "=" in arg else (args[i + 1] if i + 1 < len(args) else "")
+            return value if value in i18n.LANGUAGES else None  # else click refuses it, in the environment's
     return None
 
 

@@ -192,3 +192,13 @@ def test_the_committee_package_is_the_same_bytes_in_either_language(tmp_path):
             assert th.read(name) == en.read(name), name
     assert th_table.read_bytes() == en_table.read_bytes()
     assert "ตารางสรุปผลการพิจารณาความเห็น" in zipfile.ZipFile(en_out).read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize("args, lang", [
+    (["--lang", "th", "outline"], "th"), (["--lang=en", "outline"], "en"), (["--version", "--lang", "en"], "en"),
+    (["outline", "--lang", "th"], None), (["--lang=th_TH", "outline"], None), (["--lang"], None), ([], None),
+])
+def test_lang_is_read_among_the_groups_options_only(args, lang):
+    from policydiff.cli.language import lang_in
+
+    assert lang_in(args) == lang
