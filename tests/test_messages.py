@@ -11,6 +11,7 @@ ERRORS = {"PolicydiffError", "InputError", "NotADocxError", "EncryptedDocumentEr
           "FormError", "OptionError", "ArchiveError", "ClickException", "UsageError", "BadParameter",
           "FileError", "Damaged", "Unsafe", "LooksLikeADraft"}
 PRINTS = {"echo", "secho", "style", "fail", "progressbar"}
+PROGRESS = {"progress"}  # cli.common.progress(label): a progress bar's label
 COLLECTORS = {"warn", "warnings", "problems", "messages", "notes"}
 
 # (module, function): why a literal there is not a message.
@@ -53,6 +54,8 @@ def _message_args(call, module: str):
         return args
     if name in PRINTS and owner in ("click", "ctx"):
         return args[:1] + [k.value for k in call.keywords if k.arg in ("help", "label")]
+    if name in PROGRESS and owner is None:
+        return args[:1]
     if name == "_raise":  # docx.safexml: (cls, path, part, problem)
         return args[3:]
     if name == "warn" or (name or "").startswith("_warn"):

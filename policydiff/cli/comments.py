@@ -86,7 +86,7 @@ def _consolidated_copy(resolved, out: str) -> None:
     from ..workflows.merge import consolidate
 
     b, imported = resolved.base, resolved.imported
-    done = consolidate(b, imported, progress=progress("placing"))
+    done = consolidate(b, imported, progress=progress(_("placing")))
     write_redline(done.redline, b, out)
     click.echo(_("wrote {out}: {n_annotations} annotations from {n_sources} divisions; {edits} proposals as "
                  "tracked changes, {comments} comments; {n_conflicts} conflicts, {n_duplicates} duplicates, "
@@ -123,7 +123,7 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
     warn_draft(n)
     _warn_if_older(b, n)
     review = committee(b, n, imported, author=author, date=date, editor_dispositions=decided,
-                       progress=progress("re-anchoring"))
+                       progress=progress(_("re-anchoring")))
     counts = clause_counts(b, n)
     outputs = [(out, _package_bytes(out, review, b, n, round_days, counts, titles))]
     if dispositions_out:

@@ -92,19 +92,20 @@ def is_number(text: str) -> bool:
     return ascii_text.isascii() and ascii_text.isdigit()
 
 
-def check_name(value: str, what: str) -> str:
-    """Return ``value`` if it is usable as a label or name; ArchiveError otherwise."""
+def check_name(value: str, what: str, **names) -> str:
+    """Return ``value`` if it is usable as a label or name; ArchiveError otherwise (``what``: a
+    msgid naming the value, with ``names`` for its placeholders, translated only then)."""
     if not isinstance(value, str) or not value.strip():
-        raise ArchiveError(_("{what} cannot be empty").format(what=what))
+        raise ArchiveError(_("{what} cannot be empty").format(what=_(what).format(**names)))
     if value != value.strip() or any(ch < " " for ch in value):
         raise ArchiveError(_("{what} {value!r} has leading/trailing spaces or control characters").format(
-            what=what, value=value))
+            what=_(what).format(**names), value=value))
     return value
 
 
 def check_label(label: str) -> str:
     """Return ``label`` if a version may carry it; a label of digits alone would shadow a seq."""
-    check_name(label, _("a version label"))
+    check_name(label, N_("a version label"))
     if is_number(label):
         raise ArchiveError(_('a version label cannot be only digits ("{label}" would be read as a sequence '
                              'number); use e.g. v{label}').format(label=label))

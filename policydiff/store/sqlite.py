@@ -121,14 +121,16 @@ class SqliteStore(Store):
         """Return the first row of a query, or None."""
         return self._db.execute(sql, params).fetchone()
 
-    def _blob(self, sha256: str, what: str) -> bytes:
-        """Return a blob's bytes after checking them against their address."""
+    def _blob(self, sha256: str, what: str, **names) -> bytes:
+        """Return a blob's bytes after checking them against their address (``what``: a msgid naming
+        the blob, with ``names`` for its placeholders)."""
         row = self._one("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
         if row is None:
-            raise damaged(self.path, _("{what}: its bytes are missing").format(what=what))
+            raise damaged(self.path, _("{what}: its bytes are missing").format(what=_(what).format(**names)))
         data = bytes(row[0])
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise damaged(self.path, _("{what}: its bytes do not match their sha256").format(what=what))
+            raise damaged(self.path, _("{what}: its bytes do not match their sha256").format(
+                what=_(what).format(**names)))
         return data
 
     def _put_blob(self, db: sqlite3.Connection, data: bytes) -> str:
@@ -242,7 +244,7 @@ class SqliteStore(Store):
     def version_bytes(self, ref: VersionRef) -> bytes:
         """Return a version's bytes, checked against its sha256."""
         version = self.get_version(ref)
-        return self._blob(version.sha256, _('version "{label}"').format(label=version.label))
+        return self._blob(version.sha256, N_('version "{label}"'), label=version.label)
 
     @guarded
     def list_versions(self) -> list[Version]:
@@ -274,7 +276,7 @@ class SqliteStore(Store):
         added_at: str,
     ) -> Round:
         """Record a comment round with its returned files, all in one transaction."""
-        check_name(name, _("a round name"))
+        check_name(name, N_("a round name"))
         date_from = check_iso_date(date_from, "a round's start date")
         date_to = check_iso_date(date_to, "a round's end date")
         if date_from > date_to:
@@ -308,7 +310,7 @@ class SqliteStore(Store):
         """Refuse empty or repeated file names among a round's sources."""
         seen = set()
         for filename in filenames:
-            check_name(filename, _('a file name in round "{name}"').format(name=round_name))
+            check_name(filename, N_('a file name in round "{name}"'), name=round_name)
             if filename in seen:
                 raise ArchiveError(_('round "{round_name}": the file name "{filename}" appears twice').format(
                     round_name=round_name, filename=filename))
@@ -336,7 +338,7 @@ class SqliteStore(Store):
         if row is None:
             raise ArchiveError(_('round "{round_name}" received no file named "{filename}"').format(
                 round_name=round_name, filename=filename))
-        return self._blob(row[0], _('"{filename}" of round "{name}"').format(filename=filename, name=round_name))
+        return self._blob(row[0], N_('"{filename}" of round "{name}"'), filename=filename, name=round_name)
 
     # -- dispositions --------------------------------------------------------------------
     def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
