@@ -19,6 +19,10 @@ from ..i18n import N_, _
 CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "shell_completion", "termui",
                  "types", "utils", "_termui_impl")
 
+# Words click translates without writing them as literals (core.Option: ``_(extra["required"])``),
+# named here so that extraction puts them in our catalog too.
+CLICK_DYNAMIC = (N_("required"),)
+
 
 def install_click_translations() -> None:
     """Point click's module-level ``_``/``ngettext`` at policydiff's catalog (idempotent)."""

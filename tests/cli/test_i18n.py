@@ -138,6 +138,7 @@ def test_redline_help_in_thai_names_its_options_in_thai():
     assert "ไฟล์ที่จะเขียน: .docx (การแก้ไขที่ติดตาม) หรือ .html (หน้าเว็บ)" in text
     assert "เขียนข้อที่ย้ายที่เป็นการตัดออกและการเพิ่มใหม่" in text
     assert "[ค่าเริ่มต้น: policydiff]" in text  # click's "default: …"
+    assert "[ต้องระบุ]" in text and "required" not in text  # click's _(extra["required"])
 
 
 def test_the_version_line_in_both_languages():
