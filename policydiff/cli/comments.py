@@ -13,7 +13,7 @@ from ..i18n import N_, _, ngettext
 from . import main
 from .common import (
     DATE_HELP, DOCX, EXIT_BAD_INPUT, HTML, TABLES, check_output, draft_named, emit_json, iso_date, n_sources, now,
-    plan, print_messages, progress, report_import, round_days, short, sources_named, warn_draft,
+    plan, print_messages, progress, report_import, round_days, short, sources_named, status_word, warn_draft,
 )
 from .language import option
 
@@ -136,7 +136,8 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
                  "{annotations} annotations ({statuses}); {orphans} orphan comments").format(
                      out=out, edited=counts["edited"], inserted=counts["inserted"], deleted=counts["deleted"],
                      moved=counts["moved"], annotations=len(imported.annotations),
-                     statuses=", ".join(f"{k} {v}" for k, v in sorted(statuses.items())), orphans=len(review.orphans)))
+                     statuses=", ".join(f"{status_word(k)} {v}" for k, v in sorted(statuses.items())),
+                     orphans=len(review.orphans)))
 
 
 def _package_bytes(out, review, b, n, round_days, counts, titles) -> bytes:
@@ -239,7 +240,7 @@ def _print_annotations(rows, groups_c, groups_d, orphans) -> None:
     for r in rows:
         what = "ความเห็น" if r["kind"] == "comment" else f"เสนอแก้ ({r['action']})"
         flags = "".join([" [ไม่ได้ใช้ Track Changes]" if not r["tracked"] else "", " [ส่งช้า]" if r["late"] else ""])
-        click.echo(f"{one_line(r['division'])} · {one_line(r['clause'] or '-')} · {what} · {r['status']}{flags}")
+        click.echo(f"{one_line(r['division'])} · {one_line(r['clause'] or '-')} · {what} · {status_word(r['status'])}{flags}")
         if r["quote"]:
             click.echo(f"    ข้อความที่อ้างถึง: “{short(r['quote'], 70)}”")
         click.echo(f"    {short(r['text'], 90)}")

@@ -19,6 +19,17 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, not bad input
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
+# The words printed for the statuses of clauses (diff) and annotations (merge, comments); the
+# statuses themselves stay as they are in --json.
+STATUS_WORDS = {"anchored": N_("anchored"), "moved": N_("moved"), "fuzzy": N_("fuzzy"), "deleted": N_("deleted"),
+                "orphan": N_("orphan"), "edited": N_("edited"), "inserted": N_("inserted"),
+                "renumbered": N_("renumbered")}
+
+
+def status_word(status: str) -> str:
+    """A status as a person reads it, in the current language."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
 
 def print_messages(messages, source: str = "") -> None:
     """Print messages (odd but usable input) on stderr, one line each, each naming its file once:

@@ -10,7 +10,7 @@ from ..i18n import N_, _
 from . import main
 from .common import (
     DATE_HELP, FORMAT_OPTION, SUFFIXES, VIEW_OPTION, check_output, drafts_named, emit_json, iso_date,
-    output_format, plan, print_clauses, print_messages, short, warn_draft,
+    output_format, plan, print_clauses, print_messages, short, status_word, warn_draft,
 )
 from .language import option
 
@@ -103,7 +103,7 @@ def diff(old, new, as_json):
     for c in changes:
         key = "renumbered" if c["status"] == "unchanged" else c["status"]
         tally[key] = tally.get(key, 0) + 1
-    click.echo(", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or _("no changes"))
+    click.echo(", ".join(f"{status_word(k)} {v}" for k, v in sorted(tally.items())) or _("no changes"))
     if objects:
         click.echo(_object_summary(objects))
 
