@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError
+from .i18n import _
 
 
 def plan_outputs(outputs, inputs) -> None:
@@ -27,19 +28,23 @@ def plan_outputs(outputs, inputs) -> None:
             continue
         target = Path(path)
         if target.suffix.lower() not in suffixes:
-            raise InputError(path, f"must end in {' or '.join(suffixes)} (the format is taken from the name)")
+            raise InputError(path, _("must end in {suffixes} (the format is taken from the name)").format(
+                suffixes=" or ".join(suffixes)))
         if target.is_dir():
-            raise InputError(path, "is a directory; give a file name to write")
+            raise InputError(path, _("is a directory; give a file name to write"))
         folder = _check_target(target)
         if not os.access(folder, os.W_OK):
-            raise InputError(path, "its folder is not writable")
+            raise InputError(path, _("its folder is not writable"))
         key = os.path.realpath(target)
         if key in taken:
-            raise InputError(path, f"is also the output {taken[key]}; give each output its own name")
+            raise InputError(path, _("is also the output {other}; give each output its own name").format(
+                other=taken[key]))
         for source in read:
             if key == os.path.realpath(source) or (target.exists() and _same(target, source)):
-                which = "" if os.path.abspath(source) == os.path.abspath(path) else f" ({source})"
-                raise InputError(path, f"is an input{which}; write the output elsewhere so the input is kept")
+                raise InputError(path, _("is an input; write the output elsewhere so the input is kept")
+                                 if os.path.abspath(source) == os.path.abspath(path) else
+                                 _("is an input ({source}); write the output elsewhere so the input is kept").format(
+                                     source=source))
         taken[key] = path
 
 
@@ -71,12 +76,12 @@ def write_together(outputs) -> None:
     from contextlib import ExitStack
 
     with ExitStack() as stack:
-        temps = [(path, stack.enter_context(atomic_path(path))) for path, _ in outputs]
-        for (path, tmp), (_, data) in zip(temps, outputs):
+        temps = [(path, stack.enter_context(atomic_path(path))) for path, _unused in outputs]
+        for (path, tmp), (_unused, data) in zip(temps, outputs):
             try:
                 Path(tmp).write_bytes(data)
             except OSError as exc:
-                raise InputError(path, f"could not be written: {exc.strerror}") from None
+                raise InputError(path, _("could not be written: {strerror}").format(strerror=exc.strerror)) from None
 
 
 def atomic_write(path, data: bytes) -> None:
@@ -85,7 +90,7 @@ def atomic_write(path, data: bytes) -> None:
         try:
             f.write(data)
         except OSError as exc:
-            raise InputError(path, f"could not be written: {exc.strerror}") from None
+            raise InputError(path, _("could not be written: {strerror}").format(strerror=exc.strerror)) from None
 
 
 @contextmanager
@@ -107,7 +112,7 @@ def atomic_path(path):
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=folder)
     except OSError as exc:
-        raise InputError(path, f"cannot write in its directory: {exc.strerror}") from None
+        raise InputError(path, _("cannot write in its directory: {strerror}").format(strerror=exc.strerror)) from None
     os.close(fd)
     try:
         yield Path(tmp)
@@ -121,9 +126,9 @@ def _check_target(target: Path) -> Path:
     """Return the target's directory, refusing a missing directory or a directory target."""
     folder = target.parent
     if not folder.is_dir():
-        raise InputError(target, "directory does not exist")
+        raise InputError(target, _("directory does not exist"))
     if target.is_dir():
-        raise InputError(target, "is a directory; give a file name to write")
+        raise InputError(target, _("is a directory; give a file name to write"))
     return folder
 
 
@@ -138,7 +143,7 @@ def _finish(path, target: Path, tmp: str) -> None:
             os.close(fd)
         os.replace(tmp, target)
     except OSError as exc:
-        raise InputError(path, f"could not be written: {exc.strerror}") from None
+        raise InputError(path, _("could not be written: {strerror}").format(strerror=exc.strerror)) from None
     _fsync_dir(target.parent)
 
 
@@ -157,7 +162,7 @@ def _fsync(path, fd: int) -> None:
     try:
         os.fsync(fd)
     except OSError as exc:
-        raise InputError(path, f"could not be written: {exc.strerror}") from None
+        raise InputError(path, _("could not be written: {strerror}").format(strerror=exc.strerror)) from None
 
 
 def _fsync_dir(folder: Path) -> None:

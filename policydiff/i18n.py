@@ -15,13 +15,18 @@ through this module.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import contextvars
 import gettext
+import io
+import json
 import os
+import re
+import struct
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Mapping, Optional
+from typing import Dict, Iterator, Mapping, Optional
 
 DOMAIN = "policydiff"  # the CLI and every message below it
 LANGUAGES = ("th", "en")
@@ -31,11 +36,19 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 _chosen: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("policydiff_language", default=None)
 
 
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 def from_environment(environ: Mapping[str, str] = os.environ) -> str:
     """Return the language the environment asks for, as gettext reads it (LANGUAGE, LC_ALL,
     LC_MESSAGES, LANG; the first set wins, LANGUAGE may list several), else Thai."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
+    return _from_values(tuple(environ.get(name, "") for name in _ENVIRONMENT))
+
+
+@lru_cache(maxsize=64)
+def _from_values(values) -> str:
+    """``from_environment`` of the values of _ENVIRONMENT (cached: every message asks)."""
+    for name, value in zip(_ENVIRONMENT, values):
         if not value:
             continue
         for wanted in value.split(":"):
@@ -89,18 +102,66 @@ def translation(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
 
 
 def compiled(po: Path):
-    """Return a .po file compiled to .mo bytes, as a file object (Babel does the reading)."""
-    import io
+    """Return a .po file compiled to .mo bytes, as a file object. Read here rather than by Babel,
+    whose import alone costs a command's start more than the reading (the build uses Babel)."""
+    return io.BytesIO(mo_bytes(po_messages(po.read_text(encoding="utf-8"))))
 
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
-    with open(po, "rb") as f:
-        catalog = read_po(f)
-    out = io.BytesIO()
-    write_mo(out, catalog)
-    out.seek(0)
+def po_messages(text: str) -> Dict[str, str]:
+    """{msgid: msgstr} of a .po's translated entries, as a .mo keys them (a plural's msgid and
+    msgstrs joined by NUL; the header under ""); fuzzy, obsolete and empty entries left out."""
+    out: Dict[str, str] = {}
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in block.strip().splitlines()]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        fields = _fields(line for line in lines if line and not line.startswith("#"))  # "#~": obsolete
+        if "msgid" not in fields or (fuzzy and fields["msgid"]):  # a fuzzy header is still the header
+            continue
+        key = fields["msgid"] + ("\0" + fields["msgid_plural"] if "msgid_plural" in fields else "")
+        forms = [fields[k] for k in sorted(fields, key=_form_index) if k.startswith("msgstr")]
+        if forms and all(forms):
+            out[key] = "\0".join(forms)
     return out
+
+
+def _fields(lines) -> Dict[str, str]:
+    """The keyword fields of one entry (msgid, msgid_plural, msgstr, msgstr[N]), their strings joined."""
+    fields: Dict[str, str] = {}
+    current = None
+    for line in lines:
+        if line.startswith('"'):
+            fields[current] += _unquote(line)
+            continue
+        current, _sep, value = line.partition(" ")
+        fields[current] = _unquote(value)
+    return fields
+
+
+def _unquote(quoted: str) -> str:
+    """A .po string's text: JSON reads the escapes Babel writes (\\" \\\\ \\n \\t), Python any other."""
+    try:
+        return json.loads(quoted)
+    except ValueError:
+        return ast.literal_eval(quoted)
+
+
+def _form_index(key: str) -> int:
+    return int(key[7:-1]) if key.startswith("msgstr[") else 0
+
+
+def mo_bytes(messages: Dict[str, str]) -> bytes:
+    """GNU .mo bytes of {msgid: msgstr} (the format gettext reads: header, two tables, strings)."""
+    keys = sorted(messages)
+    ids = [k.encode("utf-8") for k in keys]
+    strs = [messages[k].encode("utf-8") for k in keys]
+    start = 7 * 4 + 16 * len(keys)  # strings follow the header and the two tables
+    offsets, data = [], b""
+    for blob in ids + strs:
+        offsets.append((len(blob), start + len(data)))
+        data += blob + b"\0"
+    table = b"".join(struct.pack("<2I", length, at) for length, at in offsets)
+    header = struct.pack("<7I", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + 8 * len(keys), 0, 0)
+    return header + table + data
 
 
 def _(message: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from .i18n import _
 
 BE_OFFSET = 543
 # A four-digit year above this is read as B.E. when no era marker says otherwise
@@ -97,7 +98,7 @@ def _build(year: int, month: int, day: int, era: str, original: str) -> str:
     try:
         return _dt.date(_year_to_ce(year, era), month, day).isoformat()
     except ValueError:
-        raise ValueError(f"not a real date: {original!r}") from None
+        raise ValueError(_("not a real date: {original!r}").format(original=original)) from None
 
 
 def _parse_named(m: re.Match, original: str) -> str:
@@ -111,14 +112,14 @@ def _parse_named(m: re.Match, original: str) -> str:
             break
     month = _MONTH_LOOKUP.get(_month_key(middle))
     if month is None:
-        raise ValueError(f"unknown month name {middle!r} in {original!r}")
+        raise ValueError(_("unknown month name {middle!r} in {original!r}").format(middle=middle, original=original))
     return _build(year, month, day, era, original)
 
 
 def parse_date(s: str) -> str:
     """Return the ISO date (C.E.) written in ``s``: ISO date/datetime, or Thai day-month-year."""
     if not isinstance(s, str):
-        raise ValueError(f"not a date: {s!r}")
+        raise ValueError(_("not a date: {text!r}").format(text=s))
     text = " ".join(arabic_digits(s).replace("\u00a0", " ").split())
     if _ISO_DATE.match(text) or _ISO_DATETIME.match(text):
         return _parse_iso_datetime(text, s).date().isoformat()
@@ -129,7 +130,7 @@ def parse_date(s: str) -> str:
     if m:
         return _parse_named(m, s)
     raise ValueError(
-        f"not a date: {s!r} (use 2009-08-19, ๑๙ สิงหาคม ๒๕๕๒, 19 ส.ค. 2552 or 19/8/2552)"
+        _("not a date: {text!r} (use 2009-08-19, ๑๙ สิงหาคม ๒๕๕๒, 19 ส.ค. 2552 or 19/8/2552)").format(text=s)
     )
 
 
@@ -145,7 +146,8 @@ def _parse_iso_datetime(text: str, original: str) -> _dt.datetime:
             return _dt.datetime.combine(_dt.date.fromisoformat(normalized), _dt.time())
         return _dt.datetime.fromisoformat(normalized)
     except ValueError:
-        raise ValueError(f"not a real date{'' if len(text) == 10 else ' and time'}: {original!r}") from None
+        raise ValueError((_("not a real date: {original!r}") if len(text) == 10 else
+                         _("not a real date and time: {original!r}")).format(original=original)) from None
 
 
 def revision_datetime(s: str) -> str:

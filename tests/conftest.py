@@ -45,6 +45,18 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """The suite reads policydiff's messages in English (Thai is the default everywhere else): set in
+    the environment, so CLI runs in a subprocess inherit it, and chosen for the tests' own context (as
+    the CLI chooses it once per run). Tests of the Thai interface choose Thai."""
+    from policydiff import i18n
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    with i18n.using("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _no_database_from_the_environment(monkeypatch):
     """A POLICYDIFF_DB in the developer's shell must not send the tests' archives to a server."""
     monkeypatch.delenv("POLICYDIFF_DB", raising=False)

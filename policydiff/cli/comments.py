@@ -9,42 +9,44 @@ import click
 
 from ..core.objects import visible, visible_offset
 from ..errors import one_line
+from ..i18n import N_, _, ngettext
 from . import main
 from .common import (
     DATE_HELP, DOCX, EXIT_BAD_INPUT, HTML, TABLES, check_output, draft_named, emit_json, iso_date, n_sources, now,
-    plan, print_messages, progress, report_import, round_days, short, sources_named, warn_draft,
+    plan, print_messages, progress, report_import, round_days, short, sources_named, status_word, warn_draft,
 )
+from .language import option
 
-@main.command()
+
+@main.command(help=N_("Merge the divisions' reviewed copies and forms (SOURCES: files or folders, or a round name) "
+                "onto BASE.docx.\n\n"
+                "Without --revised: the consolidated copy — BASE with every division's proposals as tracked "
+                "changes in its name and every comment on its words. With --revised NEW.docx: the committee "
+                "package — a cover page, the redline BASE → NEW with the comments re-anchored on NEW, and "
+                "the disposition table."))
 @click.argument("base", type=click.Path(path_type=str))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
-              help="The .docx to write; with --revised also .html (the committee's view as a web page).")
-@click.option("--revised", type=click.Path(path_type=str), default=None,
-              help="The revised draft: write the committee package (redline BASE → REVISED) instead of the "
-                   "consolidated copy.")
-@click.option("--dispositions", "dispositions_in", type=click.Path(path_type=str), default=None,
-              help="The editor's dispositions (CSV/XLSX): results and reasons that override the suggestions.")
-@click.option("--write-dispositions", "dispositions_out", type=click.Path(path_type=str), default=None,
-              help="Also write the (suggested) disposition table to this CSV/XLSX for the editor.")
-@click.option("--author", default="ฝ่ายเลขานุการ", show_default=True, help="Author of the editor's own changes.")
-@click.option("--date", "date", default=None, help=DATE_HELP)
-@click.option("--round-from", default="", help="First day of the comment round (ISO or Thai date).")
-@click.option("--round-to", default="", help="Last day of the comment round (ISO or Thai date).")
-@click.option("--force", is_flag=True,
-              help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
-@click.option("--old-title", default="", help="The base draft's name on the cover page (\"ร่างที่ ๑\"); default: its "
-              "archive label, else its Subject property, else its file name.")
-@click.option("--new-title", default="", help="The revised draft's name on the cover page, chosen like --old-title.")
+@option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+        help=N_("The .docx to write; with --revised also .html (the committee's view as a web page)."))
+@option("--revised", type=click.Path(path_type=str), default=None,
+        help=N_("The revised draft: write the committee package (redline BASE → REVISED) instead of the "
+                "consolidated copy."))
+@option("--dispositions", "dispositions_in", type=click.Path(path_type=str), default=None,
+        help=N_("The editor's dispositions (CSV/XLSX): results and reasons that override the suggestions."))
+@option("--write-dispositions", "dispositions_out", type=click.Path(path_type=str), default=None,
+        help=N_("Also write the (suggested) disposition table to this CSV/XLSX for the editor."))
+@option("--author", default="ฝ่ายเลขานุการ", show_default=True, help=N_("Author of the editor's own changes."))
+@option("--date", "date", default=None, help=DATE_HELP)
+@option("--round-from", default="", help=N_("First day of the comment round (ISO or Thai date)."))
+@option("--round-to", default="", help=N_("Last day of the comment round (ISO or Thai date)."))
+@option("--force", is_flag=True,
+        help=N_("Read a source that looks like a new draft (no comment, no tracked change) as a division's "
+                "copy."))
+@option("--old-title", default="", help=N_("The base draft's name on the cover page (\"ร่างที่ ๑\"); default: its "
+                                           "archive label, else its Subject property, else its file name."))
+@option("--new-title", default="", help=N_("The revised draft's name on the cover page, chosen like --old-title."))
 def merge(base, sources, out, revised, dispositions_in, dispositions_out, author, date, round_from, round_to, force,
           old_title, new_title):
-    """Merge the divisions' reviewed copies and forms (SOURCES: files or folders, or a round name) onto BASE.docx.
-
-    Without --revised: the consolidated copy — BASE with every division's proposals as tracked
-    changes in its name and every comment on its words. With --revised NEW.docx: the committee
-    package — a cover page, the redline BASE → NEW with the comments re-anchored on NEW, and the
-    disposition table.
-    """
     rf, rt = round_days(round_from, round_to)
     _check_package_options(revised, dispositions_out, old_title, new_title)
     date = iso_date(date)  # checked before any work, like the outputs
@@ -70,11 +72,13 @@ def _check_package_options(revised, dispositions_out, old_title, new_title) -> N
     from ..errors import OptionError
 
     if dispositions_out and revised is None:
-        raise OptionError("--write-dispositions needs --revised: the disposition table is part of the committee "
-                          "package (suggestions come from what the revised draft did)")
+        raise OptionError(_("--write-dispositions needs --revised: the disposition table is part of the committee "
+                            "package "
+                            "(suggestions come from what the revised draft did)"))
     if (old_title or new_title) and revised is None:
-        raise OptionError("--old-title and --new-title need --revised: they name the drafts on the committee "
-                          "package's cover page")
+        raise OptionError(_("--old-title and --new-title need --revised: they name the drafts on the committee "
+                            "package's "
+                            "cover page"))
 
 
 def _consolidated_copy(resolved, out: str) -> None:
@@ -82,12 +86,15 @@ def _consolidated_copy(resolved, out: str) -> None:
     from ..workflows.merge import consolidate
 
     b, imported = resolved.base, resolved.imported
-    done = consolidate(b, imported, progress=progress("placing"))
+    done = consolidate(b, imported, progress=progress(_("placing")))
     write_redline(done.redline, b, out)
-    click.echo(f"wrote {out}: {len(imported.annotations)} annotations from {n_sources(imported)} divisions; "
-               f"{done.edits} proposals as tracked changes, {done.comments} comments; "
-               f"{len(done.conflicts)} conflicts, {len(done.duplicates)} duplicates, "
-               f"{len(done.orphans)} orphans, {len(imported.problems)} unusable sources")
+    click.echo(_("wrote {out}: {n_annotations} annotations from {n_sources} divisions; {edits} proposals as "
+                 "tracked changes, {comments} comments; {n_conflicts} conflicts, {n_duplicates} duplicates, "
+                 "{n_orphans} orphans, {n_problems} unusable sources").format(
+                     out=out, n_annotations=len(imported.annotations), n_sources=n_sources(imported),
+                     edits=done.edits, comments=done.comments, n_conflicts=len(done.conflicts),
+                     n_duplicates=len(done.duplicates), n_orphans=len(done.orphans),
+                     n_problems=len(imported.problems)))
 
 
 def _editor_dispositions(resolved, dispositions_in):
@@ -116,7 +123,7 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
     warn_draft(n)
     _warn_if_older(b, n)
     review = committee(b, n, imported, author=author, date=date, editor_dispositions=decided,
-                       progress=progress("re-anchoring"))
+                       progress=progress(_("re-anchoring")))
     counts = clause_counts(b, n)
     outputs = [(out, _package_bytes(out, review, b, n, round_days, counts, titles))]
     if dispositions_out:
@@ -125,9 +132,12 @@ def _committee_package(resolved, n, out, dispositions_out, decided, *, author, d
         outputs.append((dispositions_out, disposition_bytes(dispositions_out, disposition_rows(review.rows))))
     write_together(outputs)  # the package and the table both, or neither
     statuses = Counter(p.status for p in review.placed)
-    click.echo(f"wrote {out}: {counts['edited']} clauses edited, {counts['inserted']} added, {counts['deleted']} "
-               f"deleted, {counts['moved']} moved; {len(imported.annotations)} annotations ("
-               + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + f"); {len(review.orphans)} orphan comments")
+    click.echo(_("wrote {out}: {edited} clauses edited, {inserted} added, {deleted} deleted, {moved} moved; "
+                 "{annotations} annotations ({statuses}); {orphans} orphan comments").format(
+                     out=out, edited=counts["edited"], inserted=counts["inserted"], deleted=counts["deleted"],
+                     moved=counts["moved"], annotations=len(imported.annotations),
+                     statuses=", ".join(f"{status_word(k)} {v}" for k, v in sorted(statuses.items())),
+                     orphans=len(review.orphans)))
 
 
 def _package_bytes(out, review, b, n, round_days, counts, titles) -> bytes:
@@ -155,8 +165,8 @@ def _warn_if_older(base, revised) -> None:
 
     old, new = dated(base), dated(revised)
     if old and new and new < old:
-        click.echo(f"warning: the revised draft {revised.path} ({new}) is older than the base {base.path} ({old}); "
-                   "are BASE and --revised swapped?", err=True)
+        click.echo(_("warning: the revised draft {path} ({new}) is older than the base {base} ({old}); are BASE and "
+                     "--revised swapped?").format(path=revised.path, new=new, base=base.path, old=old), err=True)
 
 
 def _annotation_json(a, placed=None, clause_texts=None) -> dict:
@@ -188,18 +198,19 @@ def _group_json(g) -> dict:
             "texts": list(g.texts)}
 
 
-@main.command()
+@main.command(help=N_("List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, "
+                "folders, or a round)."))
 @click.argument("base", type=click.Path(path_type=str))
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--against", type=click.Path(path_type=str), default=None,
-              help="A later version: re-anchor every annotation onto it and report where each landed.")
-@click.option("--round-from", default="", help="First day of the round: earlier comments are flagged late.")
-@click.option("--round-to", default="", help="Last day of the round: later comments are flagged late.")
-@click.option("--json", "as_json", is_flag=True, help="Print annotations, conflicts, duplicates and orphans as JSON.")
-@click.option("--force", is_flag=True,
-              help="Read a source that looks like a new draft (no comment, no tracked change) as a division's copy.")
+@option("--against", type=click.Path(path_type=str), default=None,
+        help=N_("A later version: re-anchor every annotation onto it and report where each landed."))
+@option("--round-from", default="", help=N_("First day of the round: earlier comments are flagged late."))
+@option("--round-to", default="", help=N_("Last day of the round: later comments are flagged late."))
+@option("--json", "as_json", is_flag=True, help=N_("Print annotations, conflicts, duplicates and orphans as JSON."))
+@option("--force", is_flag=True,
+        help=N_("Read a source that looks like a new draft (no comment, no tracked change) as a division's "
+                "copy."))
 def comments(base, sources, against, round_from, round_to, as_json, force):
-    """List the divisions' comments and proposed edits from SOURCES (reviewed copies, forms, folders, or a round)."""
     from ..core.groups import conflicts, duplicates
     from ..workflows.merge import reanchored
 
@@ -229,18 +240,20 @@ def _print_annotations(rows, groups_c, groups_d, orphans) -> None:
     for r in rows:
         what = "ความเห็น" if r["kind"] == "comment" else f"เสนอแก้ ({r['action']})"
         flags = "".join([" [ไม่ได้ใช้ Track Changes]" if not r["tracked"] else "", " [ส่งช้า]" if r["late"] else ""])
-        click.echo(f"{one_line(r['division'])} · {one_line(r['clause'] or '-')} · {what} · {r['status']}{flags}")
+        click.echo(f"{one_line(r['division'])} · {one_line(r['clause'] or '-')} · {what} · {status_word(r['status'])}{flags}")
         if r["quote"]:
             click.echo(f"    ข้อความที่อ้างถึง: “{short(r['quote'], 70)}”")
         click.echo(f"    {short(r['text'], 90)}")
-    click.echo(f"\n{len(rows)} annotations")
+    click.echo("\n" + _("{count} annotations").format(count=len(rows)))
     for g in groups_c:
-        click.echo(click.style(f"conflict in {g.clause} on “{short(g.quote, 40)}”: " +
-                               " | ".join(f"{d}: “{short(t, 30)}”" for d, t in zip(g.divisions, g.texts)), fg="red"))
+        texts = " | ".join(f"{d}: “{short(t, 30)}”" for d, t in zip(g.divisions, g.texts))
+        click.echo(click.style(_("conflict in {clause} on “{quote}”: {texts}").format(
+            clause=g.clause, quote=short(g.quote, 40), texts=texts), fg="red"))
     for g in groups_d:
-        click.echo(f"duplicate in {g.clause}: " + ", ".join(g.divisions))
-    click.echo(f"{len(groups_c)} conflicts, {len(groups_d)} duplicates, {len(orphans)} orphans"
-               + (": " + ", ".join(orphans) if orphans else ""))
+        click.echo(_("duplicate in {clause}: {divisions}").format(clause=g.clause, divisions=", ".join(g.divisions)))
+    counts = _("{conflicts} conflicts, {duplicates} duplicates, {orphans} orphans").format(
+        conflicts=len(groups_c), duplicates=len(groups_d), orphans=len(orphans))
+    click.echo(counts + (": " + ", ".join(orphans) if orphans else ""))
 
 
 def _check_disposition_ids(path, decided, annotations) -> None:
@@ -250,10 +263,13 @@ def _check_disposition_ids(path, decided, annotations) -> None:
     known = {a.id for a in annotations}
     stray = [d for d in decided if d.key not in known]
     if stray:
-        shown = ", ".join(f"no. {d.number} ({d.key or 'no id'})" for d in stray[:10])
-        more = f" and {len(stray) - 10} more" if len(stray) > 10 else ""
-        raise FormError(path, f"{len(stray)} of {len(decided)} rows have an id that is no comment of this round: "
-                              f"{shown}{more}; was the table written for another round?")
+        shown = ", ".join(_("no. {number} "
+                            "({id})").format(number=d.number, id=d.key or _("no id")) for d in stray[:10])
+        if len(stray) > 10:
+            shown = _("{listing} and {count} more").format(listing=shown, count=len(stray) - 10)
+        raise FormError(path, _("{count} of {total} rows have an id that is no comment of this round: {listing}; "
+                                "was the table written for another round?").format(
+                                    count=len(stray), total=len(decided), listing=shown))
 
 
 def _keep_dispositions(resolved, rows) -> None:
@@ -263,5 +279,6 @@ def _keep_dispositions(resolved, rows) -> None:
     from ..workflows.rounds import store_dispositions
 
     kept, created = store_dispositions(resolved.root, resolved.round_name, rows, added_at=now())
-    state = "stored as revision" if created else "unchanged since revision"
-    click.echo(f'dispositions of round "{resolved.round_name}": {state} {kept.revision}', err=True)
+    state = (_('dispositions of round "{name}": stored as revision {revision}') if created else
+             _('dispositions of round "{name}": unchanged since revision {revision}'))
+    click.echo(state.format(name=resolved.round_name, revision=kept.revision), err=True)

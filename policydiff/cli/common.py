@@ -12,10 +12,23 @@ import click
 
 from ..core.objects import visible
 from ..errors import one_line
+from ..i18n import N_, _
+from .language import option
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, not bad input
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+# The words printed for the statuses of clauses (diff) and annotations (merge, comments); the
+# statuses themselves stay as they are in --json.
+STATUS_WORDS = {"anchored": N_("anchored"), "moved": N_("moved"), "fuzzy": N_("fuzzy"), "deleted": N_("deleted"),
+                "orphan": N_("orphan"), "edited": N_("edited"), "inserted": N_("inserted"),
+                "renumbered": N_("renumbered")}
+
+
+def status_word(status: str) -> str:
+    """A status as a person reads it, in the current language."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def print_messages(messages, source: str = "") -> None:
@@ -23,7 +36,7 @@ def print_messages(messages, source: str = "") -> None:
     the one way every command shows a Result's messages or a draft's warnings."""
     for m in messages:
         named = not source or m.startswith(f"{source}:") or m.startswith(f"{Path(source).name}:")
-        click.echo(f"warning: {one_line(m if named else f'{source}: {m}')}", err=True)
+        click.echo(_("warning: {message}").format(message=one_line(m if named else f"{source}: {m}")), err=True)
 
 
 def print_clauses(clauses, as_json: bool) -> None:
@@ -50,30 +63,30 @@ def check_output(path) -> None:
         return
     target = Path(path)
     if not target.parent.is_dir():
-        raise InputError(path, "directory does not exist")
+        raise InputError(path, _("directory does not exist"))
     if target.is_dir():
-        raise InputError(path, "is a directory; give a file name to write")
+        raise InputError(path, _("is a directory; give a file name to write"))
 
 
 def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-VIEW_OPTION = click.option(
+VIEW_OPTION = option(
     "--view", type=click.Choice(["accept", "reject"]), default="accept", show_default=True,
-    help="How to read tracked changes already in the file: accept them or reject them.",
+    help=N_("How to read tracked changes already in the file: accept them or reject them."),
 )
 
 
-DATE_HELP = "Revision date (ISO 8601). Default: the new file's modified date, else now."
+DATE_HELP = N_("Revision date (ISO 8601). Default: the new file's modified date, else now.")
 
 
 DOCX, TABLES, HTML = (".docx",), (".csv", ".xlsx"), (".html", ".htm")
 SUFFIXES = {"docx": DOCX, "html": HTML}
 
-FORMAT_OPTION = click.option(
+FORMAT_OPTION = option(
     "--format", "fmt", type=click.Choice(["docx", "html"]), default=None,
-    help="Output format; default: from the output's extension (.docx or .html).")
+    help=N_("Output format; default: from the output's extension (.docx or .html)."))
 
 
 def output_format(out, fmt):
@@ -102,7 +115,7 @@ def iso_date(value):
     try:
         return revision_datetime(value)
     except ValueError as e:
-        raise OptionError(f"--date: {e}") from None
+        raise OptionError(_("--date: {problem}").format(problem=e)) from None
 
 
 def short(text: Optional[str], width: int = 60) -> str:
@@ -126,12 +139,13 @@ def report_import(imported, refuse_drafts: bool = True) -> None:
     # A division's name or comment may hold a line break: one line each, so none can pose as another.
     print_messages(imported.warnings)
     for p in imported.problems:
-        click.echo(f"error: {one_line(p.message)}", err=True)
+        click.echo(_("error: {message}").format(message=one_line(p.message)), err=True)
     if refuse_drafts and any(getattr(p, "draft", False) for p in imported.problems):
         raise click.exceptions.Exit(EXIT_BAD_INPUT)  # a new draft given as a division's copy: said above
     if getattr(imported, "skipped", ()):
-        click.echo(f"skipped {len(imported.skipped)} files written by policydiff (ข้ามไฟล์ที่ policydiff สร้าง "
-                   f"{len(imported.skipped)} ไฟล์): " + ", ".join(one_line(n) for n in imported.skipped), err=True)
+        names = ", ".join(one_line(n) for n in imported.skipped)
+        click.echo(_("skipped {count} files written by policydiff (ข้ามไฟล์ที่ policydiff สร้าง {count} ไฟล์): "
+                     "{names}").format(count=len(imported.skipped), names=names), err=True)
 
 
 def n_sources(imported) -> int:
@@ -148,7 +162,7 @@ def day(value: str, name: str) -> str:
     try:
         return parse_date(value)
     except ValueError as e:
-        raise OptionError(f"{name}: {e}") from None
+        raise OptionError(_("{option}: {problem}").format(option=name, problem=e)) from None
 
 
 def round_days(round_from: str, round_to: str) -> tuple:
@@ -157,7 +171,9 @@ def round_days(round_from: str, round_to: str) -> tuple:
 
     first, last = day(round_from, "--round-from"), day(round_to, "--round-to")
     if first and last and first > last:
-        raise OptionError(f"--round-from {first} is after --round-to {last}: the round would end before it starts")
+        raise OptionError(_("--round-from {first} is after --round-to {last}: the round would end before it "
+                            "starts").format(
+            first=first, last=last))
     return first, last
 
 
@@ -188,8 +204,9 @@ def sources_named(base: str, sources, round_from: str, round_to: str, force: boo
 
     resolved = resolve_sources(base, sources, round_from=round_from, round_to=round_to, force=force)
     if resolved.round_name:
-        click.echo(f'using round "{resolved.round_name}" from the archive: {len(resolved.imported.annotations)} '
-                   f"annotations on {resolved.base.path}", err=True)
+        click.echo(_('using round "{name}" from the archive: {count} annotations on {path}').format(
+            name=resolved.round_name, count=len(resolved.imported.annotations),
+            path=resolved.base.path), err=True)
     print_messages(resolved.notes)
     return resolved
 

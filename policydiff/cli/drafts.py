@@ -6,18 +6,20 @@ from __future__ import annotations
 import click
 
 from ..core.redline import change_counts
+from ..i18n import N_, _
 from . import main
 from .common import (
     DATE_HELP, FORMAT_OPTION, SUFFIXES, VIEW_OPTION, check_output, drafts_named, emit_json, iso_date,
-    output_format, plan, print_clauses, print_messages, short, warn_draft,
+    output_format, plan, print_clauses, print_messages, short, status_word, warn_draft,
 )
+from .language import option
 
-@main.command()
+
+@main.command(help=N_("Show the clause tree of DRAFT.docx (หมวด / ส่วน / ข้อ / (๑) / (ก), tables)."))
 @click.argument("draft", type=click.Path(dir_okay=True, path_type=str))
 @VIEW_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clauses in document order.")
+@option("--json", "as_json", is_flag=True, help=N_("Print a JSON list of clauses in document order."))
 def outline(draft, view, as_json):
-    """Show the clause tree of DRAFT.docx (หมวด / ส่วน / ข้อ / (๑) / (ก), tables)."""
     from ..core.structure import outline as build_outline
     from ..docx.reader import read_docx
 
@@ -27,18 +29,17 @@ def outline(draft, view, as_json):
     print_clauses(clauses, as_json)
 
 
-@main.command()
+@main.command(help=N_("Write NEW with every change against OLD marked: a .docx with native tracked changes, or a "
+                "self-contained .html page (OLD and NEW: files, or version labels in the archive)."))
 @click.argument("old", type=click.Path(path_type=str))
 @click.argument("new", type=click.Path(path_type=str))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
-              help="The file to write: .docx (tracked changes) or .html (a web page).")
+@option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
+        help=N_("The file to write: .docx (tracked changes) or .html (a web page)."))
 @FORMAT_OPTION
-@click.option("--author", default="policydiff", show_default=True, help="Author of the tracked changes.")
-@click.option("--date", "date", default=None, help=DATE_HELP)
-@click.option("--no-moves", is_flag=True, help="Write moved clauses as a deletion and an insertion.")
+@option("--author", default="policydiff", show_default=True, help=N_("Author of the tracked changes."))
+@option("--date", "date", default=None, help=DATE_HELP)
+@option("--no-moves", is_flag=True, help=N_("Write moved clauses as a deletion and an insertion."))
 def redline(old, new, out, fmt, author, date, no_moves):
-    """Write NEW with every change against OLD marked: a .docx with native tracked changes, or a
-    self-contained .html page (OLD and NEW: files, or version labels in the archive)."""
     from ..workflows.compare import redline as redline_of, write_redline
 
     check_output(out)
@@ -57,21 +58,24 @@ def redline(old, new, out, fmt, author, date, no_moves):
     else:
         stories = write_redline(red, b, out, old=a)
     counts = change_counts(red.blocks)
-    click.echo(f"wrote {out}: {counts['+']} insertions, {counts['-']} deletions, {counts['moves']} moves, "
-               f"{counts['fmt']} formatting changes")
+    click.echo(_("wrote {out}: {insertions} insertions, {deletions} deletions, {moves} moves, {fmt} formatting "
+                 "changes").format(
+                     out=out, insertions=counts['+'], deletions=counts['-'], moves=counts['moves'],
+                     fmt=counts['fmt']))
     for name, n in stories:
-        click.echo(f"  {name}: {n['+']} insertions, {n['-']} deletions")
+        click.echo(_("  {name}: {insertions} insertions, {deletions} deletions").format(
+            name=name, insertions=n['+'], deletions=n['-']))
 
 
 _STATUS_MARK = {"edited": "~", "inserted": "+", "deleted": "-", "moved": ">", "unchanged": "#"}
 
 
-@main.command()
+@main.command(help=N_("Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version "
+                "labels)."))
 @click.argument("old", type=click.Path(path_type=str))
 @click.argument("new", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of clause changes.")
+@option("--json", "as_json", is_flag=True, help=N_("Print a JSON list of clause changes."))
 def diff(old, new, as_json):
-    """Summarize, clause by clause, what changed from OLD.docx to NEW.docx (files, or version labels)."""
     from ..workflows.compare import clause_changes, story_changes
 
     a, b = drafts_named(old, new)
@@ -99,7 +103,7 @@ def diff(old, new, as_json):
     for c in changes:
         key = "renumbered" if c["status"] == "unchanged" else c["status"]
         tally[key] = tally.get(key, 0) + 1
-    click.echo(", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or "no changes")
+    click.echo(", ".join(f"{status_word(k)} {v}" for k, v in sorted(tally.items())) or _("no changes"))
     if objects:
         click.echo(_object_summary(objects))
 
@@ -128,14 +132,17 @@ def _change_line(c: dict) -> str:
     old, new = c["old_ref"], c["new_ref"]
     status = c["status"]
     if status == "unchanged":
-        return click.style(f"# {old} → {new}: renumbered only (wording unchanged)", fg="cyan")
+        return click.style(_("# {old} → {new}: renumbered only (wording unchanged)").format(
+            old=old, new=new), fg="cyan")
     if status == "inserted":
-        return click.style(f"+ {new}: inserted — {short(c['new_text'])}", fg="green")
+        return click.style(_("+ {new}: inserted — {new_text}").format(
+            new=new, new_text=short(c['new_text'])), fg="green")
     if status == "deleted":
-        return click.style(f"- {old}: deleted — {short(c['old_text'])}", fg="red")
+        return click.style(_("- {old}: deleted — {old_text}").format(
+            old=old, old_text=short(c['old_text'])), fg="red")
     where = f"{old} → {new}" if c["renumbered"] or status == "moved" else new
-    what = "moved" + (" and edited" if c["edits"] else "") if status == "moved" else \
-        "edited" + (" and renumbered" if c["renumbered"] else "")
+    what = (_("moved and edited") if c["edits"] else _("moved")) if status == "moved" else \
+        (_("edited and renumbered") if c["renumbered"] else _("edited"))
     return f"{_STATUS_MARK[status]} {where}: {what}"
 
 

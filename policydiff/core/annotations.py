@@ -20,6 +20,7 @@ from .model import INSERT, MOVE_TO, CommentMark, Document, Paragraph, Run, Table
 from .pairing import pair_blocks
 from .result import Result
 from .tokens import word_span
+from ..i18n import _
 
 COMMENT, PROPOSAL = "comment", "proposal"
 _ADDED = (INSERT, MOVE_TO)
@@ -110,7 +111,9 @@ def _container_segments(blocks, out: List[Sequence[_Segment]], warnings: List[st
             for row in b.rows:
                 if row.change is not None and row.change.kind in _ADDED:
                     who = row.change.author or "?"
-                    warnings.append(f"a table row inserted by {who} was left out (row insertions are not imported)")
+                    warnings.append(_("a table row inserted by {who} was left out (row insertions are not "
+                                      "imported)").format(
+                        who=who))
                     continue
                 for cell in row.cells:
                     _container_segments(cell.blocks, out, warnings)
@@ -225,7 +228,9 @@ class _Importer:
             # A repeated id (a hostile or broken file): its marks belong to the first comment only.
             located = None if c.id in placed else self._comment_span(c.id, starts, ends)
             if located is None:
-                self.warnings.append(f"comment {c.id} by {c.author or '?'} has no place in the draft; kept as an orphan")
+                self.warnings.append(_("comment {id} by {author} has no place in the draft; kept as an "
+                                       "orphan").format(
+                    id=c.id, author=c.author or '?'))
                 located = ("", Anchor("", "", start=0, end=0))
             self._add(COMMENT, located, c.text, author=c.author, initials=c.initials, date=c.date,
                       replies=tuple(replies.get(c.id, ())) if c.id not in placed else (), done=c.done)
@@ -235,7 +240,8 @@ class _Importer:
         if cid not in starts and cid not in ends:
             return None
         if cid not in ends:
-            self.warnings.append(f"comment {cid}: its range never ends; anchored to the end of its paragraph")
+            self.warnings.append(_("comment {id}: its range never ends; anchored to the end of its paragraph").format(
+                id=cid))
             para, at = starts[cid]
             end = len(self.rejected[para].text) if para < len(self.rejected) else at
             return self._anchor(para, at, end, words=True)
@@ -279,7 +285,8 @@ class _Importer:
         else:
             located = self._anchor(para, start, start + len(old))
         if located is None:
-            self.warnings.append(f"a tracked change by {change.author or '?'} could not be placed in the base draft")
+            self.warnings.append(_("a tracked change by {author} could not be placed in the base draft").format(
+                author=change.author or '?'))
             return
         action = "replace" if old and new_text else ("delete" if old else "insert")
         self._add(PROPOSAL, located, new_text, action=action, author=change.author, date=change.date,
@@ -324,8 +331,9 @@ class _Importer:
                 a += len(removed)
         for i in range(len(self.rejected)):
             if i not in self.pairs and self.rejected[i].text.strip():
-                self.warnings.append(f"paragraph {i + 1} of the copy is not in the base draft and carries no "
-                                     "tracked change; left out")
+                self.warnings.append(_("paragraph {number} of the copy is not in the base draft and carries no "
+                                       "tracked change; left out").format(
+                    number=i + 1))
 
 
 def _top_level(comments) -> set:

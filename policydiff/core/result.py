@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Generic, List, Tuple, TypeVar
 
+from ..i18n import _
+
 T = TypeVar("T")
 
 MESSAGE_CAP = 20  # messages of one kind listed before the rest are only counted
@@ -47,7 +49,8 @@ class Messages:
 
     def all(self) -> Tuple[str, ...]:
         """The messages, then one line per kind that passed the cap."""
-        extra = [f"{n - self.cap:,} more {self._summaries[k]} (first {self.cap} listed)"
+        extra = [_("{count:,} more {what} (first {cap} listed)").format(count=n - self.cap, what=self._summaries[k],
+                                                                        cap=self.cap)
                  for k, n in self._counts.items() if n > self.cap]
         return tuple(self._messages + extra)
 

@@ -9,6 +9,7 @@ from typing import List, Optional
 
 from lxml import etree
 
+from ..i18n import _
 from ..core.model import DELETE, INSERT, MOVE_FROM, MOVE_TO, Cell, Change, CommentMark, Paragraph, Row, Run, Table
 from . import known
 from .ns import qn
@@ -358,8 +359,8 @@ class BodyReader:
                 inner = change_of(child)
                 if change is not None and cancels(change, inner):
                     # Inserted, then deleted (either nesting): the text is in neither view.
-                    self._warn_once("text inserted and then deleted (w:ins and w:del nested) was left out: "
-                                    "it is in neither the accepted nor the rejected view")
+                    self._warn_once(_("text inserted and then deleted (w:ins and w:del nested) was left out: "
+                                      "it is in neither the accepted nor the rejected view"))
                     continue
                 # Other nested revisions (odd files): the innermost one describes the text.
                 self.inlines(child, inner, out, wrap)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
 from .ns import qn
+from ..i18n import _
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 # Word's thaiLetters skips the obsolete ฃ and ฅ, as Thai documents do.
@@ -123,7 +124,7 @@ class Numbering:
             return ""  # numId 0 removes numbering inherited from a style
         inst = self.instances.get(num_id)
         if inst is None or inst.abstract not in self.abstracts:
-            self.warnings.append(f"numbering {num_id} has no definition; label left out")
+            self.warnings.append(_("numbering {num_id} has no definition; label left out").format(num_id=num_id))
             return ""
         levels = dict(self.abstracts[inst.abstract])
         levels.update(inst.levels)

@@ -15,6 +15,7 @@ from . import ns
 from ..errors import NotADocxError
 
 from .safexml import _show, parse_xml
+from ..i18n import N_, _
 
 _WORD_MAIN_TYPES = {
     t.casefold()
@@ -26,11 +27,11 @@ _WORD_MAIN_TYPES = {
     )
 }
 _OTHER_KINDS = {
-    "xl/workbook.xml": "is an Excel spreadsheet (.xlsx), not a Word document",
-    "ppt/presentation.xml": "is a PowerPoint presentation (.pptx), not a Word document",
+    "xl/workbook.xml": N_("is an Excel spreadsheet (.xlsx), not a Word document"),
+    "ppt/presentation.xml": N_("is a PowerPoint presentation (.pptx), not a Word document"),
 }
 _DEFAULT_MAIN = "word/document.xml"
-_NO_DOCUMENT_PROBLEM = "has no word/document.xml (not a Word document)"
+_NO_DOCUMENT_PROBLEM = N_("has no word/document.xml (not a Word document)")
 
 
 class Relationship(NamedTuple):
@@ -128,8 +129,9 @@ class Package:
             qname = etree.QName(root)
             raise NotADocxError(
                 self.path,
-                f"{self.main_part} does not hold a Word document "
-                f"(its root element is {_show(qname.localname)}, not w:document)",
+                _("{main_part} does not hold a Word document (its root element is {localname}, not "
+                  "w:document)").format(
+                    main_part=self.main_part, localname=_show(qname.localname)),
             )
         return root
 
@@ -139,7 +141,7 @@ class Package:
         """Return ({extension: type}, {partname: type}), or say what this zip is instead."""
         if self.member("[Content_Types].xml") is None:
             self._raise_not_a_word_zip(
-                "has no [Content_Types].xml, so Word cannot open it (not a valid .docx package)"
+                N_("has no [Content_Types].xml, so Word cannot open it (not a valid .docx package)")
                 if self.member(_DEFAULT_MAIN)
                 else _NO_DOCUMENT_PROBLEM
             )
@@ -201,8 +203,7 @@ class Package:
                 if rel.type != ns.REL_TYPES["officeDocument"]:
                     raise NotADocxError(
                         self.path,
-                        "is saved as Strict Open XML; save it in Word as a normal "
-                        "Word Document (.docx)",
+                        _("is saved as Strict Open XML; save it in Word as a normal Word Document (.docx)"),
                     )
                 target = rel.target
                 break
@@ -212,8 +213,8 @@ class Package:
         if self.member(_DEFAULT_MAIN):
             if target:
                 self.warnings.append(
-                    f"_rels/.rels names missing part {_show(target)}; "
-                    f"reading {_DEFAULT_MAIN} instead"
+                    _("_rels/.rels names missing part {target}; reading {main} instead").format(
+                        target=_show(target), main=_DEFAULT_MAIN)
                 )
             return self.member(_DEFAULT_MAIN).name
         self._raise_not_a_word_zip(_NO_DOCUMENT_PROBLEM)
@@ -223,28 +224,28 @@ class Package:
         kind = (self.content_type(partname) or "").casefold()
         folder = partname.casefold().split("/")[0]
         if "spreadsheetml" in kind or folder == "xl":
-            raise NotADocxError(self.path, _OTHER_KINDS["xl/workbook.xml"])
+            raise NotADocxError(self.path, _(_OTHER_KINDS["xl/workbook.xml"]))
         if "presentationml" in kind or folder == "ppt":
-            raise NotADocxError(self.path, _OTHER_KINDS["ppt/presentation.xml"])
+            raise NotADocxError(self.path, _(_OTHER_KINDS["ppt/presentation.xml"]))
 
     def _raise_not_a_word_zip(self, fallback: str):
         """Say what a zip without a Word document is (spreadsheet, presentation, ODF...)."""
         for partname, problem in _OTHER_KINDS.items():
             if self.member(partname):
-                raise NotADocxError(self.path, problem)
+                raise NotADocxError(self.path, _(problem))
         if (self.read("mimetype") or b"").startswith(b"application/vnd.oasis.opendocument"):
             raise NotADocxError(
-                self.path, "is an OpenDocument file (.odt/.ods), not .docx; save it as .docx"
+                self.path, _("is an OpenDocument file (.odt/.ods), not .docx; save it as .docx")
             )
-        raise NotADocxError(self.path, fallback)
+        raise NotADocxError(self.path, _(fallback))
 
     def _check_main_content_type(self):
         """Warn (not fail) when the main part's content type is not a Word document's."""
         found = self.content_type(self.main_part)
         if (found or "").casefold() not in _WORD_MAIN_TYPES:
             self.warnings.append(
-                f"{self.main_part} has content type {_show(found or 'none')}, "
-                "not a Word document's; reading it anyway"
+                _("{main_part} has content type {content_type}, not a Word document's; reading it anyway").format(
+                    main_part=self.main_part, content_type=_show(found or 'none'))
             )
 
     def _check_main_rels(self):
@@ -252,6 +253,6 @@ class Package:
         for rid, rel in sorted(self.rels(self.main_part).items()):
             if rel.mode != "External" and self.member(rel.target) is None:
                 self.warnings.append(
-                    f"{self.main_part} relationship {_show(rid)} points at missing part "
-                    f"{_show(rel.target)}"
+                    _("{main_part} relationship {rid} points at missing part {target}").format(
+                        main_part=self.main_part, rid=_show(rid), target=_show(rel.target))
                 )

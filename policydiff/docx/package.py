@@ -23,6 +23,7 @@ from ..errors import EncryptedDocumentError, InputError, NotADocxError, UnsafeDo
 from .opc import Member, Package
 from .safexml import _show
 from .sniff import _ENCRYPTED_PROBLEM, _raise_not_a_zip
+from ..i18n import N_, _
 
 MB = 1024 * 1024
 
@@ -39,7 +40,7 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"
-_CORRUPT_PROBLEM = "is a corrupt or truncated zip"
+_CORRUPT_PROBLEM = N_("is a corrupt or truncated zip")
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,9 @@ def open_package_bytes(data: bytes, name: str, **limits) -> "Package":
     """Open a .docx held in memory (e.g. from the archive); ``name`` is what messages call it."""
     lim = Limits(**limits)
     if not data:
-        raise NotADocxError(name, "is empty (0 bytes), not a .docx file")
+        raise NotADocxError(name, _("is empty (0 bytes), not a .docx file"))
     if len(data) > lim.max_file_size:
-        raise UnsafeDocumentError(name, f"is larger than the {_size(lim.max_file_size)} limit")
+        raise UnsafeDocumentError(name, _("is larger than the {size} limit").format(size=_size(lim.max_file_size)))
     return _open_bytes(name, data, lim)
 
 
@@ -103,30 +104,32 @@ def _read_file(path, lim: Limits) -> bytes:
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError(path, "no such file") from None
+        raise InputError(path, _("no such file")) from None
     except PermissionError:
-        raise InputError(path, "cannot be read: permission denied") from None
+        raise InputError(path, _("cannot be read: permission denied")) from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {one_line(exc.strerror, 160)}") from None
+        raise InputError(path, _("cannot be read: {strerror}").format(strerror=one_line(exc.strerror, 160))) from None
     if stat.S_ISDIR(st.st_mode):
-        raise NotADocxError(path, "is a directory, not a .docx file")
+        raise NotADocxError(path, _("is a directory, not a .docx file"))
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(path, "is not a regular file (a pipe or device?), not a .docx file")
+        raise InputError(path, _("is not a regular file (a pipe or device?), not a .docx file"))
     if st.st_size == 0:
-        raise NotADocxError(path, "is empty (0 bytes), not a .docx file")
+        raise NotADocxError(path, _("is empty (0 bytes), not a .docx file"))
     if st.st_size > lim.max_file_size:
         raise UnsafeDocumentError(
-            path, f"is {_size(st.st_size)}, over the {_size(lim.max_file_size)} limit for a .docx"
+            path, _("is {size}, over the {limit} limit for a .docx").format(
+                size=_size(st.st_size), limit=_size(lim.max_file_size))
         )
     try:
         with open(path, "rb") as f:
             data = f.read(lim.max_file_size + 1)  # the file may grow after stat
     except PermissionError:
-        raise InputError(path, "cannot be read: permission denied") from None
+        raise InputError(path, _("cannot be read: permission denied")) from None
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {one_line(exc.strerror, 160)}") from None
+        raise InputError(path, _("cannot be read: {strerror}").format(strerror=one_line(exc.strerror, 160))) from None
     if len(data) > lim.max_file_size:
-        raise UnsafeDocumentError(path, f"is over the {_size(lim.max_file_size)} limit for a .docx")
+        raise UnsafeDocumentError(path, _("is over the {size} limit for a .docx").format(
+            size=_size(lim.max_file_size)))
     return data
 
 
@@ -143,7 +146,7 @@ def _check_end_record(path, data: bytes, lim: Limits):
     """Check the member count the end-of-central-directory record declares, before zipfile."""
     pos = data.rfind(_EOCD, max(0, len(data) - 65557))
     if pos < 0 or len(data) < pos + 22:
-        raise InputError(path, _CORRUPT_PROBLEM)
+        raise InputError(path, _(_CORRUPT_PROBLEM))
     count, cd_size = struct.unpack_from("<HI", data, pos + 10)
     if count == 0xFFFF or cd_size == 0xFFFFFFFF:
         count, cd_size = _zip64_counts(data, pos)
@@ -153,8 +156,8 @@ def _check_end_record(path, data: bytes, lim: Limits):
     if cd_size > lim.max_members * 1024:
         raise UnsafeDocumentError(
             path,
-            f"has a {_size(cd_size)} zip directory, too large for a .docx "
-            f"(more than {lim.max_members:,} members?)",
+            _("has a {size} zip directory, too large for a .docx (more than {max_members:,} members?)").format(
+                size=_size(cd_size), max_members=lim.max_members),
         )
 
 
@@ -172,7 +175,8 @@ def _zip64_counts(data: bytes, eocd: int):
 def _too_many_members(path, count, lim: Limits):
     """Refuse a zip with more members than any Word document has."""
     raise UnsafeDocumentError(
-        path, f"has {count:,} zip members, over the limit of {lim.max_members:,}"
+        path, _("has {count:,} zip members, over the limit of {max_members:,}").format(
+            count=count, max_members=lim.max_members)
     )
 
 
@@ -185,7 +189,7 @@ def _read_members(path, data: bytes, lim: Limits) -> list:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except _ZIP_ERRORS:
-        raise InputError(path, _CORRUPT_PROBLEM) from None
+        raise InputError(path, _(_CORRUPT_PROBLEM)) from None
     if len(infos) > lim.max_members:
         _too_many_members(path, len(infos), lim)
     _check_names(path, infos)
@@ -206,13 +210,13 @@ def _check_names(path, infos):
     for info in infos:
         name = info.filename
         if info.flag_bits & 0x1:
-            raise EncryptedDocumentError(path, _ENCRYPTED_PROBLEM + " (encrypted zip)")
+            raise EncryptedDocumentError(path, _("{problem} (encrypted zip)").format(problem=_(_ENCRYPTED_PROBLEM)))
         parts = re.split(r"[\\/]", name)
         if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
-            raise UnsafeDocumentError(path, f"has a zip member with an unsafe name {_show(name)}")
+            raise UnsafeDocumentError(path, _("has a zip member with an unsafe name {name}").format(name=_show(name)))
         key = name.casefold()  # OPC part names are case-insensitive
         if key in seen:
-            raise UnsafeDocumentError(path, f"has two zip members named {_show(name)}")
+            raise UnsafeDocumentError(path, _("has two zip members named {name}").format(name=_show(name)))
         seen.add(key)
 
 
@@ -225,8 +229,8 @@ def _check_declared_sizes(path, infos, lim: Limits):
         if total > lim.max_total_size:
             raise UnsafeDocumentError(
                 path,
-                f"would uncompress to more than the {_size(lim.max_total_size)} limit "
-                "for a whole .docx (a zip bomb?)",
+                _("would uncompress to more than the {size} limit for a whole .docx (a zip bomb?)").format(
+                    size=_size(lim.max_total_size)),
             )
 
 
@@ -235,15 +239,15 @@ def _check_part_size(path, name, size, compressed, lim: Limits):
     if size > lim.max_part_size:
         raise UnsafeDocumentError(
             path,
-            f"part {_show(name)} would uncompress to {_size(size)}, "
-            f"over the {_size(lim.max_part_size)} limit per part (a zip bomb?)",
+            _("part {name} would uncompress to {size}, over the {limit} limit per part (a zip bomb?)").format(
+                name=_show(name), size=_size(size), limit=_size(lim.max_part_size)),
         )
     if size > lim.ratio_min_size and size > lim.max_ratio * max(compressed, 1):
         ratio = size / max(compressed, 1)
         raise UnsafeDocumentError(
             path,
-            f"part {_show(name)} is compressed {ratio:,.0f}:1, "
-            f"over the {lim.max_ratio:,.0f}:1 limit (a zip bomb?)",
+            _("part {name} is compressed {ratio:,.0f}:1, over the {max_ratio:,.0f}:1 limit (a zip bomb?)").format(
+                name=_show(name), ratio=ratio, max_ratio=lim.max_ratio),
         )
 
 
@@ -252,10 +256,10 @@ def _check_no_overlap(path, infos, start_dir: int):
     spans = sorted(
         (i.header_offset, i.header_offset + 30 + len(_raw_name(i)) + i.compress_size) for i in infos
     )
-    for (start, end), (next_start, _) in zip(spans, spans[1:] + [(start_dir, 0)]):
+    for (start, end), (next_start, _unused) in zip(spans, spans[1:] + [(start_dir, 0)]):
         if next_start < end:
             raise UnsafeDocumentError(
-                path, "has zip members that overlap each other (a zip bomb technique)"
+                path, _("has zip members that overlap each other (a zip bomb technique)")
             )
 
 
@@ -281,13 +285,16 @@ def _read_member(path, zf, info, lim: Limits, room: int) -> bytes:
                     _over_while_reading(path, info, lim, got)
                 chunks.append(chunk)
     except RuntimeError:  # zipfile's "password required"
-        raise EncryptedDocumentError(path, _ENCRYPTED_PROBLEM + " (encrypted zip)") from None
+        raise EncryptedDocumentError(path, _("{problem} (encrypted "
+                                             "zip)").format(problem=_(_ENCRYPTED_PROBLEM))) from None
     except NotImplementedError:
         raise InputError(
-            path, f"part {_show(info.filename)} uses a zip compression method Word does not use"
+            path, _("part {filename} uses a zip compression method Word does not use").format(
+                filename=_show(info.filename))
         ) from None
     except _ZIP_ERRORS:
-        raise InputError(path, f"{_CORRUPT_PROBLEM} (part {_show(info.filename)})") from None
+        raise InputError(path, _("{problem} (part {filename})").format(
+            problem=_(_CORRUPT_PROBLEM), filename=_show(info.filename))) from None
     _check_part_size(path, info.filename, got, info.compress_size, lim)
     return b"".join(chunks)
 
@@ -297,6 +304,6 @@ def _over_while_reading(path, info, lim: Limits, got: int):
     _check_part_size(path, info.filename, got, info.compress_size, lim)  # raises if per part
     raise UnsafeDocumentError(
         path,
-        f"would uncompress to more than the {_size(lim.max_total_size)} limit "
-        "for a whole .docx (a zip bomb?)",
+        _("would uncompress to more than the {size} limit for a whole .docx (a zip bomb?)").format(
+            size=_size(lim.max_total_size)),
     )

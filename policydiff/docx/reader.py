@@ -16,6 +16,7 @@ from .ns import qn
 from .bodyreader import BodyReader
 from .numbering import Numbering
 from .objects import ObjectReader
+from ..i18n import N_, _
 
 _CHANGE_TAGS = {qn("w:ins"): INSERT, qn("w:del"): DELETE, qn("w:moveFrom"): MOVE_FROM, qn("w:moveTo"): MOVE_TO}
 _P, _R, _TBL, _CUSTOM_XML = qn("w:p"), qn("w:r"), qn("w:tbl"), qn("w:customXml")
@@ -51,8 +52,8 @@ def markup_warnings(body, comments: tuple) -> List[str]:
     out = []
     repeated = [i for i, n in ids.items() if n > 1 and i]
     if repeated:
-        out.append(f"duplicate revision ids ({_ids(repeated)}) on different tracked changes; each is read as "
-                   "its own change (ids are renumbered when written)")
+        out.append(_("duplicate revision ids ({ids}) on different tracked changes; each is read as its own change "
+                     "(ids are renumbered when written)").format(ids=_ids(repeated)))
     out.extend(_move_warnings(kinds, names))
     out.extend(_comment_id_warnings(marked, comments))
     return out
@@ -69,9 +70,9 @@ def _move_warnings(kinds: Counter, names: dict) -> List[str]:
     n_from, n_to = kinds[qn("w:moveFrom")], kinds[qn("w:moveTo")]
     out = []
     if (n_from and not n_to) or from_names - to_names:
-        out.append("moved text has no destination (w:moveFrom without its w:moveTo); read as a deletion")
+        out.append(_("moved text has no destination (w:moveFrom without its w:moveTo); read as a deletion"))
     if (n_to and not n_from) or to_names - from_names:
-        out.append("moved text has no origin (w:moveTo without its w:moveFrom); read as an insertion")
+        out.append(_("moved text has no origin (w:moveTo without its w:moveFrom); read as an insertion"))
     return out
 
 
@@ -81,11 +82,12 @@ def _comment_id_warnings(marked: set, comments: tuple) -> List[str]:
     repeated = [i for i, n in counts.items() if n > 1]
     out = []
     if repeated:
-        out.append(f"duplicate comment ids ({_ids(repeated)}); the first comment with each id is placed on the "
-                   "marked words, the others are kept without a place")
+        out.append(_("duplicate comment ids ({ids}); the first comment with each id is placed on the marked words, "
+                     "the others are kept without a place").format(ids=_ids(repeated)))
     missing = list(marked - set(counts))
     if missing:
-        out.append(f"comment marks refer to comments that are not in the file ({_ids(missing)}); ignored")
+        out.append(_("comment marks refer to comments that are not in the file ({ids}); ignored").format(
+            ids=_ids(missing)))
     return out
 
 
@@ -133,7 +135,7 @@ def read_meta(core_root) -> Meta:
 
 # A 3,000-clause draft has about 5,200 paragraphs and 60,000 runs; these bound memory and time
 # (each paragraph costs about 1 KB read, 3 KB in a redline), not what a real draft may hold.
-LIMITS = {"w:p": ("paragraphs", 100_000), "w:r": ("runs", 1_000_000), "w:tc": ("table cells", 200_000)}
+LIMITS = {"w:p": (N_("paragraphs"), 100_000), "w:r": (N_("runs"), 1_000_000), "w:tc": (N_("table cells"), 200_000)}
 MAX_COMMENTS = 100_000  # Word itself refuses more than 32,767 comment ranges
 
 
@@ -145,11 +147,13 @@ def _check_counts(source: str, body, comments_root, runs_left_out: int = 0) -> N
     counts[_R] += runs_left_out
     for tag, (what, limit) in LIMITS.items():
         if counts[qn(tag)] > limit:
-            raise UnsafeDocumentError(source, f"has {counts[qn(tag)]:,} {what}, over the safety limit of {limit:,}")
+            raise UnsafeDocumentError(source, _("has {count:,} {what}, over the safety limit of {limit:,}").format(
+                count=counts[qn(tag)], what=_(what), limit=limit))
     if comments_root is not None:
-        n = sum(1 for _ in comments_root.iter(qn("w:comment")))
+        n = sum(1 for _unused in comments_root.iter(qn("w:comment")))
         if n > MAX_COMMENTS:
-            raise UnsafeDocumentError(source, f"has {n:,} comments, over the safety limit of {MAX_COMMENTS:,}")
+            raise UnsafeDocumentError(source, _("has {count:,} comments, over the safety limit of {limit:,}").format(
+                count=n, limit=MAX_COMMENTS))
 
 
 def read_parts(document_root, *, numbering_root=None, styles_root=None, comments_root=None,

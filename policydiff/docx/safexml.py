@@ -8,6 +8,7 @@ import re
 from lxml import etree
 
 from ..errors import InputError, UnsafeDocumentError, one_line
+from ..i18n import _
 
 # libxml2's limits without XML_PARSE_HUGE (lxml huge_tree=False); named here for the messages.
 MAX_XML_DEPTH = 256
@@ -33,7 +34,7 @@ def parse_xml(data: bytes, partname: str, path=None):
     names the part alone.
     """
     if not data.strip():
-        _raise(InputError, path, partname, "is empty (no XML)")
+        _raise(InputError, path, partname, _("is empty (no XML)"))
     if _prolog_has_doctype(data):
         _raise_dtd(path, partname)
     try:
@@ -60,7 +61,7 @@ def _raise_dtd(path, partname):
         UnsafeDocumentError,
         path,
         partname,
-        "contains a DTD (entity declarations are not allowed in .docx parts)",
+        _("contains a DTD (entity declarations are not allowed in .docx parts)"),
     )
 
 
@@ -117,22 +118,23 @@ def _raise_xml_error(exc, data, path, partname):
             UnsafeDocumentError,
             path,
             partname,
-            f"nests elements more than {MAX_XML_DEPTH} levels deep "
-            "(tables within tables?), over the safety limit",
+            _("nests elements more than {limit} levels deep (tables within tables?), over the safety "
+              "limit").format(limit=MAX_XML_DEPTH),
         )
     if "Text node too long" in msg or "huge text node" in msg:
         _raise(
             UnsafeDocumentError,
             path,
             partname,
-            f"has a single text longer than the {MAX_XML_TEXT:,}-byte safety limit",
+            _("has a single text longer than the {limit:,}-byte safety limit").format(limit=MAX_XML_TEXT),
         )
     if "amplification" in msg or "entity reference loop" in msg:
         _raise_dtd(path, partname)
     line = exc.lineno or 1
     if "encoding" in msg.lower() or "UTF-8" in msg:
         line, msg = _utf8_problem(data) or (line, msg)
-    _raise(InputError, path, partname, f"is not well-formed XML (line {line}: {one_line(msg, 160)})")
+    _raise(InputError, path, partname, _("is not well-formed XML (line {line}: {problem})").format(
+        line=line, problem=one_line(msg, 160)))
 
 
 def _utf8_problem(data: bytes):
@@ -143,7 +145,7 @@ def _utf8_problem(data: bytes):
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return line, f"invalid UTF-8 byte 0x{data[exc.start]:02X}"
+        return line, _("invalid UTF-8 byte 0x{byte:02X}").format(byte=data[exc.start])
     return None
 
 

@@ -7,9 +7,10 @@ import struct
 from typing import Optional
 
 from ..errors import EncryptedDocumentError, NotADocxError
+from ..i18n import N_, _
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_PROBLEM = "is password-protected (encrypted); save an unprotected copy and try again"
+_ENCRYPTED_PROBLEM = N_("is password-protected (encrypted); save an unprotected copy and try again")
 
 
 def _raise_not_a_zip(path, data: bytes):
@@ -18,8 +19,8 @@ def _raise_not_a_zip(path, data: bytes):
         found = sniff(data)
         if found:
             cls, problem = found
-            raise cls(path, problem)
-    raise NotADocxError(path, "is not a .docx (not a zip package)")
+            raise cls(path, _(problem))
+    raise NotADocxError(path, _("is not a .docx (not a zip package)"))
 
 
 def _sniff_ole(data: bytes):
@@ -35,30 +36,30 @@ def _sniff_ole(data: bytes):
         if name in names:
             return NotADocxError, problem
     return NotADocxError, (
-        "is an old Word 97-2003 .doc (or other OLE) file, not .docx; save it as .docx"
+        N_("is an old Word 97-2003 .doc (or other OLE) file, not .docx; save it as .docx")
     )
 
 
 _OLE_KINDS = {
     "EncryptedPackage": _ENCRYPTED_PROBLEM,
     "EncryptionInfo": _ENCRYPTED_PROBLEM,
-    "WordDocument": "is an old Word 97-2003 .doc file, not .docx; save it as .docx",
-    "Workbook": "is an old Excel 97-2003 .xls file, not a Word document",
-    "PowerPoint Document": "is an old PowerPoint 97-2003 .ppt file, not a Word document",
+    "WordDocument": N_("is an old Word 97-2003 .doc file, not .docx; save it as .docx"),
+    "Workbook": N_("is an old Excel 97-2003 .xls file, not a Word document"),
+    "PowerPoint Document": N_("is an old PowerPoint 97-2003 .ppt file, not a Word document"),
 }
 
 
 def _sniff_pdf(data: bytes):
     """Recognise a PDF (the header may follow up to 1 KB of junk)."""
     if b"%PDF-" in data[:1024]:
-        return NotADocxError, "is a PDF, not a .docx; the Word file it was made from is needed"
+        return NotADocxError, N_("is a PDF, not a .docx; the Word file it was made from is needed")
     return None
 
 
 def _sniff_rtf(data: bytes):
     """Recognise an RTF file, which Word also opens but policydiff does not read."""
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
-        return NotADocxError, "is an RTF file, not a .docx; open it in Word and save it as .docx"
+        return NotADocxError, N_("is an RTF file, not a .docx; open it in Word and save it as .docx")
     return None
 
 
@@ -69,14 +70,14 @@ def _sniff_text(data: bytes):
         return None
     head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
     if "<html" in head or head.startswith("<!doctype html"):
-        return NotADocxError, "is an HTML file, not a .docx; open it in Word and save it as .docx"
+        return NotADocxError, N_("is an HTML file, not a .docx; open it in Word and save it as .docx")
     if head.startswith("<"):
         if "pkg:package" in head or "w:worddocument" in head:
             return NotADocxError, (
-                "is a Word XML file (Flat OPC or Word 2003 XML), not a .docx; save it as .docx"
+                N_("is a Word XML file (Flat OPC or Word 2003 XML), not a .docx; save it as .docx")
             )
-        return NotADocxError, "is an XML file, not a .docx"
-    return NotADocxError, "is a text file, not a .docx"
+        return NotADocxError, N_("is an XML file, not a .docx")
+    return NotADocxError, N_("is a text file, not a .docx")
 
 
 def _decode_text(head: bytes) -> Optional[str]:

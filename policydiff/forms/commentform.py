@@ -30,6 +30,7 @@ from .tabular import (
     make_classifier,
     open_tables,
 )
+from ..i18n import _, ngettext
 
 TYPES = ("general", "technical", "editorial")
 
@@ -102,16 +103,16 @@ def _first_form_table(path: Path, tables):
         header, rows = find_header(table.rows, _classify)
         if header is not None:
             return header, rows, table
-    raise FormError(path, "has no header row in its first 10 rows "
-                          "(expected columns such as ข้อ (Clause) and ความเห็น (Comment))")
+    raise FormError(path, _("has no header row in its first 10 rows (expected columns such as ข้อ (Clause) "
+                            "and ความเห็น (Comment))"))
 
 
 def _note_other_sheets(path: Path, tables, chosen, warn: Messages) -> None:
     # A workbook with one sheet per division is easy to send; say so rather than drop them quietly.
     for table in tables[tables.index(chosen) + 1:]:
         if find_header(table.rows, _classify)[0] is not None:
-            warn.add(f"{path.name}: read sheet '{chosen.name}' only; sheet '{table.name}' also looks like a "
-                     "comment form (send one form per file)")
+            warn.add(_("{name}: read sheet '{sheet}' only; sheet '{other}' also looks like a comment form (send one "
+                       "form per file)").format(name=path.name, sheet=chosen.name, other=table.name))
 
 
 def _default_division(path: Path, header: Header, warn: Messages) -> str:
@@ -120,14 +121,21 @@ def _default_division(path: Path, header: Header, warn: Messages) -> str:
     if "division" not in header.columns and not from_name:
         missing.insert(0, "division")
     if missing:
-        names = " and ".join(_NAMES[f] for f in missing)
-        extra = ", and its file name does not name the division" if "division" in missing else ""
-        raise FormError(path, f"has no {names} column{'s' if len(missing) > 1 else ''}{extra}")
+        names = _NAMES[missing[0]]
+        for f in missing[1:]:
+            names = _("{first} and {second}").format(first=names, second=_NAMES[f])
+        if "division" in missing:
+            problem = ngettext("has no {names} column, and its file name does not name the division",
+                               "has no {names} columns, and its file name does not name the division", len(missing))
+        else:
+            problem = ngettext("has no {names} column", "has no {names} columns", len(missing))
+        raise FormError(path, problem.format(names=names))
     for text in header.repeated:
-        warn.add(f"{path.name}: row {header.row}: column '{text}' repeats another column's meaning; "
-                 "the first was read")
+        warn.add(_("{name}: row {row}: column '{text}' repeats another column's meaning; the first was read").format(
+            name=path.name, row=header.row, text=text))
     if "division" not in header.columns:
-        warn.add(f"{path.name}: has no หน่วยงาน (Division) column; took '{from_name}' from the file name")
+        warn.add(_("{name}: has no หน่วยงาน (Division) column; took '{from_name}' from the file name").format(
+            name=path.name, from_name=from_name))
     return from_name
 
 
@@ -147,7 +155,7 @@ def _read_rows(path: Path, header: Header, rows, division: str, warn: Messages) 
             continue
         count += 1
         if count > MAX_ROWS:
-            raise FormError(path, f"has more than {MAX_ROWS:,} comment rows")
+            raise FormError(path, _("has more than {limit:,} comment rows").format(limit=MAX_ROWS))
         row = _form_row(path, number, cells, cols, division, repeated, warn)
         if row is not None:
             yield row
@@ -162,19 +170,23 @@ def _form_row(path: Path, number: int, cells: tuple, cols, division: str, repeat
         return None
     proposal = cell_text(cell(cells, cols.get("proposal")))
     if not comment and not proposal:
-        warn.add(f"{name}: row {number}: no comment or proposed wording; row skipped",
-                 "empty", "rows without a comment skipped")
+        warn.add(_("{name}: row {number}: no comment or proposed wording; row skipped").format(
+            name=name, number=number),
+                 "empty", _("rows without a comment skipped"))
         return None
     ref = _clause_text(name, number, raw_ref, warn)
     clause_path = parse_clause_ref(ref) if ref else None
     if clause_path is None:
-        problem = f"clause reference '{ref}' cannot be read" if ref else "no clause reference"
-        warn.add(f"{name}: row {number}: {problem}; the comment is kept unplaced",
-                 "clause", "rows with an unreadable clause reference")
+        problem = _("clause reference '{ref}' cannot be read").format(ref=ref) if ref else _("no clause reference")
+        warn.add(_("{name}: row {number}: {problem}; the comment is kept unplaced").format(
+            name=name, number=number, problem=problem),
+                 "clause", _("rows with an unreadable clause reference"))
     own = cell_text(cell(cells, cols.get("division")))
     if "division" in cols and not own:
-        warn.add(f"{name}: row {number}: no division given" + (f"; took '{division}' from the file name"
-                 if division else ""), "division", "rows without a division")
+        message = (_("{name}: row {number}: no division given; took '{division}' from the file name") if division
+                   else _("{name}: row {number}: no division given"))
+        warn.add(message.format(name=name, number=number, division=division), "division", _("rows without a "
+                                                                                            "division"))
     return FormRow(
         source=name,
         row=number,
@@ -194,8 +206,8 @@ def _clause_text(name: str, number: int, value, warn: Messages) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         # Excel turns "5/1" typed in a Thai-locale cell into 5 January.
         text = f"{value.day}/{value.month}"
-        warn.add(f"{name}: row {number}: the clause cell holds a date; read it as '{text}' (format the "
-                 "column as text)", "date", "clause cells holding a date")
+        warn.add(_("{name}: row {number}: the clause cell holds a date; read it as '{text}' (format the column as "
+                   "text)").format(name=name, number=number, text=text), "date", _("clause cells holding a date"))
         return text
     return cell_text(value)
 
@@ -206,8 +218,9 @@ def _comment_type(name: str, number: int, value, warn: Messages) -> str:
         return "general"
     found = _type_of(text)
     if found is None:
-        warn.add(f"{name}: row {number}: unknown comment type '{text}'; taken as general",
-                 "type", "rows with an unknown comment type")
+        warn.add(_("{name}: row {number}: unknown comment type '{text}'; taken as general").format(
+            name=name, number=number, text=text),
+                 "type", _("rows with an unknown comment type"))
         return "general"
     return found
 
@@ -223,6 +236,7 @@ def _row_date(name: str, number: int, value, warn: Messages) -> str:
     try:
         return revision_datetime(text)
     except ValueError:
-        warn.add(f"{name}: row {number}: '{text}' in the date column is not a date; left undated",
-                 "date-cell", "rows whose date cannot be read")
+        warn.add(_("{name}: row {number}: '{text}' in the date column is not a date; left undated").format(
+            name=name, number=number, text=text),
+                 "date-cell", _("rows whose date cannot be read"))
         return ""

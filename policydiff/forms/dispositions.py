@@ -29,6 +29,7 @@ from .tabular import (
     make_classifier,
     open_tables,
 )
+from ..i18n import _, ngettext
 
 RESULTS = ("accepted", "partly accepted", "not accepted", "noted")
 KINDS = ("comment", "proposal")
@@ -123,7 +124,8 @@ def disposition_bytes(path, rows: Iterable[Disposition], *, title: str = "",
         return _csv_bytes(rows, title)
     if suffix == ".xlsx":
         return _xlsx_bytes(rows, title, date or _FIXED_DATE)
-    raise FormError(path, f"cannot write a disposition table as '{suffix}'; use .csv or .xlsx")
+    raise FormError(path, _("cannot write a disposition table as '{suffix}'; use .csv or .xlsx").format(
+        suffix=suffix))
 
 
 def _checked(d: Disposition) -> Disposition:
@@ -295,16 +297,17 @@ def read_dispositions(path, expected: Optional[Sequence[Disposition]] = None, *,
     with open_tables(path, warn) as tables:
         header, rows, table = _first_table(path, tables)
         if strict and "key" not in header.columns:
-            raise FormError(path, "has no รหัส (id) column: keep the column policydiff wrote, it ties each result "
-                                  "to its comment")
+            raise FormError(path, _("has no รหัส (id) column: keep the column policydiff wrote, it ties each result "
+                                    "to its comment"))
         found = list(_read_rows(path, header.columns, rows, table.is_sheet, warn, strict))
     if expected is not None:
         out = _match(path.name, found, expected, warn)
     else:
-        out = [d for _, d in found]
+        out = [d for _unused, d in found]
     undecided = sum(1 for d in out if d.result == UNDECIDED)
     if undecided:
-        warn.add(f"{path.name}: {undecided:,} of {len(out):,} rows have no result yet")
+        warn.add(_("{name}: {undecided:,} of {total:,} rows have no result yet").format(
+            name=path.name, undecided=undecided, total=len(out)))
     return warn.result(tuple(out))
 
 
@@ -314,15 +317,16 @@ def _first_table(path: Path, tables):
         if header is not None:
             _check_columns(path, header.columns)
             return header, rows, table
-    raise FormError(path, "has no disposition-table header in its first 10 rows "
-                          "(expected columns such as ผลการพิจารณา (result) and รหัส (id))")
+    raise FormError(path, _("has no disposition-table header in its first 10 rows (expected columns such as "
+                            "ผลการพิจารณา "
+                            "(result) and รหัส (id))"))
 
 
 def _check_columns(path: Path, columns) -> None:
     if "result" not in columns:
-        raise FormError(path, "has no ผลการพิจารณา (result) column")
+        raise FormError(path, _("has no ผลการพิจารณา (result) column"))
     if "key" not in columns and "number" not in columns:
-        raise FormError(path, "has neither a รหัส (id) nor a ลำดับ (no.) column")
+        raise FormError(path, _("has neither a รหัส (id) nor a ลำดับ (no.) column"))
 
 
 def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Messages, strict: bool = False):
@@ -334,13 +338,14 @@ def _read_rows(path: Path, cols, rows, is_sheet: bool, warn: Messages, strict: b
             continue
         count += 1
         if count > MAX_ROWS:
-            raise FormError(path, f"has more than {MAX_ROWS:,} rows")
+            raise FormError(path, _("has more than {limit:,} rows").format(limit=MAX_ROWS))
         get = {f: cell(cells, i) for f, i in cols.items()}
         key = text(get.get("key"))
         no = _number(get.get("number"))
         if no is None and not key:
-            warn.add(f"{name}: row {number}: neither an id nor a number; row skipped", "unnumbered",
-                     "rows without an id or number skipped")
+            warn.add(_("{name}: row {number}: neither an id nor a number; row skipped").format(
+                name=name, number=number), "unnumbered",
+                     _("rows without an id or number skipped"))
             continue
         d = Disposition(
             number=no or 0,
@@ -377,11 +382,12 @@ def _result(strict_path, name: str, row: int, text: str, warn: Messages) -> str:
         return UNDECIDED
     found = _result_of(text)
     if found is None and strict_path is not None:
-        raise FormError(strict_path, f"row {row}: unknown result '{text}'; use รับ (accepted), รับบางส่วน "
-                                     "(partly accepted), ไม่รับ (not accepted) or รับทราบ (noted)")
+        raise FormError(strict_path, _("row {row}: unknown result '{text}'; use รับ (accepted), รับบางส่วน (partly "
+                                       "accepted), ไม่รับ "
+                                       "(not accepted) or รับทราบ (noted)").format(row=row, text=text))
     if found is None:
-        warn.add(f"{name}: row {row}: unknown result '{text}'; taken as undecided (use รับ, รับบางส่วน, "
-                 "ไม่รับ or รับทราบ)", "result", "rows with an unknown result")
+        warn.add(_("{name}: row {row}: unknown result '{text}'; taken as undecided (use รับ, รับบางส่วน, ไม่รับ or "
+                   "รับทราบ)").format(name=name, row=row, text=text), "result", _("rows with an unknown result"))
         return UNDECIDED
     return found
 
@@ -395,15 +401,17 @@ def _match(name: str, found, expected: Sequence[Disposition], warn: Messages) ->
         if i is None:
             continue
         if i in done:
-            warn.add(f"{name}: row {row}: no. {expected[i].number} appears twice; the first row was used",
-                     "twice", "rows repeating another row")
+            warn.add(_("{name}: row {row}: no. {number} appears twice; the first row was used").format(
+                name=name, row=row, number=expected[i].number),
+                     "twice", _("rows repeating another row"))
             continue
         done[i] = replace(expected[i], result=d.result, reason=d.reason)
     missing = [d.number for i, d in enumerate(expected) if i not in done]
     if missing:
         shown = ", ".join(str(n) for n in missing[:20]) + (", …" if len(missing) > 20 else "")
-        are = "rows of the table are" if len(missing) > 1 else "row of the table is"
-        warn.add(f"{name}: {len(missing):,} {are} missing from the file (no. {shown})")
+        warn.add(ngettext("{name}: {count:,} row of the table is missing from the file (no. {shown})",
+                          "{name}: {count:,} rows of the table are missing from the file (no. {shown})",
+                          len(missing)).format(name=name, count=len(missing), shown=shown))
     return [done[i] for i in sorted(done)]
 
 
@@ -412,9 +420,11 @@ def _target(name: str, row: int, d: Disposition, by_key, by_number, warn: Messag
         return by_key[d.key]
     i = by_number.get(d.number) if d.number else None
     if d.key:
-        how = f"; matched by no. {d.number}" if i is not None else "; row ignored"
-        warn.add(f"{name}: row {row}: id '{d.key}' is not in the table{how}", "id", "rows with an unknown id")
+        message = (_("{name}: row {row}: id '{key}' is not in the table; matched by no. {number}") if i is not None
+                   else _("{name}: row {row}: id '{key}' is not in the table; row ignored"))
+        warn.add(message.format(name=name, row=row, key=d.key, number=d.number), "id", _("rows with an unknown id"))
     elif i is None:
-        warn.add(f"{name}: row {row}: no. {d.number} is not in the table; row ignored", "id",
-                 "rows with an unknown id")
+        warn.add(_("{name}: row {row}: no. {number} is not in the table; row ignored").format(
+            name=name, row=row, number=d.number), "id",
+                 _("rows with an unknown id"))
     return i

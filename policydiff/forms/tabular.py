@@ -25,6 +25,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 from ..core.result import Messages
 from ..errors import FormError
 from . import xlsxread
+from ..i18n import _
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -172,17 +173,19 @@ def _sniff(path: Path, warn: Messages) -> str:
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
         if suffix not in _XLSX_SUFFIXES:
-            warn.add(f"{path.name}: is an Excel workbook despite its '{suffix}' name; read it as .xlsx")
+            warn.add(_("{name}: is an Excel workbook despite its '{suffix}' name; read it as .xlsx").format(
+                name=path.name, suffix=suffix))
         return "xlsx"
     if suffix in _XLSX_SUFFIXES:
         if head.startswith(_OLE_MAGIC):
-            raise FormError(path, "is not a spreadsheet (.xlsx): it is an old .xls file or a "
-                                  "password-protected workbook; save it as .xlsx without a password")
-        raise FormError(path, "is not a spreadsheet (.xlsx)")
+            raise FormError(path, _("is not a spreadsheet (.xlsx): it is an old .xls file or a password-protected "
+                                    "workbook; save it "
+                                    "as .xlsx without a password"))
+        raise FormError(path, _("is not a spreadsheet (.xlsx)"))
     if suffix == ".xls":
-        raise FormError(path, "is an old Excel file (.xls); save it as .xlsx or as CSV UTF-8")
+        raise FormError(path, _("is an old Excel file (.xls); save it as .xlsx or as CSV UTF-8"))
     if suffix not in _CSV_SUFFIXES:
-        raise FormError(path, f"has an unsupported type '{suffix}'; expected .xlsx or .csv")
+        raise FormError(path, _("has an unsupported type '{suffix}'; expected .xlsx or .csv").format(suffix=suffix))
     return "csv"
 
 
@@ -190,15 +193,16 @@ def _head(path: Path) -> bytes:
     try:
         size = os.stat(path).st_size
         if not path.is_file():
-            raise FormError(path, "is not a file")
+            raise FormError(path, _("is not a file"))
         if size > MAX_FILE_BYTES:
-            raise FormError(path, f"is larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit ({size:,} bytes)")
+            raise FormError(path, _("is larger than the {limit} MB limit ({size:,} bytes)").format(
+                limit=MAX_FILE_BYTES // (1024 * 1024), size=size))
         with open(path, "rb") as f:
             return f.read(8)
     except FileNotFoundError:
-        raise FormError(path, "does not exist") from None
+        raise FormError(path, _("does not exist")) from None
     except OSError as e:
-        raise FormError(path, f"cannot be read ({e.strerror or e})") from None
+        raise FormError(path, _("cannot be read ({problem})").format(problem=e.strerror or e)) from None
 
 
 # ---- CSV ----------------------------------------------------------------------------
@@ -216,12 +220,14 @@ def _csv_encoding(path: Path, warn: Messages) -> str:
     for encoding in candidates:
         if _decodes(path, encoding):
             if encoding == "cp874":
-                warn.add(f"{path.name}: is not UTF-8; read it as Thai Windows-874/TIS-620 "
-                         "(save it as 'CSV UTF-8' to be sure)")
+                warn.add(_("{name}: is not UTF-8; read it as Thai Windows-874/TIS-620 (save it as 'CSV UTF-8' to be "
+                           "sure)").format(
+                    name=path.name))
             return encoding
     if candidates == ["utf-8", "cp874"]:
-        raise FormError(path, "is neither UTF-8 nor Thai Windows-874/TIS-620 text")
-    raise FormError(path, f"is not valid {candidates[0].upper()} text despite its byte-order mark")
+        raise FormError(path, _("is neither UTF-8 nor Thai Windows-874/TIS-620 text"))
+    raise FormError(path, _("is not valid {encoding} text despite its byte-order mark").format(
+        encoding=candidates[0].upper()))
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -232,7 +238,7 @@ def _decodes(path: Path, encoding: str) -> bool:
         try:
             while chunk := f.read(_CHUNK):
                 if not wide and b"\x00" in chunk:
-                    raise FormError(path, "is not a text (CSV) file: it contains NUL bytes")
+                    raise FormError(path, _("is not a text (CSV) file: it contains NUL bytes"))
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -248,7 +254,8 @@ def _csv_rows(path: Path, encoding: str, delimiter: str):
             for number, row in enumerate(reader, 1):
                 yield number, row
         except csv.Error as e:
-            raise FormError(path, f"row {number + 1}: cannot be read as CSV ({e})") from None
+            raise FormError(path, _("row {row}: cannot be read as CSV ({problem})").format(
+                row=number + 1, problem=e)) from None
 
 
 # ---- XLSX ---------------------------------------------------------------------------
@@ -261,18 +268,18 @@ def _workbook(path: Path):
         with zipfile.ZipFile(path) as z:
             yield xlsxread.Workbook(z)
     except xlsxread.Unsafe as e:
-        raise FormError(path, f"is not a safe spreadsheet: a part {e}") from None
+        raise FormError(path, _("is not a safe spreadsheet: a part {problem}").format(problem=e)) from None
     except xlsxread.Damaged as e:
-        raise FormError(path, f"is not a readable spreadsheet (.xlsx): {e}") from None
+        raise FormError(path, _("is not a readable spreadsheet (.xlsx): {problem}").format(problem=e)) from None
 
 
 def _sheet_rows(path: Path, wb, name: str, part: str):
     try:
         yield from wb.rows(part)
     except xlsxread.Unsafe as e:
-        raise FormError(path, f"sheet '{name}' {e}") from None
+        raise FormError(path, _("sheet '{name}' {problem}").format(name=name, problem=e)) from None
     except xlsxread.Damaged as e:
-        raise FormError(path, f"sheet '{name}' cannot be read: {e}") from None
+        raise FormError(path, _("sheet '{name}' cannot be read: {problem}").format(name=name, problem=e)) from None
 
 
 def _brief(e: Exception) -> str:
@@ -288,22 +295,26 @@ def check_package(path: Path) -> None:
             _check_sizes(path, infos)
             names = {i.filename for i in infos}
             if "word/document.xml" in names:
-                raise FormError(path, "is not a spreadsheet (.xlsx): it is a Word document")
+                raise FormError(path, _("is not a spreadsheet (.xlsx): it is a Word document"))
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                raise FormError(path, "is not a spreadsheet (.xlsx)")
+                raise FormError(path, _("is not a spreadsheet (.xlsx)"))
     except zipfile.BadZipFile:
-        raise FormError(path, "is not a spreadsheet (.xlsx): damaged zip package") from None
+        raise FormError(path, _("is not a spreadsheet (.xlsx): damaged zip package")) from None
     except (OSError, RuntimeError, NotImplementedError) as e:  # encrypted or unknown compression
-        raise FormError(path, f"is not a readable spreadsheet (.xlsx): {_brief(e)}") from None
+        raise FormError(path, _("is not a readable spreadsheet (.xlsx): "
+                                "{problem}").format(problem=_brief(e))) from None
 
 
 def _check_sizes(path: Path, infos) -> None:
     if len(infos) > MAX_MEMBERS:
-        raise FormError(path, f"has {len(infos):,} parts, more than a spreadsheet needs (limit {MAX_MEMBERS:,})")
+        raise FormError(path, _("has {count:,} parts, more than a spreadsheet needs (limit {limit:,})").format(
+            count=len(infos), limit=MAX_MEMBERS))
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED_BYTES:
-        raise FormError(path, f"unpacks to {total:,} bytes, over the {MAX_UNPACKED_BYTES // 2**20} MB limit")
+        raise FormError(path, _("unpacks to {total:,} bytes, over the {limit} MB limit").format(
+            total=total, limit=MAX_UNPACKED_BYTES // 2**20))
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise FormError(path, f"part '{i.filename}' is compressed {i.file_size // max(i.compress_size, 1):,}:1, "
-                                  "which no real spreadsheet is (a zip bomb?)")
+            raise FormError(path, _("part '{filename}' is compressed {ratio:,}:1, which no real spreadsheet is (a "
+                                    "zip bomb?)").format(
+                filename=i.filename, ratio=i.file_size // max(i.compress_size, 1)))

@@ -19,6 +19,8 @@ from functools import lru_cache
 from pyexpat import ExpatError, ParserCreate
 from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
+from ..i18n import _
+
 _CHUNK = 1024 * 1024
 MAX_COLUMNS = 16384  # Excel's limit; a cell reference beyond it is ignored, not allocated
 # Built-in number formats that show dates or times (ECMA-376 §18.8.30, th-TH ids 71-81 included).
@@ -46,13 +48,14 @@ def _damage_reported(part: str):
     try:
         yield
     except KeyError:
-        raise Damaged(f"missing part '{part}'") from None
+        raise Damaged(_("missing part '{part}'").format(part=part)) from None
     except _BROKEN as e:
-        raise Damaged(f"part '{part}': {type(e).__name__}: {str(e)[:160]}") from None
+        raise Damaged(_("part '{part}': "
+                        "{problem}").format(part=part, problem=f"{type(e).__name__}: {str(e)[:160]}")) from None
 
 
 def _refuse(*_args) -> None:
-    raise Unsafe("declares a DOCTYPE or entities")
+    raise Unsafe(_("declares a DOCTYPE or entities"))
 
 
 def _parser():
@@ -101,10 +104,10 @@ class Workbook:
             return _elements(self.zip.read(name))
 
     def _main_part(self) -> str:
-        for _, name, attrs in self._parsed("_rels/.rels"):
+        for _event, name, attrs in self._parsed("_rels/.rels"):
             if name == "Relationship" and attrs.get("Type", "").endswith("/officeDocument"):
                 return attrs.get("Target", "").lstrip("/")
-        raise Damaged("no workbook part")
+        raise Damaged(_("no workbook part"))
 
     def _rels(self, part: str) -> Dict[str, Tuple[str, str]]:
         folder, base = posixpath.split(part)
@@ -112,7 +115,7 @@ class Workbook:
         if name not in self.zip.NameToInfo:
             return {}
         out = {}
-        for _, tag, attrs in self._parsed(name):
+        for _event, tag, attrs in self._parsed(name):
             if tag == "Relationship" and attrs.get("TargetMode") != "External":
                 target = attrs.get("Target", "")
                 path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
@@ -170,7 +173,7 @@ def _target(rels, kind: str) -> Optional[str]:
 
 
 def _epoch(book) -> dt.datetime:
-    for _, name, attrs in book:
+    for _event, name, attrs in book:
         if name == "workbookPr" and attrs.get("date1904", "0").lower() in ("1", "true"):
             return dt.datetime(1904, 1, 1)
     return dt.datetime(1899, 12, 30)
@@ -275,7 +278,7 @@ class _Sheet:
     def _tuple(self) -> tuple:
         if not self.cells:
             return ()
-        values = [None] * (max(c for c, _ in self.cells) + 1)
+        values = [None] * (max(c for c, _row in self.cells) + 1)
         for c, v in self.cells:
             values[c] = v
         return tuple(values)

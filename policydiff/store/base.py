@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
 from ..errors import ArchiveError
+from ..i18n import _
 
 ARCHIVE_DIRNAME = ".policydiff"
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer before giving up
@@ -83,12 +84,13 @@ def new_archive_folder(workdir) -> Path:
     """Create ``workdir/.policydiff``; ArchiveError if the folder is missing or has an archive."""
     root = Path(workdir).resolve()
     if not root.is_dir():
-        raise ArchiveError(f"{root}: no such folder")
+        raise ArchiveError(_("{root}: no such folder").format(root=root))
     folder = root / ARCHIVE_DIRNAME
     try:
         folder.mkdir()
     except FileExistsError:
-        raise ArchiveError(f"{folder} already exists: this folder already has an archive") from None
+        raise ArchiveError(_("{folder} already exists: this folder already has an archive").format(
+            folder=folder)) from None
     return folder
 
 

@@ -12,8 +12,9 @@ from typing import Optional, Sequence
 from ..errors import ArchiveError, StaleError
 from ..thaidate import arabic_digits
 from .base import CacheKey
+from ..i18n import N_, _
 
-BUSY_MESSAGE = "the archive is busy: another policydiff command is writing; try again"
+BUSY_MESSAGE = N_("the archive is busy: another policydiff command is writing; try again")
 
 _SHOWN_CHOICES = 10  # how many known labels/names an "unknown" message lists
 
@@ -28,9 +29,9 @@ def translate(exc: sqlite3.Error, path) -> ArchiveError:
     """Return the one-line ArchiveError a person should see for a SQLite failure."""
     code, text = primary_code(exc), str(exc)
     if code in (5, 6) or "locked" in text or "busy" in text:  # SQLITE_BUSY, SQLITE_LOCKED
-        return ArchiveError(BUSY_MESSAGE)
+        return ArchiveError(_(BUSY_MESSAGE))
     if code == 13 or "full" in text:  # SQLITE_FULL
-        return ArchiveError(f"{path}: the disk is full; the archive was not changed")
+        return ArchiveError(_("{path}: the disk is full; the archive was not changed").format(path=path))
     if code in (11, 26) or "malformed" in text or "not a database" in text:
         return damaged(path, text)
     return ArchiveError(f"{path}: {text}")
@@ -38,10 +39,8 @@ def translate(exc: sqlite3.Error, path) -> ArchiveError:
 
 def damaged(path, detail: str) -> ArchiveError:
     """Return the error for an archive that fails its integrity check."""
-    return ArchiveError(
-        f"{path}: the archive is damaged ({detail}); it was left untouched: "
-        "restore .policydiff/ from a backup"
-    )
+    return ArchiveError(_("{path}: the archive is damaged ({detail}); it was left untouched: restore .policydiff/ "
+                          "from a backup").format(path=path, detail=detail))
 
 
 def guarded(method):
@@ -93,23 +92,23 @@ def is_number(text: str) -> bool:
     return ascii_text.isascii() and ascii_text.isdigit()
 
 
-def check_name(value: str, what: str) -> str:
-    """Return ``value`` if it is usable as a label or name; ArchiveError otherwise."""
+def check_name(value: str, what: str, **names) -> str:
+    """Return ``value`` if it is usable as a label or name; ArchiveError otherwise (``what``: a
+    msgid naming the value, with ``names`` for its placeholders, translated only then)."""
     if not isinstance(value, str) or not value.strip():
-        raise ArchiveError(f"{what} cannot be empty")
+        raise ArchiveError(_("{what} cannot be empty").format(what=_(what).format(**names)))
     if value != value.strip() or any(ch < " " for ch in value):
-        raise ArchiveError(f"{what} {value!r} has leading/trailing spaces or control characters")
+        raise ArchiveError(_("{what} {value!r} has leading/trailing spaces or control characters").format(
+            what=_(what).format(**names), value=value))
     return value
 
 
 def check_label(label: str) -> str:
     """Return ``label`` if a version may carry it; a label of digits alone would shadow a seq."""
-    check_name(label, "a version label")
+    check_name(label, N_("a version label"))
     if is_number(label):
-        raise ArchiveError(
-            f'a version label cannot be only digits ("{label}" would be read as a sequence '
-            "number); use e.g. v" + label
-        )
+        raise ArchiveError(_('a version label cannot be only digits ("{label}" would be read as a sequence '
+                             'number); use e.g. v{label}').format(label=label))
     return label
 
 

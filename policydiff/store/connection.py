@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import ArchiveError
 from .checks import damaged
 from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
+from ..i18n import _
 
 
 def connect(path: Path, mode: str, busy_timeout: float) -> sqlite3.Connection:
@@ -66,11 +67,12 @@ def check_archive(db: sqlite3.Connection, path: Path) -> None:
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = user_version(db)
     if app_id != APPLICATION_ID and not (app_id == 0 and version == 0 and is_empty_database(db)):
-        raise ArchiveError(f"{path}: not a policydiff archive; it was left untouched")
+        raise ArchiveError(_("{path}: not a policydiff archive; it was left untouched").format(path=path))
     if version > LATEST:
         raise ArchiveError(
-            f"{path}: this archive was written by a newer policydiff (schema v{version}; "
-            f"this policydiff knows up to v{LATEST}); upgrade policydiff to use it"
+            _("{path}: this archive was written by a newer policydiff (schema v{version}; this policydiff "
+              "knows up to v{latest}); upgrade policydiff to use it").format(
+                  path=path, version=version, latest=LATEST)
         )
     report = [row[0] for row in db.execute("PRAGMA quick_check")]
     if report != ["ok"]:

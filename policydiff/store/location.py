@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import ArchiveError
 from .base import ARCHIVE_DIRNAME, find_archive
+from ..i18n import _
 
 ENV_VAR = "POLICYDIFF_DB"
 CONFIG_FILENAME = "config.json"
@@ -29,15 +30,17 @@ def is_database_url(text: str) -> bool:
 def check_url(url: str) -> str:
     """Return ``url`` if it is a PostgreSQL URL without a password; ArchiveError otherwise."""
     if not is_database_url(url):
-        raise ArchiveError(f"{url}: not a PostgreSQL URL (postgresql://[user@]host[:port]/database)")
+        raise ArchiveError(_("{url}: not a PostgreSQL URL (postgresql://[user@]host[:port]/database)").format(
+            url=url))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError on a port that is no number
     except ValueError as exc:
-        raise ArchiveError(f"{shown(url)}: not a valid PostgreSQL URL ({exc})") from None
+        raise ArchiveError(_("{url}: not a valid PostgreSQL URL "
+                             "({problem})").format(url=shown(url), problem=exc)) from None
     if parts.password is not None or "password=" in parts.query.lower():
-        raise ArchiveError(f"{shown(url)}: the URL holds a password; keep it out of the archive: "
-                           "put it in ~/.pgpass (or PGPASSFILE) or a service file")
+        raise ArchiveError(_("{url}: the URL holds a password; keep it out of the archive: put it in ~/.pgpass (or "
+                             "PGPASSFILE) or a service file").format(url=shown(url)))
     return url
 
 
@@ -50,7 +53,7 @@ def shown(url: str) -> str:
         host = parts.netloc.rsplit("@", 1)[1]
         return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
     except ValueError:
-        return "the database URL"
+        return _("the database URL")
 
 
 def environment_url() -> Optional[str]:
@@ -70,8 +73,9 @@ def read_config(root: Path) -> Optional[str]:
     try:
         url = json.loads(path.read_text(encoding="utf-8"))["db"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ArchiveError(f"{path}: unreadable archive config ({type(exc).__name__}); "
-                           'it should be {"db": "postgresql://…"}') from None
+        raise ArchiveError(_('{path}: unreadable archive config ({kind}); it should be {{"db": '
+                             '"postgresql://…"}}').format(
+            path=path, kind=type(exc).__name__)) from None
     return check_url(url)
 
 

@@ -12,6 +12,7 @@ from ..errors import ArchiveError, one_line
 from .checks import BUSY_MESSAGE
 from .location import shown
 from .pgschema import LATEST, MIGRATION_LOCK, MIGRATIONS
+from ..i18n import _
 
 INSTALL_HINT = "pip install 'policydiff[postgres]' (or: pip install 'psycopg[binary]')"
 MAX_ATTEMPTS = 30  # a write retried after serialization failures at most this often
@@ -24,7 +25,8 @@ def psycopg():
     try:
         import psycopg as module
     except ImportError:
-        raise ArchiveError(f"a PostgreSQL archive needs psycopg 3, which is not installed: {INSTALL_HINT}") from None
+        raise ArchiveError(_("a PostgreSQL archive needs psycopg 3, which is not installed: {hint}").format(
+            hint=INSTALL_HINT)) from None
     return module
 
 
@@ -34,9 +36,11 @@ def connect(url: str, busy_timeout: float):
     try:
         conn = pg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name="policydiff")
     except pg.Error as exc:
-        raise ArchiveError(f"cannot connect to the PostgreSQL archive at {shown(url)}: {_first_line(exc)}") from None
+        raise ArchiveError(_("cannot connect to the PostgreSQL archive at {url}: {problem}").format(
+            url=shown(url), problem=_first_line(exc))) from None
     except Exception as exc:  # libpq refuses some URLs before connecting (ProgrammingError is a pg.Error)
-        raise ArchiveError(f"{shown(url)}: not a usable PostgreSQL URL ({one_line(exc)})") from None
+        raise ArchiveError(_("{url}: not a usable PostgreSQL URL ({problem})").format(
+            url=shown(url), problem=one_line(exc))) from None
     # SET, not a connect option: `options` from the URL or a service file stay as the DBA wrote them.
     conn.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
     return conn
@@ -51,14 +55,16 @@ def translate(exc, where: str) -> ArchiveError:
     """Return the one-line ArchiveError a person should see for a PostgreSQL failure."""
     errors = psycopg().errors
     if isinstance(exc, (errors.LockNotAvailable, errors.SerializationFailure, errors.DeadlockDetected)):
-        return ArchiveError(BUSY_MESSAGE)
+        return ArchiveError(_(BUSY_MESSAGE))
     if isinstance(exc, errors.InsufficientPrivilege):
-        return ArchiveError(f"{where}: this database role may only read the archive ({_first_line(exc)}); "
-                            "nothing was changed")
+        return ArchiveError(_("{where}: this database role may only read the archive ({problem}); nothing was "
+                              "changed").format(where=where, problem=_first_line(exc)))
     if isinstance(exc, errors.DiskFull):
-        return ArchiveError(f"{where}: the database server's disk is full; the archive was not changed")
+        return ArchiveError(_("{where}: the database server's disk is full; the archive was not changed").format(
+            where=where))
     if isinstance(exc, psycopg().OperationalError):
-        return ArchiveError(f"{where}: the connection to the database failed: {_first_line(exc)}")
+        return ArchiveError(_("{where}: the connection to the database failed: {problem}").format(
+            where=where, problem=_first_line(exc)))
     return ArchiveError(f"{where}: {_first_line(exc)}")
 
 

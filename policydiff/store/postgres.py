@@ -17,20 +17,28 @@ from .checks import is_number, listing
 from .location import check_url, shown
 from .pgconn import connect, foreign_tables, guarded, migrate, run_write, schema_version, translate
 from .pgschema import LATEST
+from ..i18n import N_, _
 
 _INTEGRITY_SQL = """
-SELECT 'version ' || v.label || ': its blob is missing' FROM versions v
+SELECT 'version', v.label FROM versions v
     WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = v.sha256)
-UNION ALL SELECT 'round ' || r.name || ': its base version is missing' FROM rounds r
+UNION ALL SELECT 'round', r.name FROM rounds r
     WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.seq = r.base_seq)
-UNION ALL SELECT 'a file of round ' || s.round_seq || ': its blob is missing' FROM round_sources s
+UNION ALL SELECT 'file', s.round_seq::text FROM round_sources s
     WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = s.sha256)
-UNION ALL SELECT 'annotations of round ' || a.round_seq || ': the round is missing' FROM round_annotations a
+UNION ALL SELECT 'annotations', a.round_seq::text FROM round_annotations a
     WHERE NOT EXISTS (SELECT 1 FROM rounds r WHERE r.seq = a.round_seq)
-UNION ALL SELECT 'blob ' || b.sha256 || ' belongs to no version and no round' FROM blobs b
+UNION ALL SELECT 'blob', b.sha256 FROM blobs b
     WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)
       AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)
 """
+_INTEGRITY_MESSAGES = {  # what each row of _INTEGRITY_SQL says, its value as {name}
+    "version": N_("version {name}: its blob is missing"),
+    "round": N_("round {name}: its base version is missing"),
+    "file": N_("a file of round {name}: its blob is missing"),
+    "annotations": N_("annotations of round {name}: the round is missing"),
+    "blob": N_("blob {name} belongs to no version and no round"),
+}
 _VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
 _VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
 _ROUND_SELECT = (
@@ -75,13 +83,16 @@ class PostgresStore(Store):
         version = schema_version(conn)
         if version > LATEST:
             raise ArchiveError(
-                f"{shown(url)}: this archive was written by a newer policydiff (schema v{version}; "
-                f"this policydiff knows up to v{LATEST}); upgrade policydiff to use it")
+                _("{url}: this archive was written by a newer policydiff (schema v{version}; this policydiff "
+                  "knows up to v{latest}); upgrade policydiff to use it").format(
+                      url=shown(url), version=version, latest=LATEST))
         if version == 0 and foreign_tables(conn):
-            raise ArchiveError(f"{shown(url)}: not a policydiff archive (the database has other tables "
-                               "named versions/blobs); it was left untouched")
+            raise ArchiveError(_("{url}: not a policydiff archive (the database has other tables named "
+                                 "versions/blobs); it was "
+                                 "left untouched").format(url=shown(url)))
         if version == 0 and not create:
-            raise ArchiveError(f"no archive in the database {shown(url)}; run `policydiff init --db {shown(url)}`")
+            raise ArchiveError(_("no archive in the database {url}; run `policydiff init --db {url}`").format(
+                url=shown(url)))
         if version < LATEST:
             _upgrade(conn, url, version)
         return version == 0
@@ -107,14 +118,16 @@ class PostgresStore(Store):
     def _all(self, sql: str, params=()):
         return self._db.execute(sql, params).fetchall()
 
-    def _blob(self, sha256: str, what: str) -> bytes:
-        """Return a blob's bytes after checking them against their address."""
+    def _blob(self, sha256: str, what: str, **names) -> bytes:
+        """Return a blob's bytes after checking them against their address (``what``: a msgid naming
+        the blob, with ``names`` for its placeholders)."""
         row = self._one("SELECT data FROM blobs WHERE sha256 = %s", (sha256,))
         if row is None:
-            raise damaged(self.where, f"{what}: its bytes are missing")
+            raise damaged(self.where, _("{what}: its bytes are missing").format(what=_(what).format(**names)))
         data = bytes(row[0])
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise damaged(self.where, f"{what}: its bytes do not match their sha256")
+            raise damaged(self.where, _("{what}: its bytes do not match their sha256").format(
+                what=_(what).format(**names)))
         return data
 
     @staticmethod
@@ -138,7 +151,8 @@ class PostgresStore(Store):
         row = self._one("SELECT seq, name FROM rounds WHERE name = %s", (name,))
         if row is None:
             names = [r[0] for r in self._all("SELECT name FROM rounds ORDER BY seq")]
-            raise ArchiveError(f'no round "{name}" in the archive; rounds: {listing(names)}')
+            raise ArchiveError(_('no round "{name}" in the archive; rounds: {listing}').format(
+                name=name, listing=listing(names)))
         return row
 
     def _round_from_row(self, row) -> Round:
@@ -172,8 +186,9 @@ class PostgresStore(Store):
             return False  # another writer added the same bytes meanwhile
         taken = self._version_where("v.label = %s", (row[0],))
         if taken is not None:
-            raise ArchiveError(f'the label "{row[0]}" is already used by version {taken.seq} '
-                               f"(added {taken.added_at}); choose another label")
+            raise ArchiveError(_('the label "{label}" is already used by version {seq} (added {added_at}); choose '
+                                 'another label').format(
+                label=row[0], seq=taken.seq, added_at=taken.added_at))
         self._put_blob(db, data)
         db.execute("INSERT INTO versions (seq, label, date, note, filename, added_at, sha256)"
                    " SELECT coalesce(max(seq), 0) + 1, %s, %s, %s, %s, %s, %s FROM versions", row + (sha256,))
@@ -193,7 +208,8 @@ class PostgresStore(Store):
         else:
             raise TypeError(f"a version is named by a label or a seq number, not {ref!r}")
         if found is None:
-            raise ArchiveError(f'no version "{ref}" in the archive; versions: {listing(self._labels())}')
+            raise ArchiveError(_('no version "{ref}" in the archive; versions: {listing}').format(
+                ref=ref, listing=listing(self._labels())))
         return found
 
     @guarded
@@ -205,7 +221,7 @@ class PostgresStore(Store):
     def version_bytes(self, ref: VersionRef) -> bytes:
         """Return a version's bytes, checked against its sha256."""
         version = self.get_version(ref)
-        return self._blob(version.sha256, f'version "{version.label}"')
+        return self._blob(version.sha256, N_('version "{label}"'), label=version.label)
 
     @guarded
     def list_versions(self) -> list[Version]:
@@ -228,15 +244,16 @@ class PostgresStore(Store):
     def add_round(self, name: str, date_from: str, date_to: str, base_label: VersionRef,
                   sources: Sequence[Tuple[str, bytes]], annotations_json: str, *, added_at: str) -> Round:
         """Record a comment round with its returned files, all in one transaction."""
-        check_name(name, "a round name")
+        check_name(name, N_("a round name"))
         date_from = check_iso_date(date_from, "a round's start date")
         date_to = check_iso_date(date_to, "a round's end date")
         if date_from > date_to:
-            raise ArchiveError(f'round "{name}": it ends ({date_to}) before it starts ({date_from})')
+            raise ArchiveError(_('round "{name}": it ends ({date_to}) before it starts ({date_from})').format(
+                name=name, date_to=date_to, date_from=date_from))
         check_json(annotations_json, "annotations_json")
         check_timestamp(added_at)
         sources = [(filename, bytes(data)) for filename, data in sources]
-        _check_source_names(name, [filename for filename, _ in sources])
+        _check_source_names(name, [filename for filename, _unused in sources])
         base = self.get_version(base_label)
         row = (name, date_from, date_to, base.seq, annotations_json, added_at)
         self._write(lambda db: self._insert_round(db, row, sources))
@@ -246,7 +263,8 @@ class PostgresStore(Store):
         """Write a round and its files under the caller's transaction."""
         existing = self._one("SELECT added_at FROM rounds WHERE name = %s", (row[0],))
         if existing is not None:
-            raise ArchiveError(f'a round named "{row[0]}" already exists (recorded {existing[0]})')
+            raise ArchiveError(_('a round named "{name}" already exists (recorded {added_at})').format(
+                name=row[0], added_at=existing[0]))
         seq = db.execute(
             "INSERT INTO rounds (seq, name, date_from, date_to, base_seq, annotations_json, added_at)"
             " SELECT coalesce(max(seq), 0) + 1, %s, %s, %s, %s, %s, %s FROM rounds RETURNING seq", row,
@@ -298,11 +316,12 @@ class PostgresStore(Store):
     @guarded
     def round_source_bytes(self, round_name: str, filename: str) -> bytes:
         """Return the bytes of one file a round received, checked against its sha256."""
-        seq, _ = self._round_row(round_name)
+        seq, _unused = self._round_row(round_name)
         row = self._one("SELECT sha256 FROM round_sources WHERE round_seq = %s AND filename = %s", (seq, filename))
         if row is None:
-            raise ArchiveError(f'round "{round_name}" received no file named "{filename}"')
-        return self._blob(row[0], f'"{filename}" of round "{round_name}"')
+            raise ArchiveError(_('round "{round_name}" received no file named "{filename}"').format(
+                round_name=round_name, filename=filename))
+        return self._blob(row[0], N_('"{filename}" of round "{name}"'), filename=filename, name=round_name)
 
     # -- dispositions --------------------------------------------------------------------
     def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
@@ -375,7 +394,7 @@ class PostgresStore(Store):
     @guarded
     def integrity_problems(self) -> list[str]:
         """Return what the database finds wrong: references to missing rows, blobs nothing uses."""
-        return [r[0] for r in self._all(_INTEGRITY_SQL)]
+        return [_(_INTEGRITY_MESSAGES[kind]).format(name=name) for kind, name in self._all(_INTEGRITY_SQL)]
 
     @guarded
     def get_cache(self, key: CacheKey) -> Optional[str]:
@@ -388,9 +407,10 @@ def _check_source_names(round_name: str, filenames: Sequence[str]) -> None:
     """Refuse empty or repeated file names among a round's sources."""
     seen = set()
     for filename in filenames:
-        check_name(filename, f'a file name in round "{round_name}"')
+        check_name(filename, N_('a file name in round "{name}"'), name=round_name)
         if filename in seen:
-            raise ArchiveError(f'round "{round_name}": the file name "{filename}" appears twice')
+            raise ArchiveError(_('round "{round_name}": the file name "{filename}" appears twice').format(
+                round_name=round_name, filename=filename))
         seen.add(filename)
 
 

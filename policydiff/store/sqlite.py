@@ -31,6 +31,7 @@ from .checks import (
     damaged, guarded, is_number, listing, translate,
 )
 from .connection import check_archive, configure, connect, migrate, transaction, user_version
+from ..i18n import N_, _
 
 ARCHIVE_FILENAME = "archive.sqlite"
 
@@ -73,15 +74,15 @@ class SqliteStore(Store):
             if create:
                 return cls.create(start if start.is_dir() else start.parent, busy_timeout=busy_timeout)
             raise ArchiveError(
-                f"no archive here ({start} and the folders above it have no {ARCHIVE_DIRNAME}/); "
-                "run `policydiff init`"
+                _("no archive here ({start} and the folders above it have no {folder}/); run `policydiff "
+                  "init`").format(start=start, folder=ARCHIVE_DIRNAME)
             )
         path = root / ARCHIVE_DIRNAME / ARCHIVE_FILENAME
         if not path.is_file():
             raise ArchiveError(
-                f"{path.parent} has no {ARCHIVE_FILENAME}: the archive is missing or its "
-                f"creation was interrupted (if {ARCHIVE_DIRNAME}/ is empty, remove it and run "
-                "`policydiff init`)"
+                _("{parent} has no {file}: the archive is missing or its creation was interrupted (if "
+                  "{folder}/ is empty, remove it and run `policydiff init`)").format(
+                      parent=path.parent, file=ARCHIVE_FILENAME, folder=ARCHIVE_DIRNAME)
             )
         return cls._open_file(root, "rw", busy_timeout)
 
@@ -122,14 +123,16 @@ class SqliteStore(Store):
         """Return the first row of a query, or None."""
         return self._db.execute(sql, params).fetchone()
 
-    def _blob(self, sha256: str, what: str) -> bytes:
-        """Return a blob's bytes after checking them against their address."""
+    def _blob(self, sha256: str, what: str, **names) -> bytes:
+        """Return a blob's bytes after checking them against their address (``what``: a msgid naming
+        the blob, with ``names`` for its placeholders)."""
         row = self._one("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
         if row is None:
-            raise damaged(self.path, f"{what}: its bytes are missing")
+            raise damaged(self.path, _("{what}: its bytes are missing").format(what=_(what).format(**names)))
         data = bytes(row[0])
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise damaged(self.path, f"{what}: its bytes do not match their sha256")
+            raise damaged(self.path, _("{what}: its bytes do not match their sha256").format(
+                what=_(what).format(**names)))
         return data
 
     def _put_blob(self, db: sqlite3.Connection, data: bytes) -> str:
@@ -155,7 +158,8 @@ class SqliteStore(Store):
         row = self._one("SELECT seq, name FROM rounds WHERE name = ?", (name,))
         if row is None:
             names = [r[0] for r in self._db.execute("SELECT name FROM rounds ORDER BY seq")]
-            raise ArchiveError(f'no round "{name}" in the archive; rounds: {listing(names)}')
+            raise ArchiveError(_('no round "{name}" in the archive; rounds: {listing}').format(
+                name=name, listing=listing(names)))
         return row
 
     def _round_from_row(self, row) -> Round:
@@ -208,8 +212,9 @@ class SqliteStore(Store):
         label = row[0]
         taken = self._version_where("v.label = ?", (label,))
         if taken is not None:
-            raise ArchiveError(f'the label "{label}" is already used by version {taken.seq} '
-                               f"(added {taken.added_at}); choose another label")
+            raise ArchiveError(_('the label "{label}" is already used by version {seq} (added {added_at}); choose '
+                                 'another label').format(
+                label=label, seq=taken.seq, added_at=taken.added_at))
         self._put_blob(db, data)
         db.execute("INSERT INTO versions (label, date, note, filename, added_at, sha256) VALUES (?, ?, ?, ?, ?, ?)",
                    row + (sha256,))
@@ -228,7 +233,8 @@ class SqliteStore(Store):
         else:
             raise TypeError(f"a version is named by a label or a seq number, not {ref!r}")
         if found is None:
-            raise ArchiveError(f'no version "{ref}" in the archive; versions: {listing(self._labels())}')
+            raise ArchiveError(_('no version "{ref}" in the archive; versions: {listing}').format(
+                ref=ref, listing=listing(self._labels())))
         return found
 
     @guarded
@@ -240,7 +246,7 @@ class SqliteStore(Store):
     def version_bytes(self, ref: VersionRef) -> bytes:
         """Return a version's bytes, checked against its sha256."""
         version = self.get_version(ref)
-        return self._blob(version.sha256, f'version "{version.label}"')
+        return self._blob(version.sha256, N_('version "{label}"'), label=version.label)
 
     @guarded
     def list_versions(self) -> list[Version]:
@@ -272,20 +278,22 @@ class SqliteStore(Store):
         added_at: str,
     ) -> Round:
         """Record a comment round with its returned files, all in one transaction."""
-        check_name(name, "a round name")
+        check_name(name, N_("a round name"))
         date_from = check_iso_date(date_from, "a round's start date")
         date_to = check_iso_date(date_to, "a round's end date")
         if date_from > date_to:
-            raise ArchiveError(f'round "{name}": it ends ({date_to}) before it starts ({date_from})')
+            raise ArchiveError(_('round "{name}": it ends ({date_to}) before it starts ({date_from})').format(
+                name=name, date_to=date_to, date_from=date_from))
         check_json(annotations_json, "annotations_json")
         check_timestamp(added_at)
         sources = [(filename, bytes(data)) for filename, data in sources]
-        self._check_source_names(name, [filename for filename, _ in sources])
+        self._check_source_names(name, [filename for filename, _unused in sources])
         base = self.get_version(base_label)
         with self._write() as db:
             existing = self._one("SELECT added_at FROM rounds WHERE name = ?", (name,))
             if existing is not None:
-                raise ArchiveError(f'a round named "{name}" already exists (recorded {existing[0]})')
+                raise ArchiveError(_('a round named "{name}" already exists (recorded {added_at})').format(
+                    name=name, added_at=existing[0]))
             seq = db.execute(
                 "INSERT INTO rounds (name, date_from, date_to, base_seq, annotations_json, added_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -304,9 +312,10 @@ class SqliteStore(Store):
         """Refuse empty or repeated file names among a round's sources."""
         seen = set()
         for filename in filenames:
-            check_name(filename, f'a file name in round "{round_name}"')
+            check_name(filename, N_('a file name in round "{name}"'), name=round_name)
             if filename in seen:
-                raise ArchiveError(f'round "{round_name}": the file name "{filename}" appears twice')
+                raise ArchiveError(_('round "{round_name}": the file name "{filename}" appears twice').format(
+                    round_name=round_name, filename=filename))
             seen.add(filename)
 
     @guarded
@@ -349,13 +358,14 @@ class SqliteStore(Store):
     @guarded
     def round_source_bytes(self, round_name: str, filename: str) -> bytes:
         """Return the bytes of one file a round received, checked against its sha256."""
-        seq, _ = self._round_row(round_name)
+        seq, _unused = self._round_row(round_name)
         row = self._one(
             "SELECT sha256 FROM round_sources WHERE round_seq = ? AND filename = ?", (seq, filename)
         )
         if row is None:
-            raise ArchiveError(f'round "{round_name}" received no file named "{filename}"')
-        return self._blob(row[0], f'"{filename}" of round "{round_name}"')
+            raise ArchiveError(_('round "{round_name}" received no file named "{filename}"').format(
+                round_name=round_name, filename=filename))
+        return self._blob(row[0], N_('"{filename}" of round "{name}"'), filename=filename, name=round_name)
 
     # -- dispositions --------------------------------------------------------------------
     def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
@@ -429,9 +439,11 @@ class SqliteStore(Store):
         """Return what SQLite finds wrong: integrity_check, foreign keys, blobs nothing uses."""
         report = [r[0] for r in self._db.execute("PRAGMA integrity_check")]
         problems = [] if report == ["ok"] else [f"integrity_check: {line}" for line in report[:5]]
-        problems += [f"{table} row {rowid}: points at a missing {parent} row"
-                     for table, rowid, parent, _ in self._db.execute("PRAGMA foreign_key_check")]
-        return problems + [f"blob {r[0]} belongs to no version and no round" for r in self._db.execute(
+        problems += [_("{table} row {rowid}: points at a missing {parent} row").format(
+                         table=table, rowid=rowid, parent=parent)
+                     for table, rowid, parent, _fk in self._db.execute("PRAGMA foreign_key_check")]
+        return problems + [_("blob {name} belongs to no version and no "
+                             "round").format(name=r[0]) for r in self._db.execute(
             "SELECT sha256 FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)"
             " AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)")]
 

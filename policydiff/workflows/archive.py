@@ -24,6 +24,7 @@ from ..errors import ArchiveError, InputError
 from ..store import DEFAULT_BUSY_TIMEOUT, Store, locate_archive, outline_key
 from ..store.base import Version
 from ..thaidate import parse_date, to_be_long
+from ..i18n import _
 
 OUTLINE_FORMAT = 2  # bump when the stored outline's shape changes: older entries are recomputed
 BUSY_TIMEOUT = DEFAULT_BUSY_TIMEOUT  # seconds a writer waits for another before the busy error
@@ -118,7 +119,7 @@ def draft_date(meta, name: str) -> str:
                 return parse_date(value)
             except ValueError:
                 continue
-    raise InputError(name, "has no modified or created date in its document properties; give --date")
+    raise InputError(name, _("has no modified or created date in its document properties; give --date"))
 
 
 def user_date(value: str, what: str = "--date") -> str:
@@ -126,7 +127,7 @@ def user_date(value: str, what: str = "--date") -> str:
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise ArchiveError(f"{what}: {exc}") from None
+        raise ArchiveError(_("{option}: {problem}").format(option=what, problem=exc)) from None
 
 
 def add_file(store: Store, path, *, label: str, date: Optional[str] = None, note: str = "",
@@ -160,9 +161,11 @@ def _check_label_free(store: Store, label: str) -> None:
     """Refuse a label already in use before the slow part of an add (the store checks again)."""
     for v in store.list_versions():
         if v.label == label:
-            raise ArchiveError(f'the label "{label}" is already used by version {v.seq} '
-                               f"({v.filename or 'no file name'}, added {to_be_long(v.added_at)}); "
-                               "choose another label")
+            raise ArchiveError(_('the label "{label}" is already used by version {seq} ({filename}, added '
+                                 '{added_at}); choose '
+                                 "another label").format(
+                                     label=label, seq=v.seq, filename=v.filename or _("no file name"),
+                                     added_at=to_be_long(v.added_at)))
 
 
 def _align_with_previous(store: Store, version: Version, clauses) -> None:
@@ -252,7 +255,8 @@ def resolve_draft(arg: str, start=None):
         try:
             version = store.get_version(arg)
         except ArchiveError as exc:
-            raise InputError(arg, f"no such file, and {_lowercase_first(str(exc))}") from None
+            raise InputError(arg, _("no such file, and {problem}").format(
+                problem=_lowercase_first(str(exc)))) from None
         return load_version(store, version)
 
 

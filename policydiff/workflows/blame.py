@@ -17,6 +17,7 @@ from ..store.base import Round, Version
 from ..thaidate import to_be_long
 from .archive import align_key, cache_quietly, dumps, version_clauses, version_paths
 from .rounds import annotations_from_json
+from ..i18n import _
 
 ALIGN_FORMAT = 2  # bump when the stored alignment's shape changes (2: titles over several paragraphs, bodies
 # without a leading line break, #15): older entries are recomputed
@@ -90,12 +91,13 @@ def select_clauses(clauses: Sequence[Clause], ref: Optional[str]) -> List[int]:
 
     path = parse_clause_ref(ref)
     if path is None:
-        raise ArchiveError(f'--clause "{ref}" is not a clause reference (e.g. "ข้อ ๕", "5", "หมวด ๒ ข้อ ๘")')
+        raise ArchiveError(_('--clause "{ref}" is not a clause reference (e.g. "ข้อ ๕", "5", "หมวด ๒ ข้อ ๘")').format(
+            ref=ref))
     if path == WHOLE_DOCUMENT:
         return list(range(len(clauses)))
     chosen = [i for i, c in enumerate(clauses) if path_matches(path, c.path)]
     if not chosen:
-        raise ArchiveError(f'no clause "{ref}" in this version')
+        raise ArchiveError(_('no clause "{ref}" in this version').format(ref=ref))
     return chosen
 
 

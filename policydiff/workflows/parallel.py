@@ -11,6 +11,8 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, List, Optional, Sequence
 
+from .. import i18n
+
 _given: Optional[tuple] = None  # (fn, shared), set in each worker process by ``_receive``
 
 
@@ -27,13 +29,14 @@ def parallel_map(fn: Callable, shared, items: Sequence, workers: int) -> List:
         return [fn(shared, item) for item in items]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_receive,
-                             initargs=(fn, shared)) as pool:
+                             initargs=(fn, shared, i18n.language())) as pool:
         return list(pool.map(_call, items))
 
 
-def _receive(fn: Callable, shared) -> None:
+def _receive(fn: Callable, shared, language: str) -> None:
     global _given
     _given = (fn, shared)
+    i18n.set_language(language)  # the caller's (--lang), for the messages a worker writes
 
 
 def _call(item):

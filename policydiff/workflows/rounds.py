@@ -15,6 +15,7 @@ from ..store import Store, locate_archive
 from ..store.base import Round, Version
 from ..thaidate import to_be_long
 from .archive import BUSY_TIMEOUT, dumps, load_version, read_file, resolve_draft, user_date
+from ..i18n import _
 
 ROUND_FORMAT = 1  # bump when the stored round's shape changes
 
@@ -52,7 +53,7 @@ def annotations_from_json(text: str):
 
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("format") != ROUND_FORMAT:
-        raise ArchiveError("a round's annotations are in a format this policydiff does not know; upgrade it")
+        raise ArchiveError(_("a round's annotations are in a format this policydiff does not know; upgrade it"))
     return Imported(tuple(annotation_from_json(a) for a in data["annotations"]), tuple(data["warnings"]),
                     tuple(Problem(p["source"], p["message"]) for p in data["problems"]))
 
@@ -61,7 +62,7 @@ def default_base(store: Store, date_to: str) -> Version:
     """Return the latest version dated before the round's end, else the latest version."""
     versions = store.list_versions()
     if not versions:
-        raise ArchiveError("the archive has no versions yet: `policydiff add` the draft the round commented on")
+        raise ArchiveError(_("the archive has no versions yet: `policydiff add` the draft the round commented on"))
     before = [v for v in versions if v.date < date_to]
     return max(before or versions, key=lambda v: (v.date, v.seq))
 
@@ -71,9 +72,11 @@ def new_round_checks(store: Store, name: str, date_from: str, date_to: str, base
     ending after they start, a name not taken, the base given or the default one."""
     start, end = user_date(date_from, "--from"), user_date(date_to, "--to")
     if start > end:
-        raise ArchiveError(f'round "{name}": it ends ({end}) before it starts ({start})')
+        raise ArchiveError(_('round "{name}": it ends ({end}) before it starts ({start})').format(
+            name=name, end=end, start=start))
     if any(r.name == name for r in store.list_rounds()):
-        raise ArchiveError(f'a round named "{name}" already exists; history is not rewritten: choose another name')
+        raise ArchiveError(_('a round named "{name}" already exists; history is not rewritten: choose another '
+                             'name').format(name=name))
     return start, end, (store.get_version(base) if base is not None else default_base(store, end))
 
 
@@ -91,11 +94,13 @@ def add_round(store: Store, name: str, date_from: str, date_to: str, sources: Se
     start, end, version = new_round_checks(store, name, date_from, date_to, base)
     files = expand(sources)
     if not files:
-        raise ArchiveError(f'round "{name}": no .docx, .csv or .xlsx files in {", ".join(map(str, sources))}')
+        raise ArchiveError(_('round "{name}": no .docx, .csv or .xlsx files in {listing}').format(
+            name=name, listing=", ".join(map(str, sources))))
     contents = [(f.name, read_file(f)) for f in files]
     imported = import_sources(load_version(store, version), files, round_from=start, round_to=end)
     if not imported.annotations and imported.problems:
-        raise ArchiveError(f'round "{name}": no usable comments or proposals in its files; nothing recorded')
+        raise ArchiveError(_('round "{name}": no usable comments or proposals in its files; nothing recorded').format(
+            name=name))
     recorded = store.add_round(name, start, end, version.seq, contents, annotations_to_json(imported, version),
                                added_at=added_at)
     return RoundAdded(recorded, imported)
@@ -171,8 +176,8 @@ def _base_notes(base_arg: str, base_version: Version, name: str, start) -> Tuple
             return ()
     elif base_arg in (base_version.label, str(base_version.seq)):
         return ()
-    return (f'{base_arg} is not the draft round "{name}" commented on; using the round\'s base '
-            f'"{base_version.label}", where its annotations are anchored',)
+    return (_('{base} is not the draft round "{name}" commented on; using the round\'s base "{label}", where its '
+              "annotations are anchored").format(base=base_arg, name=name, label=base_version.label),)
 
 
 def dispositions_json(rows) -> str:

@@ -20,6 +20,7 @@ from ..forms.clauseref import path_matches
 from ..forms.commentform import read_form
 from ..ownfiles import written_by_policydiff
 from .parallel import parallel_map
+from ..i18n import _
 
 DOCX, FORMS = (".docx",), (".csv", ".xlsx")
 
@@ -73,11 +74,13 @@ def _expand(sources: Sequence) -> List[Tuple[Path, str]]:
             found = sorted(f for f in p.iterdir() if f.suffix.lower() in DOCX + FORMS
                            and not f.name.startswith(("~$", ".")) and f.is_file())
         except OSError as e:
-            out.append((p, f"{p}: is a folder that cannot be read: {e.strerror}"))
+            out.append((p, _("{path}: is a folder that cannot be read: "
+                             "{problem}").format(path=p, problem=e.strerror)))
             continue
         out.extend((f, _OURS if written_by_policydiff(f) else "") for f in found)
         if not found:
-            out.append((p, f"{p}: is a folder with no reviewed copies or comment forms (.docx, .csv, .xlsx) in it"))
+            out.append((p, _("{path}: is a folder with no reviewed copies or comment forms (.docx, .csv, .xlsx) in "
+                              "it").format(path=p)))
     return out
 
 
@@ -164,16 +167,16 @@ def import_one(base, path: Path, index=None, force: bool = False):
     result = from_review_copy(base.doc, copy, source=path.name, index=index)
     edits = len(result.value)
     if not force and not copy.comments and not copy.has_changes and edits >= DRAFT_LIKE_EDITS:
-        raise LooksLikeADraft(f"{path}: looks like a new draft, not a division's reviewed copy: no comment, no "
-                              f"tracked change, and {edits} places differ from the base; did you mean --revised? "
-                              "(--force reads it as a division's copy)")
+        raise LooksLikeADraft(_("{path}: looks like a new draft, not a division's reviewed copy: no comment, no "
+                                "tracked change, and {count} places differ from the base; did you mean --revised? "
+                                "(--force reads it as a division's copy)").format(path=path, count=edits))
     return result.value, copy.warnings + result.messages  # the copy's include the package's
 
 
 def _from_form(base, path: Path):
     form = read_form(path)
     if not form.value:
-        raise FormError(path, "has no usable comment rows (each row needs a comment or proposed wording)")
+        raise FormError(path, _("has no usable comment rows (each row needs a comment or proposed wording)"))
     warnings = Messages()
     for w in form.messages:
         warnings.add(w)
@@ -207,8 +210,9 @@ def _resolve(clauses, ref_path):
 
 def _form_anchor(clauses, ci, row, warnings) -> Tuple[Anchor, str]:
     if ci is None:
-        warnings.add(f"row {row.row}: no clause {row.clause_ref!r} in the draft; kept as an orphan",
-                     "no-clause", "rows naming a clause not in the draft, kept as orphans")
+        warnings.add(_("row {row}: no clause {clause_ref!r} in the draft; kept as an orphan").format(
+            row=row.row, clause_ref=row.clause_ref),
+                     "no-clause", _("rows naming a clause not in the draft, kept as orphans"))
         return Anchor("", row.quote, start=0, end=0), row.clause_ref
     c = clauses[ci]
     name = display_label(clauses, ci)
@@ -218,6 +222,7 @@ def _form_anchor(clauses, ci, row, warnings) -> Tuple[Anchor, str]:
             return anchor_span(c.path, c.text, *word_span(c.text, anchor.start, anchor.end)), name
         if anchor is not None:
             return anchor, name
-        warnings.add(f"row {row.row}: the quoted words are not in {name}; anchored to the whole clause",
-                     "no-quote", "rows whose quoted words are not in their clause")
+        warnings.add(_("row {row}: the quoted words are not in {name}; anchored to the whole clause").format(
+            row=row.row, name=name),
+                     "no-quote", _("rows whose quoted words are not in their clause"))
     return anchor_clause(c.path, c.text), name

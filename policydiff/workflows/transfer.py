@@ -11,6 +11,7 @@ from typing import List, Tuple
 from ..errors import ArchiveError
 from ..store import Store
 from ..store.opening import open_url
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ def verify(store: Store) -> Verified:
     seqs = {v.seq for v in versions}
     for r in rounds:
         if r.base_seq not in seqs:
-            problems.append(f'round "{r.name}": its base version {r.base_seq} is missing')
+            problems.append(_('round "{name}": its base version {base_seq} is missing').format(
+                name=r.name, base_seq=r.base_seq))
         files += len(r.sources)
         problems += _readable(lambda s=r.sources: [store.round_source_bytes(r.name, f.filename) for f in s])
         revisions += len(_disposition_problems(store, r.name, problems))
@@ -53,7 +55,7 @@ def _version_problems(store: Store, versions) -> List[str]:
     """Versions numbered 1..n, each one's bytes present and matching its sha256."""
     problems = []
     if [v.seq for v in versions] != list(range(1, len(versions) + 1)):
-        problems.append("the versions are not numbered 1, 2, 3, … without gaps")
+        problems.append(_("the versions are not numbered 1, 2, 3, … without gaps"))
     for v in versions:
         problems += _readable(lambda v=v: store.version_bytes(v.seq))
     return problems
@@ -63,9 +65,11 @@ def _disposition_problems(store: Store, round_name: str, problems: List[str]) ->
     """Check a round's disposition revisions are 1..n of JSON; return them."""
     history = store.dispositions_history(round_name)
     if [d.revision for d in history] != list(range(1, len(history) + 1)):
-        problems.append(f'round "{round_name}": its disposition revisions are not 1, 2, 3, …')
+        problems.append(_('round "{round_name}": its disposition revisions are not 1, 2, 3, …').format(
+            round_name=round_name))
     for d in history:
-        problems += _readable(lambda d=d: _json(d.rows_json, f'round "{round_name}" dispositions {d.revision}'))
+        problems += _readable(lambda d=d: _json(d.rows_json, _('round "{name}" dispositions {revision}').format(
+            name=round_name, revision=d.revision)))
     return history
 
 
@@ -73,7 +77,7 @@ def _json(text: str, what: str):
     try:
         return json.loads(text)
     except ValueError:
-        raise ArchiveError(f"{what}: not JSON") from None
+        raise ArchiveError(_("{what}: not JSON").format(what=what)) from None
 
 
 def fingerprint(store: Store) -> list:
@@ -115,14 +119,16 @@ def copy(source: Store, target: str, *, busy_timeout: float) -> Copied:
             dest.put_cache(tuple(json.loads(key)), value)
         checked = verify(dest)
         if checked.problems or fingerprint(dest) != fingerprint(source):
-            raise ArchiveError(f"{target}: the copy does not match the archive ({'; '.join(checked.problems[:3]) or 'its history differs'})")
+            raise ArchiveError(_("{target}: the copy does not match the archive ({problems})").format(
+                target=target, problems="; ".join(checked.problems[:3]) or _("its history differs")))
     return Copied(target, versions, rounds, revisions, len(cache), checked)
 
 
 def _refuse_filled(dest: Store, target: str) -> None:
     if dest.list_versions() or dest.list_rounds():
-        raise ArchiveError(f"{target} already holds an archive ({len(dest.list_versions())} versions); "
-                           "copy only into an empty one")
+        raise ArchiveError(_("{target} already holds an archive ({count} versions); copy only into an empty "
+                             "one").format(
+            target=target, count=len(dest.list_versions())))
 
 
 def _copy_history(source: Store, dest: Store) -> Tuple[int, int, int]:

@@ -100,3 +100,22 @@ def test_verify_reports_altered_bytes_and_stray_blobs(folder):
     assert f"problem: blob {hashlib.sha256(b'abc').hexdigest()} belongs to no version and no round" in lines
     assert any('version "v2": its bytes do not match their sha256' in line for line in lines)
     assert lines[-1] == f"error: {folder}: the archive is inconsistent (2 problems above)"
+
+
+@pytest.mark.postgres
+def test_verify_on_postgresql_reports_a_stray_blob_in_either_language(folder, pg_url, tmp_path, monkeypatch):
+    """The database's integrity query gives (kind, name) rows; the words are ours, in the CLI's language."""
+    import psycopg
+
+    ok("archive", "copy", "--to", pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO blobs (sha256, size, data) VALUES (%s, 3, 'abc'::bytea)",
+                     (hashlib.sha256(b"abc").hexdigest(),))
+    monkeypatch.setenv("POLICYDIFF_DB", pg_url)
+    monkeypatch.chdir(tmp_path)
+    stray = hashlib.sha256(b"abc").hexdigest()
+    en, th = run("--lang", "en", "archive", "verify"), run("--lang", "th", "archive", "verify")
+    assert en.exit_code == th.exit_code == 2
+    assert f"problem: blob {stray} belongs to no version and no round" in en.stderr.splitlines()
+    assert f"ปัญหา: ข้อมูลไฟล์ (blob) {stray} ไม่เป็นของฉบับใดหรือรอบใด" in th.stderr.splitlines()
+    assert th.stderr.splitlines()[-1].startswith("ข้อผิดพลาด: ") and "(พบปัญหา 1 รายการ" in th.stderr
