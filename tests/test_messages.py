@@ -119,3 +119,33 @@ def test_the_check_sees_a_bare_message(tmp_path):
 def test_every_justified_exception_is_still_needed():
     used = {(m, f) for m, f, _l, _t in bare_messages()} | {(m, None) for m, _f, _l, _t in bare_messages()}
     assert not set(JUSTIFIED) - used
+
+
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.GeneratorExp, ast.ListComp, ast.SetComp,
+          ast.DictComp)
+
+
+def shadowed_gettext(package: Path) -> list:
+    """(module, line) of each function or comprehension that both binds ``_`` (``for _ in``,
+    ``a, _ = …``) and calls ``_()``: there ``_`` is the throwaway value, and the call fails."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for scope in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(scope, SCOPES):
+                continue
+            nodes = list(ast.walk(scope))
+            binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in nodes)
+            calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_" for n in nodes)
+            if binds and calls:
+                found.append((str(path.relative_to(package)), scope.lineno))
+    return found
+
+
+def test_no_throwaway_underscore_hides_the_translation():
+    assert shadowed_gettext(PACKAGE) == []
+
+
+def test_the_shadow_check_sees_a_throwaway_underscore(tmp_path):
+    (tmp_path / "m.py").write_text("from policydiff.i18n import _\n\n"
+                                   "def f(rows):\n    return [_('row {n}').format(n=n) for n, _ in rows]\n")
+    assert shadowed_gettext(tmp_path) == [("m.py", 3), ("m.py", 4)]  # the function, and its comprehension

@@ -9,7 +9,7 @@ import click
 
 from ..core.objects import visible, visible_offset
 from ..errors import one_line
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _
 from . import main
 from .common import (
     DATE_HELP, DOCX, EXIT_BAD_INPUT, HTML, TABLES, check_output, draft_named, emit_json, iso_date, n_sources, now,

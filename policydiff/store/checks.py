@@ -115,7 +115,8 @@ def check_label(label: str) -> str:
 def check_who(who: str) -> str:
     """Return ``who`` (a person's name as typed, "" for nobody) if it is one line; ArchiveError otherwise."""
     if not isinstance(who, str) or any(ch < " " for ch in who) or len(who) > 200:
-        raise ArchiveError(f"who saved it must be a name on one line (at most 200 characters), not {who!r}")
+        raise ArchiveError(_("who saved it must be a name on one line (at most 200 characters), not {who}").format(
+            who=repr(who)))
     return who
 
 

@@ -423,9 +423,9 @@ def _upgrade(conn, url: str, version: int) -> None:
     except psycopg().errors.InsufficientPrivilege:
         if version == 0:
             raise
-        raise ArchiveError(f"{shown(url)}: this archive needs its schema upgraded (v{version} to v{LATEST}), which "
-                           "only the role that owns its tables (the one that ran init) may do: open it once as "
-                           "that role; nothing was changed") from None
+        raise ArchiveError(_("{url}: this archive needs its schema upgraded (v{version} to v{latest}), which only "
+                             "the role that owns its tables (the one that ran init) may do: open it once as that "
+                             "role; nothing was changed").format(url=shown(url), version=version, latest=LATEST)) from None
 
 
 def _is_pg_error(exc: BaseException) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
 from ..errors import ArchiveError, StaleError, one_line
+from ..i18n import N_, _
 from ..forms.commentform import division_from_filename
 from ..store import Store
 from ..store.base import Dispositions, Round, source_names
@@ -22,7 +23,7 @@ from .rounds import stored_dispositions
 
 ATTEMPTS = 20  # a write that lost a race to another tab is read again and redone at most this often
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}\Z")
-OURS_MESSAGE = "was written by policydiff (a consolidated copy or a redline), not a division's copy"
+OURS_MESSAGE = N_("{file}: was written by policydiff (a consolidated copy or a redline), not a division's copy")
 
 
 def create_round(store: Store, name: str, date_from: str, date_to: str, *, base: Optional[str] = None,
@@ -52,12 +53,12 @@ def add_round_files(store: Store, name: str, files: Sequence[Tuple[str, bytes]],
     """Check each (file name, bytes) with the readers the CLI uses, store the good ones with the
     round's annotations re-imported from all its files; a file name is never used as a path."""
     files = [(filename, bytes(data)) for filename, data in files]
-    for _ in range(ATTEMPTS):
+    for _attempt in range(ATTEMPTS):
         try:
             return _add_files_once(store, name, files, added_at)
         except StaleError:
             continue  # another upload came first: read the round again
-    raise ArchiveError(f'round "{name}": other uploads kept coming; try again')
+    raise ArchiveError(_('round "{name}": other uploads kept coming; try again').format(name=name))
 
 
 def _add_files_once(store: Store, name: str, files, added_at: str) -> FilesAdded:
@@ -129,7 +130,7 @@ def _renamed(imported, path: Path, given: str, stored: str):
         return replace(a, id=stored + a.id[len(path.name):], source=stored, division=division, author=author)
 
     problems = tuple(Problem(given, text(p.message, given), p.draft) for p in imported.problems)
-    problems += tuple(Problem(given, f"{given}: {OURS_MESSAGE}") for _ in imported.skipped)
+    problems += tuple(Problem(given, _(OURS_MESSAGE).format(file=given)) for _skipped in imported.skipped)
     return replace(imported, annotations=tuple(annotation(a) for a in imported.annotations),
                    warnings=tuple(text(w, stored) for w in imported.warnings), problems=problems, skipped=())
 
@@ -205,25 +206,26 @@ def save_disposition(store: Store, round_name: str, key: str, *, result: str, re
     from ..forms.dispositions import RESULTS, UNDECIDED
 
     if result not in RESULTS and result != UNDECIDED:
-        raise ArchiveError(f"unknown result {result!r}; expected one of: {', '.join(RESULTS)} (or none yet)")
-    for _ in range(ATTEMPTS):
+        raise ArchiveError(_("unknown result {result}; expected one of: {results} (or none yet)").format(
+            result=repr(result), results=", ".join(RESULTS)))
+    for _attempt in range(ATTEMPTS):
         revision, rows = round_rows(store, round_name)
         at = _row_index(rows, key, round_name)
         rows = rows[:at] + (replace(rows[at], result=result, reason=reason),) + rows[at + 1:]
         try:
-            latest, _ = store.set_dispositions(round_name, dispositions_json(rows), added_at=added_at, who=who,
+            latest, _new = store.set_dispositions(round_name, dispositions_json(rows), added_at=added_at, who=who,
                                                expect_revision=revision or 0)
         except StaleError:
             continue  # the other tab saved meanwhile: redo this change on its table
         return Saved(latest.revision, rows[at], _overwritten(store, round_name, key, seen_revision, latest.revision))
-    raise ArchiveError(f'round "{round_name}": other saves kept coming; try again')
+    raise ArchiveError(_('round "{name}": other saves kept coming; try again').format(name=round_name))
 
 
 def _row_index(rows: Sequence, key: str, round_name: str) -> int:
     for i, row in enumerate(rows):
         if row.key == key:
             return i
-    raise ArchiveError(f'round "{round_name}" has no comment with the id "{key}"')
+    raise ArchiveError(_('round "{name}" has no comment with the id "{key}"').format(name=round_name, key=key))
 
 
 def _overwritten(store: Store, round_name: str, key: str, seen: Optional[int], ours: int) -> Optional[Dispositions]:
