@@ -8,6 +8,7 @@ import click
 
 from ..i18n import N_, _
 from . import main
+from .language import option
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -18,16 +19,16 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     "name), the committee package and the redlines. Listens on 127.0.0.1 only unless --host is given, and then "
     "only with --token or --password-file."))
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False))
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+@option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help=N_("The port to listen on (0: any free port)."))
-@click.option("--host", default="127.0.0.1", show_default=True,
+@option("--host", default="127.0.0.1", show_default=True,
               help=N_("The address to listen on. Anything but this machine (127.0.0.1) needs --token or "
                       "--password-file: every request must then carry the token."))
-@click.option("--token", default="",
+@option("--token", default="",
               help=N_("The token every request must carry (a sign-in form asks for it once)."))
-@click.option("--password-file", type=click.Path(exists=True, dir_okay=False),
+@option("--password-file", type=click.Path(exists=True, dir_okay=False),
               help=N_("A file whose first line is the token (keeps it out of the process list)."))
-@click.option("--example", is_flag=True,
+@option("--example", is_flag=True,
               help=N_("Fill a new archive in FOLDER with the shipped example's drafts ร่าง ๑ and ร่าง ๒ first (the "
                       "round's files are in comments/round1)."))
 def serve(folder, port, host, token, password_file, example):

@@ -121,7 +121,16 @@ def test_the_help_of_the_group_is_thai():
         assert english not in ran.stdout
 
 
-@pytest.mark.parametrize("command", [["redline"], ["merge"], ["round", "add"], ["archive", "copy"]])
+def every_command(group=main, path=()):
+    """The path of every command of the CLI, subcommands of groups included."""
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from every_command(command, path + (name,))
+        else:
+            yield list(path + (name,))
+
+
+@pytest.mark.parametrize("command", list(every_command()), ids=" ".join)
 def test_the_help_of_a_command_is_thai_and_english(command):
     th, en = run("--lang", "th", *command, "--help"), run("--lang", "en", *command, "--help")
     assert th.exit_code == en.exit_code == 0
