@@ -188,16 +188,11 @@ def round_rows(store: Store, round_name: str) -> Tuple[Optional[int], tuple]:
 def suggested_rows(store: Store, round_name: str) -> tuple:
     """Return the disposition rows ``merge --write-dispositions`` would write for a round: each
     comment with its suggested result, against the latest version archived after the round's
-    base (the base itself while there is none)."""
-    from .merge import committee
-    from .pages import disposition_rows
+    base (the base itself while there is none). The round's page places them the same way, kept
+    in memory (``roundview``), so a save does not redline the drafts again."""
+    from .roundview import disposition_table, round_view
 
-    r = store.get_round(round_name)
-    later = [v for v in store.list_versions() if v.seq > r.base_seq]
-    base = load_version(store, r.base_seq)
-    new = load_version(store, later[-1]) if later else base
-    review = committee(base, new, annotations_from_json(r.annotations_json))
-    return tuple(disposition_rows(review.rows))
+    return tuple(disposition_table(round_view(store, round_name, saved=(None, ()))))
 
 
 def save_disposition(store: Store, round_name: str, key: str, *, result: str, reason: str, who: str,

@@ -4,6 +4,7 @@ files refused, dispositions saved one at a time by a named person from two tabs.
 
 import struct
 import tempfile
+from dataclasses import replace
 
 import pytest
 
@@ -169,6 +170,26 @@ def test_before_any_save_the_rows_are_the_suggested_ones(filled):
     assert revision is None and len(rows) == 34
     assert [r.number for r in rows] == list(range(1, 35))
     assert {r.result for r in rows} <= {"accepted", "partly accepted", "not accepted", "noted", ""}
+
+
+@pytest.mark.parametrize("revised", [False, True], ids=["no revised draft yet", "against v2"])
+def test_the_suggested_rows_are_those_merge_writes(filled, revised):
+    # The web page's placement (kept in memory, no redline) and the CLI's committee review must
+    # suggest the same table: numbers, clauses, kinds, texts, results and reasons.
+    from policydiff.workflows.merge import committee
+    from policydiff.workflows.pages import disposition_rows
+
+    if revised:
+        archive.add_file(filled, REPO / "drafts" / "v2.docx", label="v2", date="2009-07-21", added_at=NOW)
+    base = archive.load_version(filled, filled.get_version("v1"))
+    new = archive.load_version(filled, filled.get_version("v2")) if revised else base
+    review = committee(base, new, rounds.annotations_from_json(filled.get_round("round1").annotations_json))
+    expected = tuple(disposition_rows(review.rows))
+    if not revised:  # nothing to judge a comment by before the revised draft: every row undecided
+        expected = tuple(replace(r, result="", reason="") for r in expected)
+    assert roundwork.suggested_rows(filled, "round1") == expected
+    results = {"accepted", "not accepted", "noted"} if revised else {""}
+    assert len(expected) == 34 and {r.result for r in expected} == results
 
 
 def test_a_saved_disposition_names_who_saved_it(filled):
