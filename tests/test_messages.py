@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "policydiff"
 
 ERRORS = {"PolicydiffError", "InputError", "NotADocxError", "EncryptedDocumentError", "UnsafeDocumentError",
           "FormError", "OptionError", "ArchiveError", "ClickException", "UsageError", "BadParameter",
-          "FileError", "Damaged", "Unsafe", "LooksLikeADraft"}
+          "FileError", "Damaged", "Unsafe", "LooksLikeADraft", "StaleError"}
 PRINTS = {"echo", "secho", "style", "fail", "progressbar"}
 PROGRESS = {"progress"}  # cli.common.progress(label): a progress bar's label
 COLLECTORS = {"warn", "warnings", "problems", "messages", "notes"}
@@ -58,6 +58,8 @@ def _message_args(call, module: str):
         return args[:1]
     if name == "_raise":  # docx.safexml: (cls, path, part, problem)
         return args[3:]
+    if name == "check_name":  # store.checks: (value, what), ``what`` a msgid naming the value
+        return args[1:2]
     if name == "warn" or (name or "").startswith("_warn"):
         return args[:1]
     if name in ("add", "append", "extend") and owner in COLLECTORS:

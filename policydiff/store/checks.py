@@ -124,8 +124,8 @@ def check_expected(round_name: str, latest: list, expect_revision: Optional[int]
     """StaleError when the caller expected another latest disposition revision (0: none) than ``latest``."""
     current = latest[0].revision if latest else 0
     if expect_revision is not None and expect_revision != current:
-        raise StaleError(f'round "{round_name}": its dispositions are at revision {current}, '
-                         f"not {expect_revision}; read them again")
+        raise StaleError(_('round "{name}": its dispositions are at revision {current}, not {expected}; read '
+                           'them again').format(name=round_name, current=current, expected=expect_revision))
 
 
 def cache_key(key: CacheKey) -> str:

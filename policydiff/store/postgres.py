@@ -280,20 +280,20 @@ class PostgresStore(Store):
         check_json(annotations_json, "annotations_json")
         check_timestamp(added_at)
         sources = [(filename, bytes(data)) for filename, data in sources]
-        for filename, _ in sources:
-            check_name(filename, f'a file name in round "{name}"')
+        for filename, _data in sources:
+            check_name(filename, N_('a file name in round "{name}"'), name=name)
         self._write(lambda db: self._append_sources(db, name, sources, annotations_json, added_at, expect_sources))
         return self.get_round(name)
 
     def _append_sources(self, db, name: str, sources, annotations_json: str, added_at: str,
                         expect_sources: Optional[int]) -> None:
         """Write a batch of a round's files and its new annotations under the caller's transaction."""
-        seq, _ = self._round_row(name)
+        seq, _added = self._round_row(name)
         held = self._round_from_row(self._one(f"{_ROUND_SELECT} WHERE r.seq = %s", (seq,)))
         if expect_sources is not None and len(held.sources) != expect_sources:
-            raise StaleError(f'round "{name}" received other files meanwhile; read it again')
+            raise StaleError(_('round "{name}" received other files meanwhile; read it again').format(name=name))
         names = source_names(held.sources, sources)
-        fresh = [(n, data) for n, (_, data) in zip(names, sources) if n is not None]
+        fresh = [(n, data) for n, (_given, data) in zip(names, sources) if n is not None]
         for position, (filename, data) in enumerate(fresh, len(held.sources)):
             db.execute("INSERT INTO round_sources (round_seq, position, filename, sha256) VALUES (%s, %s, %s, %s)",
                        (seq, position, filename, self._put_blob(db, data)))

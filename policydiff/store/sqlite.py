@@ -325,15 +325,15 @@ class SqliteStore(Store):
         check_json(annotations_json, "annotations_json")
         check_timestamp(added_at)
         sources = [(filename, bytes(data)) for filename, data in sources]
-        for filename, _ in sources:
-            check_name(filename, f'a file name in round "{name}"')
+        for filename, _data in sources:
+            check_name(filename, N_('a file name in round "{name}"'), name=name)
         with self._write() as db:
-            seq, _ = self._round_row(name)
+            seq, _added = self._round_row(name)
             held = self.get_round(name)
             if expect_sources is not None and len(held.sources) != expect_sources:
-                raise StaleError(f'round "{name}" received other files meanwhile; read it again')
+                raise StaleError(_('round "{name}" received other files meanwhile; read it again').format(name=name))
             names = source_names(held.sources, sources)
-            for position, (filename, (_, data)) in enumerate(
+            for position, (filename, (_given, data)) in enumerate(
                     ((n, f) for n, f in zip(names, sources) if n is not None), len(held.sources)):
                 db.execute("INSERT INTO round_sources (round_seq, position, filename, sha256) VALUES (?, ?, ?, ?)",
                            (seq, position, filename, self._put_blob(db, data)))

@@ -91,7 +91,7 @@ def _add_files_once(store: Store, name: str, files, added_at: str) -> FilesAdded
 def _bad_name(given: str) -> str:
     """Return why a file name cannot be kept in the archive (one line), or "" when it can."""
     try:
-        check_name(given, "the file name")
+        check_name(given, N_("the file name"))
     except ArchiveError as exc:
         return one_line(exc)
     return ""

@@ -61,6 +61,17 @@ def test_a_batch_is_stored_whole_or_not_at_all(store):
     assert store.get_round("รอบ ๑").annotations_json == '{"n": 0}'
 
 
+@pytest.mark.parametrize("lang, words", [("en", 'a file name in round "{x} รอบ"'), ("th", 'ชื่อไฟล์ในรอบ "{x} รอบ"')])
+def test_a_bad_file_name_is_told_in_the_round_s_own_words(store, lang, words):
+    # The round's name goes into the message as a value: braces in it are not placeholders.
+    from policydiff import i18n
+
+    store.add_round("{x} รอบ", "2009-08-20", "2009-08-31", "v1", [], "{}", added_at=NOW)
+    with i18n.using(lang), pytest.raises(ArchiveError) as refused:
+        store.add_round_sources("{x} รอบ", [(" bad.docx", b"bad")], "{}", added_at=NOW)
+    assert str(refused.value).startswith(words)
+
+
 def test_files_for_an_unknown_round_are_refused(store):
     with pytest.raises(ArchiveError, match='no round "รอบ ๙" in the archive; rounds: รอบ ๑'):
         store.add_round_sources("รอบ ๙", [("a.docx", b"a")], "{}", added_at=NOW)
