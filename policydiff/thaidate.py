@@ -23,6 +23,8 @@ MONTHS_SHORT = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
+MONTHS_ENGLISH = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
 
 _TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -84,6 +86,14 @@ def to_be_long(iso_date, *, arabic: bool = False) -> str:
 def to_be_short(iso_date, *, arabic: bool = False) -> str:
     """Return e.g. ``"๑๙ ส.ค. ๒๕๕๒"`` for ``"2009-08-19"`` (Thai digits unless ``arabic``)."""
     return _format(iso_date, MONTHS_SHORT, arabic)
+
+
+def to_be_english(iso_date, *, short: bool = False) -> str:
+    """Return e.g. ``"19 August B.E. 2552"`` (``short``: ``"19 Aug B.E. 2552"``) for ``"2009-08-19"``:
+    the Buddhist Era an English reader of a Thai office's papers meets, with English month names."""
+    d = _as_date(iso_date)
+    month = MONTHS_ENGLISH[d.month - 1]
+    return f"{d.day} {month[:3] if short else month} B.E. {d.year + BE_OFFSET}"
 
 
 def _year_to_ce(year: int, era: str) -> int:

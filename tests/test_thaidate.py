@@ -10,6 +10,7 @@ from policydiff.thaidate import (
     arabic_digits,
     parse_date,
     thai_digits,
+    to_be_english,
     to_be_long,
     to_be_short,
 )
@@ -38,6 +39,12 @@ def test_iso_dates_read_as_buddhist_era_long_and_short(iso, long, short):
     assert to_be_short(iso) == short
     assert parse_date(long) == iso
     assert parse_date(short) == iso
+
+
+def test_buddhist_era_in_english_for_the_english_interface():
+    assert to_be_english("2009-08-19") == "19 August B.E. 2552"
+    assert to_be_english(dt.date(2017, 4, 6), short=True) == "6 Apr B.E. 2560"
+    assert to_be_english("2009-09-01", short=True) == "1 Sep B.E. 2552"
 
 
 def test_buddhist_era_with_arabic_digits_on_request():

@@ -55,13 +55,14 @@ def _guard(app: Flask, token: str) -> None:
 
 
 def _templates(app: Flask) -> None:
-    from ..thaidate import to_be_long, to_be_short
+    from ..thaidate import to_be_english, to_be_long, to_be_short
 
     def be(iso: str, short: bool = False) -> str:
         if not iso:
             return ""
         try:
-            day = (to_be_short if short else to_be_long)(iso[:10], arabic=lang.current() != "th")
+            day = ((to_be_short if short else to_be_long)(iso[:10]) if lang.current() == "th"
+                   else to_be_english(iso[:10], short=short))
         except ValueError:
             return iso
         return day + (f" {iso[11:16]}" if len(iso) > 10 else "")
