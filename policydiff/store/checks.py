@@ -120,6 +120,43 @@ def check_who(who: str) -> str:
     return who
 
 
+def checked_round(name: str, date_from: str, date_to: str, sources, annotations_json: str, added_at: str):
+    """Return (start, end, sources as bytes) of a round about to be recorded, each value checked."""
+    check_name(name, N_("a round name"))
+    date_from = check_iso_date(date_from, "a round's start date")
+    date_to = check_iso_date(date_to, "a round's end date")
+    if date_from > date_to:
+        raise ArchiveError(_('round "{name}": it ends ({date_to}) before it starts ({date_from})').format(
+            name=name, date_to=date_to, date_from=date_from))
+    check_json(annotations_json, "annotations_json")
+    check_timestamp(added_at)
+    sources = [(filename, bytes(data)) for filename, data in sources]
+    check_source_names(name, [filename for filename, _data in sources])
+    return date_from, date_to, sources
+
+
+def checked_batch(name: str, sources, annotations_json: str, added_at: str) -> list:
+    """Return a batch of a round's files as (name, bytes), each value checked (repeats are the
+    store's to number)."""
+    check_json(annotations_json, "annotations_json")
+    check_timestamp(added_at)
+    sources = [(filename, bytes(data)) for filename, data in sources]
+    for filename, _data in sources:
+        check_name(filename, N_('a file name in round "{name}"'), name=name)
+    return sources
+
+
+def check_source_names(round_name: str, filenames: Sequence[str]) -> None:
+    """Refuse empty or repeated file names among a round's sources."""
+    seen = set()
+    for filename in filenames:
+        check_name(filename, N_('a file name in round "{name}"'), name=round_name)
+        if filename in seen:
+            raise ArchiveError(_('round "{round_name}": the file name "{filename}" appears twice').format(
+                round_name=round_name, filename=filename))
+        seen.add(filename)
+
+
 def check_expected(round_name: str, latest: list, expect_revision: Optional[int]) -> None:
     """StaleError when the caller expected another latest disposition revision (0: none) than ``latest``."""
     current = latest[0].revision if latest else 0

@@ -11,7 +11,8 @@ from ..errors import ArchiveError, StaleError
 from ..thaidate import arabic_digits
 from .base import DEFAULT_BUSY_TIMEOUT, CacheKey, Dispositions, Round, RoundSource, Store, Version, VersionRef
 from .base import outline_key, source_names
-from .checks import cache_key, check_expected, check_iso_date, check_json, check_label, check_name, check_timestamp
+from .checks import cache_key, check_expected, check_iso_date, check_json, check_label, check_timestamp
+from .checks import checked_batch, checked_round
 from .checks import check_who, damaged
 from .checks import is_number, listing
 from .location import check_url, shown
@@ -244,16 +245,7 @@ class PostgresStore(Store):
     def add_round(self, name: str, date_from: str, date_to: str, base_label: VersionRef,
                   sources: Sequence[Tuple[str, bytes]], annotations_json: str, *, added_at: str) -> Round:
         """Record a comment round with its returned files, all in one transaction."""
-        check_name(name, N_("a round name"))
-        date_from = check_iso_date(date_from, "a round's start date")
-        date_to = check_iso_date(date_to, "a round's end date")
-        if date_from > date_to:
-            raise ArchiveError(_('round "{name}": it ends ({date_to}) before it starts ({date_from})').format(
-                name=name, date_to=date_to, date_from=date_from))
-        check_json(annotations_json, "annotations_json")
-        check_timestamp(added_at)
-        sources = [(filename, bytes(data)) for filename, data in sources]
-        _check_source_names(name, [filename for filename, _unused in sources])
+        date_from, date_to, sources = checked_round(name, date_from, date_to, sources, annotations_json, added_at)
         base = self.get_version(base_label)
         row = (name, date_from, date_to, base.seq, annotations_json, added_at)
         self._write(lambda db: self._insert_round(db, row, sources))
@@ -277,11 +269,7 @@ class PostgresStore(Store):
     def add_round_sources(self, name: str, sources: Sequence[Tuple[str, bytes]], annotations_json: str, *,
                           added_at: str, expect_sources: Optional[int] = None) -> Round:
         """Add files to a round and replace its annotations, in one transaction (see ``Store``)."""
-        check_json(annotations_json, "annotations_json")
-        check_timestamp(added_at)
-        sources = [(filename, bytes(data)) for filename, data in sources]
-        for filename, _data in sources:
-            check_name(filename, N_('a file name in round "{name}"'), name=name)
+        sources = checked_batch(name, sources, annotations_json, added_at)
         self._write(lambda db: self._append_sources(db, name, sources, annotations_json, added_at, expect_sources))
         return self.get_round(name)
 
@@ -401,17 +389,6 @@ class PostgresStore(Store):
         """Return derived data stored under ``key``, or None."""
         row = self._one("SELECT value_json FROM cache WHERE key = %s", (cache_key(key),))
         return None if row is None else row[0]
-
-
-def _check_source_names(round_name: str, filenames: Sequence[str]) -> None:
-    """Refuse empty or repeated file names among a round's sources."""
-    seen = set()
-    for filename in filenames:
-        check_name(filename, N_('a file name in round "{name}"'), name=round_name)
-        if filename in seen:
-            raise ArchiveError(_('round "{round_name}": the file name "{filename}" appears twice').format(
-                round_name=round_name, filename=filename))
-        seen.add(filename)
 
 
 def _upgrade(conn, url: str, version: int) -> None:

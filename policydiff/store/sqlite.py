@@ -27,8 +27,8 @@ from .base import (
     source_names,
 )
 from .checks import (
-    cache_key, check_expected, check_iso_date, check_json, check_label, check_name, check_timestamp, check_who,
-    damaged, guarded, is_number, listing, translate,
+    cache_key, check_expected, check_iso_date, check_json, check_label, check_timestamp, check_who,
+    checked_batch, checked_round, damaged, guarded, is_number, listing, translate,
 )
 from .connection import check_archive, configure, connect, migrate, transaction, user_version
 from ..i18n import N_, _
@@ -278,16 +278,7 @@ class SqliteStore(Store):
         added_at: str,
     ) -> Round:
         """Record a comment round with its returned files, all in one transaction."""
-        check_name(name, N_("a round name"))
-        date_from = check_iso_date(date_from, "a round's start date")
-        date_to = check_iso_date(date_to, "a round's end date")
-        if date_from > date_to:
-            raise ArchiveError(_('round "{name}": it ends ({date_to}) before it starts ({date_from})').format(
-                name=name, date_to=date_to, date_from=date_from))
-        check_json(annotations_json, "annotations_json")
-        check_timestamp(added_at)
-        sources = [(filename, bytes(data)) for filename, data in sources]
-        self._check_source_names(name, [filename for filename, _unused in sources])
+        date_from, date_to, sources = checked_round(name, date_from, date_to, sources, annotations_json, added_at)
         base = self.get_version(base_label)
         with self._write() as db:
             existing = self._one("SELECT added_at FROM rounds WHERE name = ?", (name,))
@@ -307,26 +298,11 @@ class SqliteStore(Store):
                 )
         return self.get_round(name)
 
-    @staticmethod
-    def _check_source_names(round_name: str, filenames: Sequence[str]) -> None:
-        """Refuse empty or repeated file names among a round's sources."""
-        seen = set()
-        for filename in filenames:
-            check_name(filename, N_('a file name in round "{name}"'), name=round_name)
-            if filename in seen:
-                raise ArchiveError(_('round "{round_name}": the file name "{filename}" appears twice').format(
-                    round_name=round_name, filename=filename))
-            seen.add(filename)
-
     @guarded
     def add_round_sources(self, name: str, sources: Sequence[Tuple[str, bytes]], annotations_json: str, *,
                           added_at: str, expect_sources: Optional[int] = None) -> Round:
         """Add files to a round and replace its annotations, in one transaction (see ``Store``)."""
-        check_json(annotations_json, "annotations_json")
-        check_timestamp(added_at)
-        sources = [(filename, bytes(data)) for filename, data in sources]
-        for filename, _data in sources:
-            check_name(filename, N_('a file name in round "{name}"'), name=name)
+        sources = checked_batch(name, sources, annotations_json, added_at)
         with self._write() as db:
             seq, _added = self._round_row(name)
             held = self.get_round(name)
