@@ -117,11 +117,11 @@ def test_a_crash_is_reported_with_its_signature():
 def test_the_slice_is_fast_enough_for_the_suite():
     import random
 
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the slice's own cost, not the machine's load
     for i in range(10):
         name, data = fuzzlib.reader_input(random.Random(f"t:{i}"), SEEDS)
         check_reader(data, *CACHE["small.docx" if name == "grammar" else name])
-    assert time.perf_counter() - start < 10.0
+    assert time.process_time() - start < 10.0
 
 
 def test_a_copy_with_an_inserted_table_row_imports_with_paragraphs_lined_up_with_the_rejected_view():

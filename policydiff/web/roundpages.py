@@ -8,11 +8,11 @@ import io
 from flask import abort, redirect, render_template, request, send_file, url_for
 
 from ..errors import ArchiveError
+from ..forms.dispositions import RESULTS
 from .app import now, store
 from .lang import _
 from .security import MAX_FILE_BYTES, MAX_FILES, attachment
 
-RESULTS = ("accepted", "partly accepted", "not accepted", "noted")
 STATUSES = ("anchored", "moved", "fuzzy", "deleted", "orphan")
 
 
