@@ -48,25 +48,27 @@ def lang_in(args: List[str]) -> Optional[str]:
     return None
 
 
+class Msgid:
+    """An attribute kept as a msgid and read in the current language (click's ``help``, ``short_help``)."""
+
+    def __set_name__(self, owner, name):
+        self.slot = f"_{name}_msgid"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        msgid = obj.__dict__.get(self.slot)
+        return _(msgid) if msgid else msgid
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.slot] = value
+
+
 class Translated:
     """``help`` and ``short_help`` kept as msgids and read in the current language, the --help option's too."""
 
-    @property
-    def help(self):
-        return _(self._help_msgid) if self._help_msgid else self._help_msgid
-
-    @help.setter
-    def help(self, value):
-        self._help_msgid = value
-
-    @property
-    def short_help(self):
-        return _(self._short_msgid) if self._short_msgid else self._short_msgid
-
-    @short_help.setter
-    def short_help(self, value):
-        self._short_msgid = value
-
+    help = Msgid()
+    short_help = Msgid()
 
     def get_help_option(self, ctx):
         """click's --help option, its help in the current language (click keeps the option once made)."""
@@ -90,13 +92,7 @@ class Group(Translated, click.Group):
 class Option(click.Option):
     """An option whose help is in the current language."""
 
-    @property
-    def help(self):
-        return _(self._help_msgid) if self._help_msgid else self._help_msgid
-
-    @help.setter
-    def help(self, value):
-        self._help_msgid = value
+    help = Msgid()
 
 
 def option(*decls, **attrs):
