@@ -15,9 +15,11 @@ from typing import List, Tuple
 # pythainlp writes ~/pythainlp-data on import unless told it may not.
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
+import nlpo3  # noqa: E402
 import regex  # noqa: E402
 from pythainlp.corpus import thai_words  # noqa: E402
-from pythainlp.tokenize import newmm  # noqa: E402
+
+from ..wordlist import dictionary_name  # noqa: E402
 
 # Governance and legal terms newmm's stock word list lacks or splits badly
 # (``ปฏิบัติ|ราช|การตาม|หลัก``, ``หัวหน้าส่วน|ราช|การรายงานผล``). Phrases newmm already splits
@@ -110,89 +112,25 @@ CONTINUES_CLUSTER = regex.compile(rf"[{_CONT}]")  # a character that continues t
 _SEGMENT_CACHE_SIZE = 1 << 16
 
 
-_END = ""  # a trie node's key for "a word ends here" (no character is the empty string)
-
-
-class _WordSet:
-    """The dictionary newmm segments with, grouped by each word's first three characters.
-
-    newmm only asks ``prefixes(text, start)`` (and truthiness). A set of the words plus, per
-    three-character start, a small trie of the rest of the words that begin with it, built the
-    first time that start is met: the walk stops at the first character no word continues with.
-    On the 3,000-clause drafts' Thai (265,000 characters) newmm takes ≈20 % less time than
-    with a slice and a set look-up for every word length of the start, and grouping the words
-    (≈0.06 s for 62,000, paid by every command that tokenizes) costs less than indexing those
-    lengths did; pythainlp's whole Trie is faster to walk still but takes 0.3 s or more to build.
-    """
-
-    def __init__(self, words):
-        self.words = frozenset(w.strip() for w in words)
-        self.groups: dict = {}
-        for w in self.words:
-            if len(w) > 2:
-                self.groups.setdefault(w[:3], []).append(w[3:])
-        self.starts: dict = {}  # start -> (its one- and two-character words, its trie or None)
-
-    def prefixes(self, text: str, start: int = 0) -> List[str]:
-        """The dictionary's words that ``text`` has at ``start``, shortest first."""
-        key = text[start:start + 3]
-        found = self.starts.get(key)
-        if found is None:
-            found = self.starts[key] = self._start(key)
-        short, node = found
-        out = list(short)
-        if node is None:
-            return out
-        at, end = start + 3, len(text)
-        while True:
-            if _END in node:
-                out.append(text[start:at])
-            if at == end:
-                return out
-            node = node.get(text[at])
-            if node is None:
-                return out
-            at += 1
-
-    def _start(self, key: str) -> tuple:
-        short = tuple(key[:k] for k in (1, 2) if k <= len(key) and key[:k] in self.words)
-        tails = self.groups.get(key) if len(key) == 3 else None
-        return short, _trie_of(tails) if tails else None
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.words
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-
-def _trie_of(tails) -> dict:
-    """Nested dicts, one level per character; ``_END`` marks where a word ends."""
-    root: dict = {}
-    for tail in tails:
-        node = root
-        for ch in tail:
-            nxt = node.get(ch)
-            if nxt is None:
-                nxt = node[ch] = {}
-            node = nxt
-        node[_END] = True
-    return root
+@lru_cache(maxsize=1)
+def _words() -> frozenset:
+    """The dictionary Thai runs are segmented with: pythainlp's word list plus governance terms."""
+    words = {w.strip() for w in thai_words()}
+    words.difference_update(_REMOVED_WORDS)
+    words.update(GOVERNANCE_TERMS)
+    words.discard("")
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)
-def _trie() -> _WordSet:
-    """The dictionary newmm segments with: pythainlp's word list plus governance terms."""
-    words = set(thai_words())
-    words.difference_update(_REMOVED_WORDS)
-    words.update(GOVERNANCE_TERMS)
-    return _WordSet(words)
+def _dictionary() -> str:
+    return dictionary_name(_words())
 
 
 def load_dictionary() -> None:
-    """Build the segmenter's dictionary now (0.06 s), e.g. once before forking processes that
-    all tokenize, rather than on first use in each."""
-    _trie()
+    """Load the segmenter's dictionary now, e.g. once before forking processes that all
+    tokenize, rather than on first use in each."""
+    _dictionary()
 
 
 def tokenize(text: str) -> List[str]:
@@ -210,7 +148,7 @@ def tokenize(text: str) -> List[str]:
 @lru_cache(maxsize=_SEGMENT_CACHE_SIZE)
 def _segment_thai(run: str) -> Tuple[str, ...]:
     """Thai words of one Thai run, merged where a word boundary would split a cluster."""
-    words = newmm.segment(run, custom_dict=_trie())
+    words = nlpo3.segment(run, _dictionary())
     if "".join(words) != run:  # never seen; keeps the round-trip promise regardless
         words = CLUSTER.findall(run)
     # Inside a Thai run only a continuing character can follow a cluster-internal position.
@@ -235,7 +173,7 @@ def _merge_split_clusters(run: str, words: List[str]) -> Tuple[str, ...]:
 
 def is_word(text: str) -> bool:
     """True when ``text`` is one word of the segmenter's dictionary."""
-    return bool(text) and text in _trie()
+    return bool(text) and text in _words()
 
 
 def clear_cache() -> None:

@@ -1,5 +1,8 @@
 """Script-aware tokens: exact round trip, whole grapheme clusters, Thai words."""
 
+from pathlib import Path
+
+import nlpo3
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,19 +146,38 @@ def test_letter_emoji_joined_by_zwj_is_one_token():
 
 
 
-_SMALL_DICTIONARY = ("ก", "กา", "การ", "การเมือง", "การเมืองไทย", "เมือง", "ไทย", "ประเทศ", "ประเทศไทย", "ปร")
+ROOT = Path(__file__).resolve().parents[2]
+_THAI_RUN = regex.compile(r"[\u0e01-\u0e3a\u0e40-\u0e4e]+")
 
 
-def _prefixes_by_scan(words, text, start):
-    return sorted((w for w in words if text.startswith(w, start)), key=len)
+def _shipped_thai_runs():
+    """Every Thai run of the shipped drafts' sources and the divisions' comments."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "drafts" / "src").glob("*.txt"))]
+    texts.append((ROOT / "comments" / "src" / "round1.json").read_text(encoding="utf-8"))
+    return sorted({run for text in texts for run in _THAI_RUN.findall(text)})
 
 
-@_SETTINGS
-@given(st.text(alphabet="การเมืองไทยประศ", max_size=30), st.integers(min_value=0, max_value=30))
-def test_the_dictionary_finds_the_words_a_plain_scan_finds_shortest_first(text, start):
-    from policydiff.core.tokens import _WordSet
+def test_nlpo3_splits_real_thai_as_pythainlps_newmm_does():
+    # nlpo3 is the Rust port of newmm; with the same word list it gives newmm's words on real
+    # text (it differs on a full stop inside a word, which policy text does not have).
+    from pythainlp.tokenize import newmm
+    from pythainlp.util import Trie
 
-    words = _WordSet(_SMALL_DICTIONARY)
-    start = min(start, len(text))
-    assert words.prefixes(text, start) == _prefixes_by_scan(_SMALL_DICTIONARY, text, start)
-    assert words.prefixes(text, start) == _prefixes_by_scan(_SMALL_DICTIONARY, text, start)  # from its memo too
+    from policydiff.core.tokens import _dictionary, _words
+
+    runs = _shipped_thai_runs()
+    assert len(runs) > 300
+    trie = Trie(_words())
+    differ = [run for run in runs if nlpo3.segment(run, _dictionary()) != newmm.segment(run, custom_dict=trie)]
+    assert differ == []
+
+
+def test_the_dictionary_is_loaded_once_per_word_list():
+    from policydiff.core.tokens import _dictionary, _words
+    from policydiff.wordlist import dictionary_name
+
+    assert dictionary_name(sorted(_words(), reverse=True)) == _dictionary()
+    other = dictionary_name(["การ", "เมือง"])
+    assert other != _dictionary()
+    assert nlpo3.segment("การเมือง", other) == ["การ", "เมือง"]
+    assert nlpo3.segment("การเมือง", _dictionary()) == ["การเมือง"]
