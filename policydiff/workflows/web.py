@@ -16,6 +16,7 @@ from ..docx.stories import story_texts
 from ..html import page
 from ..html.redline import NOTE_IDS, Card, Context, Side, render_blocks
 from ..html.text import Ids, anchor_id, esc
+from .collector import collector_paused
 from .compare import story_changes
 from .drafts import Version, be_date, draft_name
 
@@ -149,6 +150,12 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
                  cards: Sequence[Optional[Card]] = (), nav: str = "", before: str = "", after: str = "") -> str:
     """The whole page of a redline OLD → NEW (comments as side cards where ``cards`` are given;
     ``before`` and ``after``: HTML around it, such as a cover and a table)."""
+    with collector_paused():
+        return _redline_html(old, new, red, title or title_of(old, new), cards, nav, before, after)
+
+
+def _redline_html(old: Version, new: Version, red: Redline, title: str, cards, nav: str, before: str,
+                  after: str) -> str:
     ids = Ids()
     new_side, new_links = side(new, ids)
     old_side, old_links = side(old, ids, OLD_PREFIX)
@@ -158,7 +165,7 @@ def redline_html(old: Version, new: Version, red: Redline, *, title: Optional[st
     body = "\n".join(render_blocks(red, red.blocks, ctx))
     summary = _summary(_changes(old, new), (old_links, new_links), ctx.order)
     notes = _notes_html(old, new, ctx)
-    return page.document(title or title_of(old, new), before + summary + page.legend()
+    return page.document(title, before + summary + page.legend()
                          + f'<article>\n{body}\n</article>\n' + notes + after, nav)
 
 
@@ -186,6 +193,11 @@ def comment_cards(red: Redline, rows) -> List[Optional[Card]]:
 
 def reading_html(v: Version, title: str, *, nav: str = "", before: str = "") -> str:
     """One draft as a readable page (no marks): clause anchors, pictures, notes."""
+    with collector_paused():
+        return _reading_html(v, title, nav, before)
+
+
+def _reading_html(v: Version, title: str, nav: str, before: str) -> str:
     ids = Ids()
     new_side, _ = side(v, ids)
     objects = v.doc.objects()

@@ -1,13 +1,17 @@
 """``redline … -o OUT.html``: one self-contained page, everything from the documents escaped,
 Thai words kept whole by <wbr>, Thai digits as written, outputs checked like every other."""
 
+import html
 import re
 from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policydiff.cli import main
+from policydiff.core.tokens import tokenize
 from policydiff.html.text import anchor_id, words
 from tests.paths import REPO
 
@@ -75,6 +79,29 @@ def test_thai_words_are_kept_whole_and_digits_as_written():
     assert words("ประกาศสำนักงาน") == "ประกาศ<wbr>สำนักงาน"
     assert words("ข้อ ๕ (1)") == "ข้อ ๕ (1)"
     assert anchor_id("ข้อ ๑๗ (๓)") == "ข้อ-๑๗-(๓)"
+
+
+_THAI_CHAR = re.compile("[\u0e01-\u0e5b]")
+
+
+def _words_by_definition(text):
+    """Each token escaped, <wbr> where a token ending in a Thai character meets one starting with one
+    (a NUL, which no document holds, dropped)."""
+    if not _THAI_CHAR.search(text):
+        return html.escape(text, quote=True)
+    out, before = [], False
+    for token in tokenize(text.replace("\x00", "")):
+        if before and _THAI_CHAR.match(token[0]):
+            out.append("<wbr>")
+        out.append(html.escape(token, quote=True))
+        before = bool(_THAI_CHAR.match(token[-1]))
+    return "".join(out)
+
+
+@settings(derandomize=True, deadline=None, max_examples=400)
+@given(st.text(alphabet="ประกาศสำนักงานข้อ๕๑๒฿๏๚.,&<>\"' aé\u0301\u0e4e\u0600\x00พศ", max_size=40))
+def test_line_break_opportunities_fall_exactly_between_two_thai_words(text):
+    assert words(text) == _words_by_definition(text)
 
 
 def test_text_from_the_documents_is_escaped(docx_factory, tmp_path):
