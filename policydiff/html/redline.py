@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..core import objects as objs
@@ -127,6 +128,8 @@ def _cuts(p: RPara) -> Tuple[List[int], List[Tuple[int, int, int]]]:
 
 def _pieces(red, p: RPara, ctx: Context) -> Tuple[str, List[int]]:
     """The paragraph's pieces as HTML, and the comments whose cards start here."""
+    if not p.comments:  # most paragraphs: no comment range to cut the pieces at
+        return "".join([_piece(red, piece, piece.text, ctx) for piece in p.pieces if piece.text]), []
     cuts, ranges = _cuts(p)
     out, pos = [], 0
     for piece in p.pieces:
@@ -153,9 +156,13 @@ def _commented(html: str, pos: int, ranges) -> str:
 
 def _piece(red, piece, text: str, ctx: Context) -> str:
     removed = piece.op in REMOVALS
-    inner = "".join(_object(red, part, removed, ctx) if objs.is_marker(part) else words(part)
-                    for part in objs.split(text))
-    inner = _styled(inner, piece.props)
+    if objs.MARKER in text:
+        inner = "".join(_object(red, part, removed, ctx) if objs.is_marker(part) else words(part)
+                        for part in objs.split(text))
+    else:
+        inner = words(text)
+    if piece.props:
+        inner = _styled(inner, piece.props)
     if piece.op == KEEP:
         if piece.old_props is not None:
             return f'<span class="fmt" title="เปลี่ยนรูปแบบ">{inner}</span>'
@@ -167,11 +174,18 @@ def _piece(red, piece, text: str, ctx: Context) -> str:
 
 
 def _styled(inner: str, props: str) -> str:
-    if props and _BOLD.search(props):
+    bold, italic = _style_of(props)
+    if bold:
         inner = f"<strong>{inner}</strong>"
-    if props and _ITALIC.search(props):
+    if italic:
         inner = f"<em>{inner}</em>"
     return inner
+
+
+@lru_cache(maxsize=1024)
+def _style_of(props: str) -> Tuple[bool, bool]:
+    """(bold, italic) of a run's properties; a draft has few distinct ones."""
+    return bool(_BOLD.search(props)), bool(_ITALIC.search(props))
 
 
 def _object(red, marker: str, removed: bool, ctx: Context) -> str:
