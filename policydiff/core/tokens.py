@@ -109,6 +109,7 @@ _PIECE_BY_CLUSTER = regex.compile(
 _JOINS_FORWARD = regex.compile(r"[\p{GCB=Prepend}\u2139]")
 CLUSTER = regex.compile(r"\X")  # one grapheme cluster: a Thai consonant with its vowels and tone mark
 CONTINUES_CLUSTER = regex.compile(rf"[{_CONT}]")  # a character that continues the cluster before it
+_WORD_STARTS_CONTINUING = regex.compile(rf"\x00[{_CONT}]")  # in words joined by NUL (no Thai run holds one)
 _SEGMENT_CACHE_SIZE = 1 << 16
 
 
@@ -163,8 +164,9 @@ def _segment_thai(run: str) -> Tuple[str, ...]:
     words = nlpo3.segment(run, _dictionary())
     if "".join(words) != run:  # never seen; keeps the round-trip promise regardless
         words = CLUSTER.findall(run)
-    # Inside a Thai run only a continuing character can follow a cluster-internal position.
-    if any(CONTINUES_CLUSTER.match(word) for word in words[1:]):
+    # Inside a Thai run only a continuing character can follow a cluster-internal position: look
+    # for one at the start of a word other than the first (one search over the words joined).
+    if len(words) > 1 and _WORD_STARTS_CONTINUING.search("\x00".join(words)):
         return _merge_split_clusters(run, words)
     return tuple(words)
 
