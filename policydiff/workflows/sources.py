@@ -10,7 +10,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..core.anchors import Anchor, anchor_clause, anchor_quote, anchor_span
 from ..core.structure import display_label
-from ..core.tokens import word_span
+from ..core.tokens import load_dictionary, word_span
 from ..core.annotations import COMMENT, PROPOSAL, Annotation, base_index, from_review_copy
 from ..core.result import Messages
 from ..docx.package import open_package
@@ -138,6 +138,8 @@ def _import_copies(base, index, paths: List[Path], workers: Optional[int], force
     if workers is None:
         large = sum(_size(p) for p in paths) >= PARALLEL_MIN_BYTES
         workers = (os.cpu_count() or 1) if large else 1
+    if workers > 1 and len(paths) > 1:
+        load_dictionary()  # inherited by the forked workers instead of loaded in each
     return parallel_map(_import_guarded, (base, index, force), paths, workers)
 
 
