@@ -716,6 +716,21 @@ def _peers_md(report: dict) -> List[str]:
 
 # ---------------------------------------------------------------- main
 
+# What follows this line in RESULTS.md is written by hand or by the other benchmark scripts
+# (bench_html, bench_serve): a run of this script keeps it.
+KEPT = "<!-- Not written by run.py: kept as it is when run.py rewrites the file. -->"
+
+
+def kept_sections(path: Path) -> str:
+    """The part of the existing RESULTS.md from the ``KEPT`` line on, or nothing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    at = text.find(KEPT)
+    return "\n" + text[at:] if at >= 0 else ""
+
+
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -765,7 +780,7 @@ def main(argv=None) -> int:
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    args.markdown.write_text(markdown(report, command.strip()), encoding="utf-8")
+    args.markdown.write_text(markdown(report, command.strip()) + kept_sections(args.markdown), encoding="utf-8")
     print("\n" + terminal_table(report))
     print(f"\nwrote {args.json} and {args.markdown}")
     return 0

@@ -310,3 +310,14 @@ def test_the_real_flavour_has_what_a_ministry_draft_has_and_redlines_exactly(tmp
     assert shown(tmp_path / "red.docx", "reject") == shown(out / "base.docx")
     names = [name for name, _ in stories]
     assert "footnote 1" in names and "header (first page), section 1" in names and "footer (default), section 1" in names
+
+
+def test_rewriting_results_keeps_the_sections_other_scripts_wrote(tmp_path):
+    from benchmarks import run
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text(f"# Benchmarks\nold figures\n{run.KEPT}\n\n## The web page\n0.69 s\n", encoding="utf-8")
+    assert run.kept_sections(results) == f"\n{run.KEPT}\n\n## The web page\n0.69 s\n"
+    assert run.kept_sections(tmp_path / "missing.md") == ""
+    committed = (REPO / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    assert committed.index(run.KEPT) < committed.index("## The redline as a web page")
