@@ -74,14 +74,18 @@ def set_value(driver, element, value: str) -> None:
 
 
 def submit(driver, element) -> None:
-    """Click ``element`` and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    """Click ``element`` and wait until the next page has replaced this one and is loaded.
+
+    The page is marked through its window, which the next document does not share; asking the
+    old page's elements instead can fail mid-navigation with "Node ... does not belong to the
+    document" rather than with a stale element."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element("tag name", "html")
+    driver.execute_script("window.policydiffLeaving = true")
     element.click()
-    WebDriverWait(driver, 120).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 120).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 120, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+        "return window.policydiffLeaving !== true && document.readyState === 'complete'"))
 
 
 def no_console_errors(driver) -> None:
