@@ -74,7 +74,12 @@ def set_value(driver, element, value: str) -> None:
 
 
 def submit(driver, element) -> None:
-    """Click ``element`` and wait until the next page has replaced this one and is loaded.
+    """Click ``element`` and wait until the next page has replaced this one and is loaded."""
+    navigate(driver, element.click)
+
+
+def navigate(driver, act) -> None:
+    """Run ``act()`` and wait until the page it leads to has replaced this one and is loaded.
 
     The page is marked through its window, which the next document does not share; asking the
     old page's elements instead can fail mid-navigation with "Node ... does not belong to the
@@ -83,7 +88,7 @@ def submit(driver, element) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.execute_script("window.policydiffLeaving = true")
-    element.click()
+    act()
     WebDriverWait(driver, 120, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
         "return window.policydiffLeaving !== true && document.readyState === 'complete'"))
 
@@ -93,7 +98,7 @@ def no_console_errors(driver) -> None:
 
 
 def test_a_whole_round_through_the_browser(served, chromium, shots):
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     base, folder = served
     d = chromium
@@ -143,13 +148,9 @@ def test_a_whole_round_through_the_browser(served, chromium, shots):
     with Store.open(folder) as store:
         assert store.get_dispositions(ROUND).who == "สมศรี ใจดี"
 
-    from selenium.webdriver.support import expected_conditions
-
     against = Select(css(d, "select[name=against]")[0])
     if against.first_selected_option.get_attribute("value") != "ร่าง ๒":
-        page = d.find_element("tag name", "html")
-        against.select_by_value("ร่าง ๒")  # submits itself (app.js)
-        WebDriverWait(d, 120).until(expected_conditions.staleness_of(page))
+        navigate(d, lambda: against.select_by_value("ร่าง ๒"))  # submits itself (app.js)
     package = next(a for a in css(d, "nav.actions a") if a.get_attribute("href").split("?")[0].endswith("package.docx"))
     package.click()
     path = _downloaded(d.downloads, ".docx")
