@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from . import main
-from .common import emit_json, now, open_store, print_clauses, print_messages, report_import, short
+from .common import emit_json, now, open_store, print_clauses, print_messages, report_import, short, shown_date
 from .language import option
 
 
@@ -40,7 +39,6 @@ def init(folder, db):
 @option("--note", default="", help=N_("A line saying what this version is."))
 def add(draft, label, date, note):
     from ..workflows.archive import add_file
-    from ..thaidate import to_be_long
 
     with open_store() as store:
         done = add_file(store, draft, label=label, date=date, note=note, added_at=now())
@@ -48,10 +46,10 @@ def add(draft, label, date, note):
     print_messages(done.warnings, draft)
     if not done.created:
         click.echo(_('{draft} is already in the archive as "{label}" (version {seq}, added {added}); nothing '
-                     "changed").format(draft=draft, label=v.label, seq=v.seq, added=to_be_long(v.added_at)))
+                     "changed").format(draft=draft, label=v.label, seq=v.seq, added=shown_date(v.added_at)))
         return
     click.echo(_('added "{label}" as version {seq}: {date}, {clauses} clauses, sha256 {sha256}').format(
-        label=v.label, seq=v.seq, date=to_be_long(v.date), clauses=done.clauses, sha256=v.sha256[:12]))
+        label=v.label, seq=v.seq, date=shown_date(v.date), clauses=done.clauses, sha256=v.sha256[:12]))
 
 
 @main.command(help=N_("List the archived versions, oldest first: seq, label, date (B.E.), sha256, clauses, note."))
@@ -68,7 +66,8 @@ def log(as_json):
         click.echo(_("no versions yet: `policydiff add DRAFT.docx --label v1`"))
     width = max((len(r["label"]) for r in rows), default=0)
     for r in rows:
-        line = f"{r['seq']:>3}  {r['label']:<{width}}  {r['date_be']}  {r['sha256'][:12]}  {r['clauses']} ข้อ"
+        clauses = ngettext("{n} clause", "{n} clauses", r["clauses"]).format(n=r["clauses"])
+        line = f"{r['seq']:>3}  {r['label']:<{width}}  {shown_date(r['date'])}  {r['sha256'][:12]}  {clauses}"
         click.echo(line + (f"  {r['note']}" if r["note"] else ""))
 
 
@@ -102,15 +101,16 @@ def blame(version, clause, as_json):
         click.echo(_blame_line(r, width))
 
 
-_HOW = {"first": "ร่างแรก", "edited": "แก้ไข", "inserted": "เพิ่มใหม่"}
+_HOW = {"first": N_("first draft"), "edited": N_("edited"), "inserted": N_("inserted")}
 
 
 def _blame_line(r: dict, width: int) -> str:
     intro = r["introduced"]
-    line = f"{r['label']:<{width}}  {intro['label']} ({intro['date_be']}, {_HOW[r['how']]})"
+    line = f"{r['label']:<{width}}  {intro['label']} ({shown_date(intro['date'])}, {_(_HOW[r['how']])})"
     if r["proposals"]:
         rounds = ", ".join(dict.fromkeys(p["round"] for p in r["proposals"]))
-        line += f"  ตามข้อเสนอของ {', '.join(r['divisions'])} [{rounds}]"
+        line += "  " + _("as proposed by {divisions} [{rounds}]").format(divisions=", ".join(r["divisions"]),
+                                                                         rounds=rounds)
     return f"{line}  {short(r['text'], 50)}"
 
 
@@ -154,11 +154,12 @@ def round_list(as_json):
     if not rows:
         click.echo(_("no rounds yet: `policydiff round add NAME --from D --to D SOURCE...`"))
     for r in rows:
-        line = (_("{name}  {from_be} ถึง {to_be}  on {base}: {files} files, {comments} comments, {proposals} "
+        line = (_("{name}  {first_day} to {last_day}  on {base}: {files} files, {comments} comments, {proposals} "
                   "proposals, dispositions revision {revision}") if r["dispositions_revision"] else
-                _("{name}  {from_be} ถึง {to_be}  on {base}: {files} files, {comments} comments, {proposals} "
+                _("{name}  {first_day} to {last_day}  on {base}: {files} files, {comments} comments, {proposals} "
                   "proposals"))
-        click.echo(line.format(name=r["name"], from_be=r["from_be"], to_be=r["to_be"], base=r["base"],
+        click.echo(line.format(name=r["name"], first_day=shown_date(r["from"]), last_day=shown_date(r["to"]),
+                               base=r["base"],
                                files=len(r["sources"]), comments=r["comments"], proposals=r["proposals"],
                                revision=r["dispositions_revision"]))
 

@@ -12,7 +12,8 @@ import click
 
 from ..core.objects import visible
 from ..errors import one_line
-from ..i18n import N_, _
+from ..i18n import N_, _, language
+from ..thaidate import to_be_english, to_be_long
 from .language import option
 
 EXIT_BAD_INPUT = 2
@@ -175,6 +176,11 @@ def round_days(round_from: str, round_to: str) -> tuple:
                             "starts").format(
             first=first, last=last))
     return first, last
+
+
+def shown_date(iso_date: str) -> str:
+    """A date as the reader's language writes it: ๑๙ สิงหาคม ๒๕๕๒, or 19 August B.E. 2552."""
+    return to_be_english(iso_date) if language() == "en" else to_be_long(iso_date)
 
 
 def now() -> str:

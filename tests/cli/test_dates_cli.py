@@ -84,7 +84,8 @@ def test_an_archived_version_dated_with_a_be_year_is_logged_in_that_year(repo_ro
     assert _cli("init").exit_code == 0
     result = _cli("add", repo_root / "drafts" / "v1.docx", "--label", "v1", "--date", "2552-06-26")
     assert result.exit_code == 0, result.output
-    assert "๒๖ มิถุนายน ๒๕๕๒" in result.output
+    assert "26 June B.E. 2552" in result.output
+    assert "๒๖ มิถุนายน ๒๕๕๒" in _cli("--lang", "th", "log").output
     refused = _cli("round", "add", "r1", "--from", "2552-07-14", "--to", "2552-06-30", repo_root / "comments" / "round1")
     assert refused.exit_code == 2 and refused.output == ('error: round "r1": it ends (2009-06-30) before it starts '
                                                          '(2009-07-14)\n')

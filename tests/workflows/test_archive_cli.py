@@ -117,14 +117,20 @@ def blame_json(cli, version, clause):
 
 # ---------------------------------------------------------------- log and show
 
-def test_log_lists_the_versions_in_order_with_buddhist_era_dates(cli, workdir):
-    result = cli("log")
+ENGLISH_DATES = {"v1": "26 June B.E. 2552", "v2": "21 July B.E. 2552", "v3": "28 July B.E. 2552",
+                 "v4": "19 August B.E. 2552"}
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_log_lists_the_versions_in_order_with_buddhist_era_dates(cli, workdir, lang):
+    result = cli("--lang", lang, "log")
     assert result.exit_code == 0, result.stderr
     expected = []
     for seq, (label, extra) in enumerate(ADDS, 1):
         note = extra[extra.index("--note") + 1] if "--note" in extra else ""
-        line = f"  {seq}  {label}  {DATES[label][1]}  {sha(workdir / 'drafts' / f'{label}.docx')[:12]}  " \
-               f"{CLAUSES[label]} ข้อ"
+        date = DATES[label][1] if lang == "th" else ENGLISH_DATES[label]
+        clauses = f"{CLAUSES[label]} ข้อ" if lang == "th" else f"{CLAUSES[label]} clauses"
+        line = f"  {seq}  {label}  {date}  {sha(workdir / 'drafts' / f'{label}.docx')[:12]}  {clauses}"
         expected.append(line + (f"  {note}" if note else ""))
     assert result.stdout.splitlines() == expected
 
@@ -247,7 +253,9 @@ def test_blame_of_a_whole_version_has_one_line_per_clause(cli):
     text = cli("blame", "v4").stdout.splitlines()
     assert len(text) == len(outline)
     [line] = [t for t in text if t.startswith("ข้อ ๒๑ ")]
-    assert "v2 (๒๑ กรกฎาคม ๒๕๕๒, แก้ไข)  ตามข้อเสนอของ กองการเจ้าหน้าที่ [round1]" in line
+    assert "v2 (21 July B.E. 2552, edited)  as proposed by กองการเจ้าหน้าที่ [round1]" in line
+    [line] = [t for t in cli("--lang", "th", "blame", "v4").stdout.splitlines() if t.startswith("ข้อ ๒๑ ")]
+    assert "v2 (๒๑ กรกฎาคม ๒๕๕๒, แก้ไขถ้อยคำ)  ตามข้อเสนอของ กองการเจ้าหน้าที่ [round1]" in line
 
 
 class WithoutCache:
@@ -312,8 +320,11 @@ def test_round_add_picks_the_version_before_the_round_ends_as_its_base(cli):
     assert (rows[0]["comments"], rows[0]["proposals"], rows[0]["problems"]) == (comments, proposals, 0)
     assert proposals >= 12 and comments >= 12
     assert cli("round", "list").stdout == (
-        f"round1  ๓๐ มิถุนายน ๒๕๕๒ ถึง ๑๔ กรกฎาคม ๒๕๕๒  on v1: 8 files, {comments} comments, "
+        f"round1  30 June B.E. 2552 to 14 July B.E. 2552  on v1: 8 files, {comments} comments, "
         f"{proposals} proposals\n")
+    assert cli("--lang", "th", "round", "list").stdout == (
+        f"round1  ๓๐ มิถุนายน ๒๕๕๒ ถึง ๑๔ กรกฎาคม ๒๕๕๒  ต่อฉบับ v1: 8 ไฟล์ ความเห็น {comments} รายการ "
+        f"ข้อเสนอแก้ไข {proposals} รายการ\n")
 
 
 def test_round_add_without_base_takes_the_latest_version_dated_before_its_end(own):
@@ -451,7 +462,7 @@ def test_a_second_writer_gets_the_busy_error_and_readers_still_read(own, tmp_pat
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert 'added "v5" as version 5: ๑ กันยายน ๒๕๕๒, 1 clauses' in ok("add", new, "--label", "v5", "--date",
+    assert 'added "v5" as version 5: 1 September B.E. 2552, 1 clauses' in ok("add", new, "--label", "v5", "--date",
                                                                           "2009-09-01").stdout
 
 
