@@ -156,7 +156,8 @@ def save(name: str):
                                  status=400)
     seen = request.form.get("seen_revision", "")
     saved = save_disposition(store(), name, key, result=result, reason=request.form.get("reason", "").strip(),
-                             who=who, seen_revision=int(seen) if seen.isdigit() else None, added_at=now())
+                             who=who, seen_revision=int(seen) if seen.isdigit() else None, added_at=now(),
+                             against=request.args.get("against") or None)
     answer, _status = dispositions_page(name, saved_key=key, overwrote=saved.overwrote)
     response = _response(answer)
     response.set_cookie("who", who, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
@@ -179,7 +180,7 @@ def history(name: str):
     if item is None:
         abort(404)
     return render_template("history.html", r=view.round, item=item,
-                           changes=disposition_history(store(), name, key))
+                           changes=disposition_history(store(), name, key, request.args.get("against") or None))
 
 
 def table(name: str, fmt: str):

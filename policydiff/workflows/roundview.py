@@ -76,7 +76,7 @@ def revised_version(store: Store, r: Round, ref: Optional[str] = None) -> Option
 
 
 def round_view(store: Store, name: str, against: Optional[str] = None, *, saved=None) -> RoundView:
-    """The round ``name`` placed on ``against`` (a version label; default: the first after its base)
+    """The round ``name`` placed on ``against`` (a version label; default: the latest after its base)
     with the saved results (``saved``: (revision, Disposition rows); read from the archive if None)."""
     from .rounds import annotations_from_json
 

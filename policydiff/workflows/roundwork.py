@@ -171,9 +171,10 @@ class Change:
     reason: str
 
 
-def round_rows(store: Store, round_name: str) -> Tuple[Optional[int], tuple]:
+def round_rows(store: Store, round_name: str, against: Optional[str] = None) -> Tuple[Optional[int], tuple]:
     """Return (latest disposition revision or None, the round's current Disposition rows): those
-    stored, with a suggested row for each comment that came after them; else the suggested rows."""
+    stored, with a suggested row for each comment that came after them; else the suggested rows
+    (against the revised version ``against``, a label; default: the latest after the base)."""
     latest = store.get_dispositions(round_name)
     stored = stored_dispositions(store, round_name) if latest is not None else ()
     keys = {a.id for a in annotations_from_json(store.get_round(round_name).annotations_json).annotations}
@@ -181,30 +182,33 @@ def round_rows(store: Store, round_name: str) -> Tuple[Optional[int], tuple]:
         return latest.revision, stored
     by_key = {d.key: d for d in stored}
     rows = tuple(replace(row, result=by_key[row.key].result, reason=by_key[row.key].reason)
-                 if row.key in by_key else row for row in suggested_rows(store, round_name))
+                 if row.key in by_key else row for row in suggested_rows(store, round_name, against))
     return (latest.revision if latest is not None else None), rows
 
 
-def suggested_rows(store: Store, round_name: str) -> tuple:
+def suggested_rows(store: Store, round_name: str, against: Optional[str] = None) -> tuple:
     """Return the disposition rows ``merge --write-dispositions`` would write for a round: each
-    comment with its suggested result, against the latest version archived after the round's
-    base (the base itself while there is none). The round's page places them the same way, kept
-    in memory (``roundview``), so a save does not redline the drafts again."""
+    comment with its suggested result, against the revised version ``against`` (a label; default:
+    the latest version archived after the round's base, the base itself while there is none). The
+    round's page places them the same way, kept in memory (``roundview``), so a save does not
+    redline the drafts again."""
     from .roundview import disposition_table, round_view
 
-    return tuple(disposition_table(round_view(store, round_name, saved=(None, ()))))
+    return tuple(disposition_table(round_view(store, round_name, against, saved=(None, ()))))
 
 
 def save_disposition(store: Store, round_name: str, key: str, *, result: str, reason: str, who: str,
-                     seen_revision: Optional[int], added_at: str) -> Saved:
-    """Save one row's result and reason as a new revision of the round's table, by ``who``."""
+                     seen_revision: Optional[int], added_at: str, against: Optional[str] = None) -> Saved:
+    """Save one row's result and reason as a new revision of the round's table, by ``who``. The
+    rows never saved before are stored with their results suggested against ``against`` (the
+    revised version the page showed; default: the latest after the base)."""
     from ..forms.dispositions import RESULTS, UNDECIDED
 
     if result not in RESULTS and result != UNDECIDED:
         raise ArchiveError(_("unknown result {result}; expected one of: {results} (or none yet)").format(
             result=repr(result), results=", ".join(RESULTS)))
     for _attempt in range(ATTEMPTS):
-        revision, rows = round_rows(store, round_name)
+        revision, rows = round_rows(store, round_name, against)
         at = _row_index(rows, key, round_name)
         rows = rows[:at] + (replace(rows[at], result=result, reason=reason),) + rows[at + 1:]
         try:
@@ -212,7 +216,8 @@ def save_disposition(store: Store, round_name: str, key: str, *, result: str, re
                                                expect_revision=revision or 0)
         except StaleError:
             continue  # the other tab saved meanwhile: redo this change on its table
-        return Saved(latest.revision, rows[at], _overwritten(store, round_name, key, seen_revision, latest.revision))
+        overwrote = _overwritten(store, round_name, key, (seen_revision, latest.revision), against)
+        return Saved(latest.revision, rows[at], overwrote)
     raise ArchiveError(_('round "{name}": other saves kept coming; try again').format(name=round_name))
 
 
@@ -223,23 +228,25 @@ def _row_index(rows: Sequence, key: str, round_name: str) -> int:
     raise ArchiveError(_('round "{name}" has no comment with the id "{key}"').format(name=round_name, key=key))
 
 
-def _overwritten(store: Store, round_name: str, key: str, seen: Optional[int], ours: int) -> Optional[Dispositions]:
-    """Return the latest revision after ``seen`` (0: the page saw none) and before ours that
-    changed this row, or None."""
+def _overwritten(store: Store, round_name: str, key: str, revisions: Tuple[Optional[int], int],
+                 against: Optional[str]) -> Optional[Dispositions]:
+    """Return the latest revision after the one the page saw (0: none) and before ours that
+    changed this row, or None (``revisions``: (seen, ours))."""
+    seen, ours = revisions
     if seen is None:
         return None
     history = [d for d in store.dispositions_history(round_name) if seen <= d.revision < ours]
     seen_row = _row_values(history[0], key) if history and history[0].revision == seen else None
-    first = (lambda: seen_row) if seen_row is not None else (lambda: _suggested(store, round_name, key))
+    first = (lambda: seen_row) if seen_row is not None else (lambda: _suggested(store, round_name, key, against))
     changed = {c.revision for c in _changes(history, key, first) if c.revision > seen}
     others = [d for d in history if d.revision in changed]
     return others[-1] if others else None
 
 
-def disposition_history(store: Store, round_name: str, key: str) -> List[Change]:
+def disposition_history(store: Store, round_name: str, key: str, against: Optional[str] = None) -> List[Change]:
     """Return the revisions in which the row ``key`` got a result or reason other than it had
-    (in its first revision: other than the suggestion), oldest first."""
-    return _changes(store.dispositions_history(round_name), key, lambda: _suggested(store, round_name, key))
+    (in its first revision: other than the suggestion against ``against``), oldest first."""
+    return _changes(store.dispositions_history(round_name), key, lambda: _suggested(store, round_name, key, against))
 
 
 def _changes(history: Sequence[Dispositions], key: str, first: Callable[[], Tuple[str, str]]) -> List[Change]:
@@ -265,7 +272,7 @@ def _row_values(d: Dispositions, key: str) -> Optional[Tuple[str, str]]:
     return None if row is None else (row.get("result", ""), row.get("reason", ""))
 
 
-def _suggested(store: Store, round_name: str, key: str) -> Tuple[str, str]:
+def _suggested(store: Store, round_name: str, key: str, against: Optional[str]) -> Tuple[str, str]:
     """Return the (result, reason) suggested for one row."""
-    row = next((r for r in suggested_rows(store, round_name) if r.key == key), None)
+    row = next((r for r in suggested_rows(store, round_name, against) if r.key == key), None)
     return (row.result, row.reason) if row is not None else ("", "")

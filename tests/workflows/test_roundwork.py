@@ -290,3 +290,21 @@ def test_a_file_name_the_archive_cannot_keep_is_refused_alone(round1):
     assert got.added == (ROUND[0].name,)
     assert got.refused == (("a\nb.csv", "the file name 'a\\nb.csv' has leading/trailing spaces or control characters"),
                            (" ", "the file name cannot be empty"))
+
+
+def test_the_first_save_stores_the_suggestions_of_the_revised_version_the_page_showed(filled):
+    # v2 and v4 both came after the round's base: a page shown against v2 (not the latest) saves one
+    # row, and every other row is stored with the result suggested against v2, as the page showed it.
+    for label, date in (("v2", "2009-07-21"), ("v4", "2009-08-19")):
+        archive.add_file(filled, REPO / "drafts" / f"{label}.docx", label=label, date=date, added_at=NOW)
+    on_v2, on_v4 = roundwork.suggested_rows(filled, "round1", "v2"), roundwork.suggested_rows(filled, "round1")
+    assert on_v4 == roundwork.suggested_rows(filled, "round1", "v4")
+    differ = [k for k, (a, b) in enumerate(zip(on_v2, on_v4)) if (a.result, a.reason) != (b.result, b.reason)]
+    assert differ, "v2 and v4 should suggest different results for some rows"
+    chosen = next(k for k in range(len(on_v2)) if k not in differ)
+    roundwork.save_disposition(filled, "round1", on_v2[chosen].key, result="noted", reason="รับทราบ", who="สมศรี",
+                               seen_revision=None, added_at=LATER, against="v2")
+    _, stored = roundwork.round_rows(filled, "round1")
+    for k in differ:
+        assert (stored[k].result, stored[k].reason) == (on_v2[k].result, on_v2[k].reason)
+    assert roundwork.disposition_history(filled, "round1", on_v2[differ[0]].key, "v2") == []
