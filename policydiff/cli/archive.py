@@ -168,7 +168,8 @@ def round_list(as_json):
                 "the history of versions, a redline per consecutive pair, the rounds, a page per clause."))
 @click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=str))
 @option("-o", "--output", "out", required=True, type=click.Path(path_type=str),
-        help=N_("The folder to write the site into (made if missing; our pages in it are replaced)."))
+        help=N_("The folder to write the site into (made if missing; our pages in it are replaced, and those of "
+                "an earlier publish the site has no more are removed)."))
 @option("--version", "version", default=None, help=N_("The version the home page shows (default: the latest)."))
 def publish(folder, out, version):
     from pathlib import Path
@@ -185,9 +186,13 @@ def publish(folder, out, version):
     with open_archive(folder) as store:
         if ".policydiff" in target.resolve().parts:
             raise InputError(out, _("is inside the archive; write the site elsewhere"))
-        written = write_site(store, target, version)
+        done = write_site(store, target, version)
     click.echo(_("wrote {count} pages to {out} (open {index})").format(
-        count=len(written), out=out, index=target / "index.html"))
+        count=len(done.written), out=out, index=target / "index.html"))
+    if done.removed:
+        click.echo(ngettext("removed {count} page an earlier publish wrote there that the site has no more",
+                            "removed {count} pages an earlier publish wrote there that the site has no more",
+                            len(done.removed)).format(count=len(done.removed)))
 
 
 @main.group("archive", help=N_("The archive as a whole: check it, or copy it to another store."))

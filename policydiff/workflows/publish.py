@@ -6,11 +6,12 @@ archive, so the same archive gives the same bytes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, NamedTuple, Optional
 
 from ..core.diff import word_diff
 from ..errors import ArchiveError
@@ -29,6 +30,7 @@ from .web import clause_anchor, reading_html, redline_html
 from ..i18n import _
 
 HOME, HISTORY, CLAUSES = "index.html", "history.html", "clauses.html"
+MANIFEST = ".policydiff-site.json"  # the pages the last publish wrote into the folder, with their sha256
 _PAGE = re.compile(r"(index|history|clauses|version|redline|round|clause)(?:-([0-9]{1,9})(?:-([0-9]{1,9}))?)?\.html")
 _HOW = {"first": "มีตั้งแต่ร่างแรก", "edited": "แก้ไขถ้อยคำ", "inserted": "เพิ่มใหม่"}
 
@@ -251,12 +253,47 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def publish(store: Store, out: Path, version: Optional[str] = None) -> List[str]:
-    """Write the site into the folder ``out`` (made if missing); return the files written."""
+class Published(NamedTuple):
+    """What ``publish`` did in the site folder: the pages written, and those of an earlier publish
+    it removed because the site has them no more."""
+
+    written: List[str]
+    removed: List[str]
+
+
+def publish(store: Store, out: Path, version: Optional[str] = None) -> Published:
+    """Write the site into the folder ``out`` (made if missing). A page the previous publish there
+    wrote (its list is ``MANIFEST``) that this site has no more (another ``--version`` has other
+    clauses) is removed, unless it was changed since: then it is left alone."""
     from ..fsutil import atomic_write
 
-    pages = Site(store, version).build()
+    pages = {name: text.encode("utf-8") for name, text in Site(store, version).build().items()}
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in sorted(pages.items()):
-        atomic_write(out / name, text.encode("utf-8"))
-    return sorted(pages)
+    before = _manifest(out)
+    for name, data in sorted(pages.items()):
+        atomic_write(out / name, data)
+    removed = [name for name, digest in sorted(before.items()) if name not in pages and _unchanged(out / name, digest)]
+    for name in removed:
+        (out / name).unlink()
+    written = {name: hashlib.sha256(data).hexdigest() for name, data in pages.items()}
+    atomic_write(out / MANIFEST, json.dumps(written, sort_keys=True, indent=0).encode("utf-8"))
+    return Published(sorted(pages), removed)
+
+
+def _manifest(out: Path) -> Dict[str, str]:
+    """{page: sha256} the previous publish wrote into ``out``; only names of our own pages count
+    (a list edited by hand cannot point outside the folder)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and _PAGE.fullmatch(k) and isinstance(v, str)}
+
+
+def _unchanged(path: Path, digest: str) -> bool:
+    try:
+        return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False

@@ -183,3 +183,27 @@ def test_an_empty_archive_or_a_file_as_the_site_is_refused_in_one_line(tmp_path)
     finally:
         os.chdir(here)
     assert not (tmp_path / "site").exists() and (tmp_path / "file").read_text() == "x"
+
+
+def test_publishing_again_removes_the_pages_the_site_has_no_more_but_not_what_was_changed(site, tmp_path):
+    import shutil
+
+    folder = tmp_path / "site"
+    shutil.copytree(site / "site", folder)  # the latest version's site, v4, published before
+    stale = sorted({p.name for p in (site / "site").glob("*.html")} - {p.name for p in (site / "v2site").glob("*.html")})
+    assert stale, "v2 should have fewer clause pages than v4"
+    edited, *gone = stale
+    (folder / edited).write_text((folder / edited).read_text(encoding="utf-8") + "<!-- a note -->", encoding="utf-8")
+    (folder / "notes.txt").write_text("ours", encoding="utf-8")
+    here = os.getcwd()
+    os.chdir(site)
+    try:
+        result = CliRunner().invoke(main, ["publish", "-o", str(folder), "--version", "v2"])
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    assert f"removed {len(gone)} page" in result.output
+    left = {p.name for p in folder.iterdir()}
+    assert left == {p.name for p in (site / "v2site").iterdir()} | {edited, "notes.txt"}
+    for name in left - {edited, "notes.txt"}:
+        assert (folder / name).read_bytes() == (site / "v2site" / name).read_bytes()
