@@ -10,15 +10,12 @@ from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
 from ..errors import ArchiveError, StaleError
-from ..thaidate import arabic_digits
 from .base import (
     ARCHIVE_DIRNAME,
     DEFAULT_BUSY_TIMEOUT,
     CacheKey,
     Dispositions,
     Round,
-    RoundSource,
-    Store,
     Version,
     VersionRef,
     find_archive,
@@ -28,23 +25,16 @@ from .base import (
 )
 from .checks import (
     cache_key, check_expected, check_iso_date, check_json, check_label, check_timestamp, check_who,
-    checked_batch, checked_round, damaged, guarded, is_number, listing, translate,
+    checked_batch, checked_round, translate,
 )
 from .connection import check_archive, configure, connect, migrate, transaction, user_version
-from ..i18n import N_, _
+from .sql import SqlStore, guarded
+from ..i18n import _
 
 ARCHIVE_FILENAME = "archive.sqlite"
 
-_VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
-_VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
-_ROUND_SELECT = (
-    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, coalesce((SELECT a.annotations_json"
-    " FROM round_annotations a WHERE a.round_seq = r.seq ORDER BY a.revision DESC LIMIT 1), r.annotations_json),"
-    " r.added_at FROM rounds r JOIN versions v ON v.seq = r.base_seq"
-)
 
-
-class SqliteStore(Store):
+class SqliteStore(SqlStore):
     """The archive as one SQLite file with blobs inside it, content-addressed by sha256."""
 
     def __init__(self, db: sqlite3.Connection, root: Path):
@@ -114,26 +104,18 @@ class SqliteStore(Store):
 
     # -- internals -----------------------------------------------------------------------
     @contextmanager
+    def _translated(self):
+        """Turn SQLite failures inside the body into one-line ArchiveErrors."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    @contextmanager
     def _write(self):
         """Run the body as one write transaction."""
         with transaction(self._db) as db:
             yield db
-
-    def _one(self, sql: str, params=()):
-        """Return the first row of a query, or None."""
-        return self._db.execute(sql, params).fetchone()
-
-    def _blob(self, sha256: str, what: str, **names) -> bytes:
-        """Return a blob's bytes after checking them against their address (``what``: a msgid naming
-        the blob, with ``names`` for its placeholders)."""
-        row = self._one("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
-        if row is None:
-            raise damaged(self.path, _("{what}: its bytes are missing").format(what=_(what).format(**names)))
-        data = bytes(row[0])
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise damaged(self.path, _("{what}: its bytes do not match their sha256").format(
-                what=_(what).format(**names)))
-        return data
 
     def _put_blob(self, db: sqlite3.Connection, data: bytes) -> str:
         """Store ``data`` once under its sha256 (inside the caller's transaction); return the hash."""
@@ -143,37 +125,6 @@ class SqliteStore(Store):
             (sha256, len(data), sqlite3.Binary(data)),
         )
         return sha256
-
-    def _version_where(self, where: str, params) -> Optional[Version]:
-        """Return the one version matching a WHERE clause, or None."""
-        row = self._one(f"{_VERSION_SELECT} WHERE {where}", params)
-        return None if row is None else Version(*row)
-
-    def _labels(self) -> list[str]:
-        """Return every label in order."""
-        return [r[0] for r in self._db.execute("SELECT label FROM versions ORDER BY seq")]
-
-    def _round_row(self, name: str):
-        """Return (seq, name) of a round; ArchiveError listing the known rounds if absent."""
-        row = self._one("SELECT seq, name FROM rounds WHERE name = ?", (name,))
-        if row is None:
-            names = [r[0] for r in self._db.execute("SELECT name FROM rounds ORDER BY seq")]
-            raise ArchiveError(_('no round "{name}" in the archive; rounds: {listing}').format(
-                name=name, listing=listing(names)))
-        return row
-
-    def _round_from_row(self, row) -> Round:
-        """Return a Round from a rounds row, with its sources."""
-        sources = tuple(
-            RoundSource(*r)
-            for r in self._db.execute(
-                "SELECT s.filename, s.sha256, b.size FROM round_sources s"
-                " JOIN blobs b USING (sha256) WHERE s.round_seq = ? ORDER BY s.position",
-                (row[0],),
-            )
-        )
-        seq, name, date_from, date_to, base_label, base_seq, annotations, added_at = row
-        return Round(seq, name, date_from, date_to, base_label, base_seq, sources, annotations, added_at)
 
     # -- versions ------------------------------------------------------------------------
     @guarded
@@ -220,49 +171,6 @@ class SqliteStore(Store):
                    row + (sha256,))
         if outline_json is not None:
             self._put_cache(db, outline_key(sha256), outline_json)
-
-    @guarded
-    def get_version(self, ref: VersionRef) -> Version:
-        """Return the version with this label or seq (int, or a string of Thai/Arabic digits)."""
-        if isinstance(ref, str):
-            found = self._version_where("v.label = ?", (ref,))
-            if found is None and is_number(ref.strip()):
-                found = self._version_where("v.seq = ?", (int(arabic_digits(ref.strip())),))
-        elif isinstance(ref, int) and not isinstance(ref, bool):
-            found = self._version_where("v.seq = ?", (ref,))
-        else:
-            raise TypeError(f"a version is named by a label or a seq number, not {ref!r}")
-        if found is None:
-            raise ArchiveError(_('no version "{ref}" in the archive; versions: {listing}').format(
-                ref=ref, listing=listing(self._labels())))
-        return found
-
-    @guarded
-    def find_sha(self, sha256: str) -> Optional[Version]:
-        """Return the version whose bytes have this sha256, or None."""
-        return self._version_where("v.sha256 = ?", (sha256.lower(),))
-
-    @guarded
-    def version_bytes(self, ref: VersionRef) -> bytes:
-        """Return a version's bytes, checked against its sha256."""
-        version = self.get_version(ref)
-        return self._blob(version.sha256, N_('version "{label}"'), label=version.label)
-
-    @guarded
-    def list_versions(self) -> list[Version]:
-        """Return every version in the order added."""
-        return [Version(*row) for row in self._db.execute(f"{_VERSION_SELECT} ORDER BY v.seq")]
-
-    @guarded
-    def previous(self, ref: VersionRef) -> Optional[Version]:
-        """Return the version added just before this one, or None for the first."""
-        version = self.get_version(ref)
-        return self._version_where("v.seq < ? ORDER BY v.seq DESC LIMIT 1", (version.seq,))
-
-    @guarded
-    def outline_json(self, ref: VersionRef) -> Optional[str]:
-        """Return the outline JSON stored with a version, or None."""
-        return self.get_cache(outline_key(self.get_version(ref).sha256))
 
     # -- rounds --------------------------------------------------------------------------
     @guarded
@@ -319,40 +227,7 @@ class SqliteStore(Store):
                            " WHERE round_seq = ?", (seq, annotations_json, added_at, seq))
         return self.get_round(name)
 
-    @guarded
-    def get_round(self, name: str) -> Round:
-        """Return the round with this name; ArchiveError if there is none."""
-        seq, _ = self._round_row(name)
-        return self._round_from_row(self._one(f"{_ROUND_SELECT} WHERE r.seq = ?", (seq,)))
-
-    @guarded
-    def list_rounds(self) -> list[Round]:
-        """Return every round in the order recorded."""
-        rows = self._db.execute(f"{_ROUND_SELECT} ORDER BY r.seq").fetchall()
-        return [self._round_from_row(row) for row in rows]
-
-    @guarded
-    def round_source_bytes(self, round_name: str, filename: str) -> bytes:
-        """Return the bytes of one file a round received, checked against its sha256."""
-        seq, _unused = self._round_row(round_name)
-        row = self._one(
-            "SELECT sha256 FROM round_sources WHERE round_seq = ? AND filename = ?", (seq, filename)
-        )
-        if row is None:
-            raise ArchiveError(_('round "{round_name}" received no file named "{filename}"').format(
-                round_name=round_name, filename=filename))
-        return self._blob(row[0], N_('"{filename}" of round "{name}"'), filename=filename, name=round_name)
-
     # -- dispositions --------------------------------------------------------------------
-    def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
-        """Return a round's disposition revisions in the given order."""
-        rows = self._db.execute(
-            "SELECT revision, rows_json, added_at, who FROM dispositions WHERE round_seq = ?"
-            f" ORDER BY revision {order} {limit}",
-            (round_seq,),
-        )
-        return [Dispositions(round_name, *row) for row in rows]
-
     @guarded
     def set_dispositions(
         self, round_name: str, rows_json: str, *, added_at: str, who: str = "",
@@ -376,19 +251,6 @@ class SqliteStore(Store):
             )
         return Dispositions(name, revision, rows_json, added_at, who), True
 
-    @guarded
-    def get_dispositions(self, round_name: str) -> Optional[Dispositions]:
-        """Return the latest disposition revision of a round, or None if none was set."""
-        seq, name = self._round_row(round_name)
-        latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
-        return latest[0] if latest else None
-
-    @guarded
-    def dispositions_history(self, round_name: str) -> list[Dispositions]:
-        """Return every disposition revision of a round, oldest first."""
-        seq, name = self._round_row(round_name)
-        return self._dispositions(seq, name, "ASC")
-
     # -- derived-data cache --------------------------------------------------------------
     def _put_cache(self, db: sqlite3.Connection, key: CacheKey, value_json: str) -> None:
         """Store a cache entry inside the caller's transaction."""
@@ -406,11 +268,6 @@ class SqliteStore(Store):
             self._put_cache(db, key, value_json)
 
     @guarded
-    def cache_items(self) -> list[Tuple[str, str]]:
-        """Return every (stored key, value) of the derived-data cache, by key."""
-        return [tuple(r) for r in self._db.execute("SELECT key, value_json FROM cache ORDER BY key")]
-
-    @guarded
     def integrity_problems(self) -> list[str]:
         """Return what SQLite finds wrong: integrity_check, foreign keys, blobs nothing uses."""
         report = [r[0] for r in self._db.execute("PRAGMA integrity_check")]
@@ -423,8 +280,3 @@ class SqliteStore(Store):
             "SELECT sha256 FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)"
             " AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)")]
 
-    @guarded
-    def get_cache(self, key: CacheKey) -> Optional[str]:
-        """Return derived data stored under ``key``, or None."""
-        row = self._one("SELECT value_json FROM cache WHERE key = ?", (cache_key(key),))
-        return None if row is None else row[0]
