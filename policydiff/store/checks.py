@@ -4,7 +4,6 @@ errors become one-line ArchiveErrors."""
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import json
 import sqlite3
 from typing import Optional, Sequence
@@ -41,19 +40,6 @@ def damaged(path, detail: str) -> ArchiveError:
     """Return the error for an archive that fails its integrity check."""
     return ArchiveError(_("{path}: the archive is damaged ({detail}); it was left untouched: restore .policydiff/ "
                           "from a backup").format(path=path, detail=detail))
-
-
-def guarded(method):
-    """Wrap a method so SQLite failures surface as one-line ArchiveErrors."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise translate(exc, self.path) from exc
-
-    return wrapper
 
 
 # -- argument checks -----------------------------------------------------------------------

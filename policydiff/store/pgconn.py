@@ -3,7 +3,6 @@ serializable write transactions retried a bounded number of times, and the schem
 
 from __future__ import annotations
 
-import functools
 import random
 import time
 from contextlib import contextmanager
@@ -66,19 +65,6 @@ def translate(exc, where: str) -> ArchiveError:
         return ArchiveError(_("{where}: the connection to the database failed: {problem}").format(
             where=where, problem=_first_line(exc)))
     return ArchiveError(f"{where}: {_first_line(exc)}")
-
-
-def guarded(method):
-    """Wrap a method so psycopg failures surface as one-line ArchiveErrors."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except psycopg().Error as exc:
-            raise translate(exc, self.where) from exc
-
-    return wrapper
 
 
 def _retryable(exc) -> bool:

@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Sequence, Tuple
 
-from ..errors import ArchiveError, StaleError
-from ..thaidate import arabic_digits
-from .base import (
-    ARCHIVE_DIRNAME,
-    DEFAULT_BUSY_TIMEOUT,
-    CacheKey,
-    Dispositions,
-    Round,
-    RoundSource,
-    Store,
-    Version,
-    VersionRef,
-    find_archive,
-    new_archive_folder,
-    outline_key,
-    source_names,
-)
-from .checks import (
-    cache_key, check_expected, check_iso_date, check_json, check_label, check_timestamp, check_who,
-    checked_batch, checked_round, damaged, guarded, is_number, listing, translate,
-)
+from ..errors import ArchiveError
+from .base import ARCHIVE_DIRNAME, DEFAULT_BUSY_TIMEOUT, find_archive, new_archive_folder
+from .checks import translate
 from .connection import check_archive, configure, connect, migrate, transaction, user_version
-from ..i18n import N_, _
+from .sql import SqlStore, guarded
+from ..i18n import _
 
 ARCHIVE_FILENAME = "archive.sqlite"
 
-_VERSION_COLUMNS = "v.seq, v.label, v.sha256, v.date, v.note, v.filename, v.added_at, b.size"
-_VERSION_SELECT = f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN blobs b USING (sha256)"
-_ROUND_SELECT = (
-    "SELECT r.seq, r.name, r.date_from, r.date_to, v.label, r.base_seq, coalesce((SELECT a.annotations_json"
-    " FROM round_annotations a WHERE a.round_seq = r.seq ORDER BY a.revision DESC LIMIT 1), r.annotations_json),"
-    " r.added_at FROM rounds r JOIN versions v ON v.seq = r.base_seq"
-)
 
-
-class SqliteStore(Store):
+class SqliteStore(SqlStore):
     """The archive as one SQLite file with blobs inside it, content-addressed by sha256."""
 
     def __init__(self, db: sqlite3.Connection, root: Path):
@@ -114,302 +87,30 @@ class SqliteStore(Store):
 
     # -- internals -----------------------------------------------------------------------
     @contextmanager
-    def _write(self):
-        """Run the body as one write transaction."""
+    def _translated(self):
+        """Turn SQLite failures inside the body into one-line ArchiveErrors."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def _write(self, body):
+        """Return ``body(db)`` run as one write transaction."""
         with transaction(self._db) as db:
-            yield db
+            return body(db)
 
-    def _one(self, sql: str, params=()):
-        """Return the first row of a query, or None."""
-        return self._db.execute(sql, params).fetchone()
+    # -- what SQLite writes its own way --------------------------------------------------
+    PUT_BLOB = "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)"
+    PUT_CACHE = "INSERT OR REPLACE INTO cache (key, value_json) VALUES (?, ?)"
+    INSERT_VERSION = "INSERT INTO versions (label, date, note, filename, added_at, sha256) VALUES (?, ?, ?, ?, ?, ?)"
 
-    def _blob(self, sha256: str, what: str, **names) -> bytes:
-        """Return a blob's bytes after checking them against their address (``what``: a msgid naming
-        the blob, with ``names`` for its placeholders)."""
-        row = self._one("SELECT data FROM blobs WHERE sha256 = ?", (sha256,))
-        if row is None:
-            raise damaged(self.path, _("{what}: its bytes are missing").format(what=_(what).format(**names)))
-        data = bytes(row[0])
-        if hashlib.sha256(data).hexdigest() != sha256:
-            raise damaged(self.path, _("{what}: its bytes do not match their sha256").format(
-                what=_(what).format(**names)))
-        return data
+    @staticmethod
+    def _insert_round_row(db: sqlite3.Connection, row: tuple) -> int:
+        """Insert a round under the caller's transaction; return its seq (SQLite's rowid)."""
+        return db.execute("INSERT INTO rounds (name, date_from, date_to, base_seq, annotations_json, added_at)"
+                          " VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
 
-    def _put_blob(self, db: sqlite3.Connection, data: bytes) -> str:
-        """Store ``data`` once under its sha256 (inside the caller's transaction); return the hash."""
-        sha256 = hashlib.sha256(data).hexdigest()
-        db.execute(
-            "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
-            (sha256, len(data), sqlite3.Binary(data)),
-        )
-        return sha256
-
-    def _version_where(self, where: str, params) -> Optional[Version]:
-        """Return the one version matching a WHERE clause, or None."""
-        row = self._one(f"{_VERSION_SELECT} WHERE {where}", params)
-        return None if row is None else Version(*row)
-
-    def _labels(self) -> list[str]:
-        """Return every label in order."""
-        return [r[0] for r in self._db.execute("SELECT label FROM versions ORDER BY seq")]
-
-    def _round_row(self, name: str):
-        """Return (seq, name) of a round; ArchiveError listing the known rounds if absent."""
-        row = self._one("SELECT seq, name FROM rounds WHERE name = ?", (name,))
-        if row is None:
-            names = [r[0] for r in self._db.execute("SELECT name FROM rounds ORDER BY seq")]
-            raise ArchiveError(_('no round "{name}" in the archive; rounds: {listing}').format(
-                name=name, listing=listing(names)))
-        return row
-
-    def _round_from_row(self, row) -> Round:
-        """Return a Round from a rounds row, with its sources."""
-        sources = tuple(
-            RoundSource(*r)
-            for r in self._db.execute(
-                "SELECT s.filename, s.sha256, b.size FROM round_sources s"
-                " JOIN blobs b USING (sha256) WHERE s.round_seq = ? ORDER BY s.position",
-                (row[0],),
-            )
-        )
-        seq, name, date_from, date_to, base_label, base_seq, annotations, added_at = row
-        return Round(seq, name, date_from, date_to, base_label, base_seq, sources, annotations, added_at)
-
-    # -- versions ------------------------------------------------------------------------
-    @guarded
-    def add_version(
-        self,
-        data: bytes,
-        label: str,
-        date: str,
-        note: str = "",
-        filename: str = "",
-        outline_json: Optional[str] = None,
-        *,
-        added_at: str,
-    ) -> Tuple[Version, bool]:
-        """Archive ``data``; return (version, True), or (the existing version, False) for known bytes."""
-        data = bytes(data)
-        check_label(label)
-        row = (label, check_iso_date(date, "a version's date"), note, filename, check_timestamp(added_at))
-        if outline_json is not None:
-            check_json(outline_json, "outline_json")
-        sha256 = hashlib.sha256(data).hexdigest()
-        known = self.find_sha(sha256)
-        if known is not None:
-            return known, False  # read only: no write lock taken, nothing changes
-        with self._write() as db:
-            # Checked again under the lock: another writer may have added them meanwhile.
-            known = self._version_where("v.sha256 = ?", (sha256,))
-            if known is not None:
-                return known, False
-            self._insert_version(db, data, sha256, row, outline_json)
-        return self._version_where("v.sha256 = ?", (sha256,)), True
-
-    def _insert_version(self, db: sqlite3.Connection, data: bytes, sha256: str, row: tuple,
-                        outline_json: Optional[str]) -> None:
-        """Write a new version (``row``: label, date, note, filename, added_at) under the lock."""
-        label = row[0]
-        taken = self._version_where("v.label = ?", (label,))
-        if taken is not None:
-            raise ArchiveError(_('the label "{label}" is already used by version {seq} (added {added_at}); choose '
-                                 'another label').format(
-                label=label, seq=taken.seq, added_at=taken.added_at))
-        self._put_blob(db, data)
-        db.execute("INSERT INTO versions (label, date, note, filename, added_at, sha256) VALUES (?, ?, ?, ?, ?, ?)",
-                   row + (sha256,))
-        if outline_json is not None:
-            self._put_cache(db, outline_key(sha256), outline_json)
-
-    @guarded
-    def get_version(self, ref: VersionRef) -> Version:
-        """Return the version with this label or seq (int, or a string of Thai/Arabic digits)."""
-        if isinstance(ref, str):
-            found = self._version_where("v.label = ?", (ref,))
-            if found is None and is_number(ref.strip()):
-                found = self._version_where("v.seq = ?", (int(arabic_digits(ref.strip())),))
-        elif isinstance(ref, int) and not isinstance(ref, bool):
-            found = self._version_where("v.seq = ?", (ref,))
-        else:
-            raise TypeError(f"a version is named by a label or a seq number, not {ref!r}")
-        if found is None:
-            raise ArchiveError(_('no version "{ref}" in the archive; versions: {listing}').format(
-                ref=ref, listing=listing(self._labels())))
-        return found
-
-    @guarded
-    def find_sha(self, sha256: str) -> Optional[Version]:
-        """Return the version whose bytes have this sha256, or None."""
-        return self._version_where("v.sha256 = ?", (sha256.lower(),))
-
-    @guarded
-    def version_bytes(self, ref: VersionRef) -> bytes:
-        """Return a version's bytes, checked against its sha256."""
-        version = self.get_version(ref)
-        return self._blob(version.sha256, N_('version "{label}"'), label=version.label)
-
-    @guarded
-    def list_versions(self) -> list[Version]:
-        """Return every version in the order added."""
-        return [Version(*row) for row in self._db.execute(f"{_VERSION_SELECT} ORDER BY v.seq")]
-
-    @guarded
-    def previous(self, ref: VersionRef) -> Optional[Version]:
-        """Return the version added just before this one, or None for the first."""
-        version = self.get_version(ref)
-        return self._version_where("v.seq < ? ORDER BY v.seq DESC LIMIT 1", (version.seq,))
-
-    @guarded
-    def outline_json(self, ref: VersionRef) -> Optional[str]:
-        """Return the outline JSON stored with a version, or None."""
-        return self.get_cache(outline_key(self.get_version(ref).sha256))
-
-    # -- rounds --------------------------------------------------------------------------
-    @guarded
-    def add_round(
-        self,
-        name: str,
-        date_from: str,
-        date_to: str,
-        base_label: VersionRef,
-        sources: Sequence[Tuple[str, bytes]],
-        annotations_json: str,
-        *,
-        added_at: str,
-    ) -> Round:
-        """Record a comment round with its returned files, all in one transaction."""
-        date_from, date_to, sources = checked_round(name, date_from, date_to, sources, annotations_json, added_at)
-        base = self.get_version(base_label)
-        with self._write() as db:
-            existing = self._one("SELECT added_at FROM rounds WHERE name = ?", (name,))
-            if existing is not None:
-                raise ArchiveError(_('a round named "{name}" already exists (recorded {added_at})').format(
-                    name=name, added_at=existing[0]))
-            seq = db.execute(
-                "INSERT INTO rounds (name, date_from, date_to, base_seq, annotations_json, added_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (name, date_from, date_to, base.seq, annotations_json, added_at),
-            ).lastrowid
-            for position, (filename, data) in enumerate(sources):
-                db.execute(
-                    "INSERT INTO round_sources (round_seq, position, filename, sha256)"
-                    " VALUES (?, ?, ?, ?)",
-                    (seq, position, filename, self._put_blob(db, data)),
-                )
-        return self.get_round(name)
-
-    @guarded
-    def add_round_sources(self, name: str, sources: Sequence[Tuple[str, bytes]], annotations_json: str, *,
-                          added_at: str, expect_sources: Optional[int] = None) -> Round:
-        """Add files to a round and replace its annotations, in one transaction (see ``Store``)."""
-        sources = checked_batch(name, sources, annotations_json, added_at)
-        with self._write() as db:
-            seq, _added = self._round_row(name)
-            held = self.get_round(name)
-            if expect_sources is not None and len(held.sources) != expect_sources:
-                raise StaleError(_('round "{name}" received other files meanwhile; read it again').format(name=name))
-            names = source_names(held.sources, sources)
-            for position, (filename, (_given, data)) in enumerate(
-                    ((n, f) for n, f in zip(names, sources) if n is not None), len(held.sources)):
-                db.execute("INSERT INTO round_sources (round_seq, position, filename, sha256) VALUES (?, ?, ?, ?)",
-                           (seq, position, filename, self._put_blob(db, data)))
-            if annotations_json != held.annotations_json:
-                db.execute("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
-                           " SELECT ?, coalesce(max(revision), 0) + 1, ?, ? FROM round_annotations"
-                           " WHERE round_seq = ?", (seq, annotations_json, added_at, seq))
-        return self.get_round(name)
-
-    @guarded
-    def get_round(self, name: str) -> Round:
-        """Return the round with this name; ArchiveError if there is none."""
-        seq, _ = self._round_row(name)
-        return self._round_from_row(self._one(f"{_ROUND_SELECT} WHERE r.seq = ?", (seq,)))
-
-    @guarded
-    def list_rounds(self) -> list[Round]:
-        """Return every round in the order recorded."""
-        rows = self._db.execute(f"{_ROUND_SELECT} ORDER BY r.seq").fetchall()
-        return [self._round_from_row(row) for row in rows]
-
-    @guarded
-    def round_source_bytes(self, round_name: str, filename: str) -> bytes:
-        """Return the bytes of one file a round received, checked against its sha256."""
-        seq, _unused = self._round_row(round_name)
-        row = self._one(
-            "SELECT sha256 FROM round_sources WHERE round_seq = ? AND filename = ?", (seq, filename)
-        )
-        if row is None:
-            raise ArchiveError(_('round "{round_name}" received no file named "{filename}"').format(
-                round_name=round_name, filename=filename))
-        return self._blob(row[0], N_('"{filename}" of round "{name}"'), filename=filename, name=round_name)
-
-    # -- dispositions --------------------------------------------------------------------
-    def _dispositions(self, round_seq: int, round_name: str, order: str, limit: str = ""):
-        """Return a round's disposition revisions in the given order."""
-        rows = self._db.execute(
-            "SELECT revision, rows_json, added_at, who FROM dispositions WHERE round_seq = ?"
-            f" ORDER BY revision {order} {limit}",
-            (round_seq,),
-        )
-        return [Dispositions(round_name, *row) for row in rows]
-
-    @guarded
-    def set_dispositions(
-        self, round_name: str, rows_json: str, *, added_at: str, who: str = "",
-        expect_revision: Optional[int] = None,
-    ) -> Tuple[Dispositions, bool]:
-        """Store a new revision of a round's disposition table; (latest, False) if identical to it."""
-        check_json(rows_json, "rows_json")
-        check_timestamp(added_at)
-        check_who(who)
-        with self._write() as db:
-            seq, name = self._round_row(round_name)
-            latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
-            check_expected(name, latest, expect_revision)
-            if latest and latest[0].rows_json == rows_json:
-                return latest[0], False
-            revision = latest[0].revision + 1 if latest else 1
-            db.execute(
-                "INSERT INTO dispositions (round_seq, revision, rows_json, added_at, who)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (seq, revision, rows_json, added_at, who),
-            )
-        return Dispositions(name, revision, rows_json, added_at, who), True
-
-    @guarded
-    def get_dispositions(self, round_name: str) -> Optional[Dispositions]:
-        """Return the latest disposition revision of a round, or None if none was set."""
-        seq, name = self._round_row(round_name)
-        latest = self._dispositions(seq, name, "DESC", "LIMIT 1")
-        return latest[0] if latest else None
-
-    @guarded
-    def dispositions_history(self, round_name: str) -> list[Dispositions]:
-        """Return every disposition revision of a round, oldest first."""
-        seq, name = self._round_row(round_name)
-        return self._dispositions(seq, name, "ASC")
-
-    # -- derived-data cache --------------------------------------------------------------
-    def _put_cache(self, db: sqlite3.Connection, key: CacheKey, value_json: str) -> None:
-        """Store a cache entry inside the caller's transaction."""
-        db.execute(
-            "INSERT OR REPLACE INTO cache (key, value_json) VALUES (?, ?)",
-            (cache_key(key), value_json),
-        )
-
-    @guarded
-    def put_cache(self, key: CacheKey, value_json: str) -> None:
-        """Store derived data (replacing any older value under ``key``)."""
-        cache_key(key)
-        check_json(value_json, "a cache value")
-        with self._write() as db:
-            self._put_cache(db, key, value_json)
-
-    @guarded
-    def cache_items(self) -> list[Tuple[str, str]]:
-        """Return every (stored key, value) of the derived-data cache, by key."""
-        return [tuple(r) for r in self._db.execute("SELECT key, value_json FROM cache ORDER BY key")]
-
+    # -- checking ------------------------------------------------------------------------
     @guarded
     def integrity_problems(self) -> list[str]:
         """Return what SQLite finds wrong: integrity_check, foreign keys, blobs nothing uses."""
@@ -423,8 +124,3 @@ class SqliteStore(Store):
             "SELECT sha256 FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.sha256 = b.sha256)"
             " AND NOT EXISTS (SELECT 1 FROM round_sources s WHERE s.sha256 = b.sha256)")]
 
-    @guarded
-    def get_cache(self, key: CacheKey) -> Optional[str]:
-        """Return derived data stored under ``key``, or None."""
-        row = self._one("SELECT value_json FROM cache WHERE key = ?", (cache_key(key),))
-        return None if row is None else row[0]
