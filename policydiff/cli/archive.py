@@ -48,8 +48,10 @@ def add(draft, label, date, note):
         click.echo(_('{draft} is already in the archive as "{label}" (version {seq}, added {added}); nothing '
                      "changed").format(draft=draft, label=v.label, seq=v.seq, added=shown_date(v.added_at)))
         return
-    click.echo(_('added "{label}" as version {seq}: {date}, {clauses} clauses, sha256 {sha256}').format(
-        label=v.label, seq=v.seq, date=shown_date(v.date), clauses=done.clauses, sha256=v.sha256[:12]))
+    click.echo(ngettext('added "{label}" as version {seq}: {date}, {clauses} clause, sha256 {sha256}',
+                        'added "{label}" as version {seq}: {date}, {clauses} clauses, sha256 {sha256}',
+                        done.clauses).format(label=v.label, seq=v.seq, date=shown_date(v.date), clauses=done.clauses,
+                                             sha256=v.sha256[:12]))
 
 
 @main.command(help=N_("List the archived versions, oldest first: seq, label, date (B.E.), sha256, clauses, note."))

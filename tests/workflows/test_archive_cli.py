@@ -462,7 +462,7 @@ def test_a_second_writer_gets_the_busy_error_and_readers_still_read(own, tmp_pat
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert 'added "v5" as version 5: 1 September B.E. 2552, 1 clauses' in ok("add", new, "--label", "v5", "--date",
+    assert 'added "v5" as version 5: 1 September B.E. 2552, 1 clause,' in ok("add", new, "--label", "v5", "--date",
                                                                           "2009-09-01").stdout
 
 
