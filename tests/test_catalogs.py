@@ -2,7 +2,6 @@
 placeholders, the English catalog empty (its msgids are the English), compiled when built."""
 
 import gettext
-import importlib.util
 import io
 import shutil
 import string
@@ -15,19 +14,12 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from policydiff import i18n
-from tests.paths import REPO
+from tests.paths import REPO, script
 
 LOCALE = REPO / "policydiff" / "locale"
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("catalogs_script", REPO / "scripts" / "catalogs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-catalogs = _script()
+catalogs = script(REPO / "scripts" / "catalogs.py", "catalogs_script")
 
 
 def _catalog(lang: str, domain: str = "policydiff") -> Catalog:

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from policydiff.docx.ns import nsmap, qn
-from tests.paths import REPO
+from tests.paths import REPO, script
 
 ROOT = REPO
 SCRIPT = ROOT / "scripts" / "build_example.py"
@@ -250,12 +250,7 @@ def test_the_working_group_clause_is_bookmarked_and_cross_referenced(packages, v
 
 def test_objects_add_no_text_to_the_paragraphs():
     """Each body paragraph's w:t text is the source paragraph's text: the objects are additions."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_example_objects", SCRIPT)
-    builder = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = builder
-    spec.loader.exec_module(builder)
+    builder = script(SCRIPT, "build_example_objects")
     for version in ("v1", "v2", "v4"):  # typed numbering: the label is text too
         draft = builder.parse_draft(ROOT / "drafts" / "src" / f"{version}.txt")
         want = [p.text for p in builder.iter_paras(draft.blocks)]

@@ -16,7 +16,7 @@ from lxml import etree
 
 from policydiff.docx.ns import qn
 from policydiff.thaidate import to_be_short
-from tests.paths import REPO
+from tests.paths import REPO, script
 
 ROOT = REPO
 SCRIPT = ROOT / "scripts" / "build_example.py"
@@ -566,14 +566,7 @@ def test_xlsx_form_has_english_headers_and_the_json_rows():
 
 def load_builder():
     """The build script as a module (scripts/ is not a package)."""
-    import importlib.util
-
-    if "build_example" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("build_example", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["build_example"] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["build_example"]
+    return script(SCRIPT, "build_example")
 
 
 def test_builder_refuses_a_quote_that_is_not_unique_in_its_clause():

@@ -7,7 +7,6 @@ every kind of object."""
 
 from __future__ import annotations
 
-import importlib.util
 
 import pytest
 
@@ -15,7 +14,7 @@ from policydiff.docx.package import open_package_bytes
 from policydiff.docx.reader import read_package
 from policydiff.docx.writer import write_package
 from tests import richdocs
-from tests.paths import REPO
+from tests.paths import REPO, script
 
 ROOT = REPO
 DRAFTS = [ROOT / "drafts" / f"v{n}.docx" for n in (1, 2, 3, 4)]
@@ -23,10 +22,7 @@ COPIES = sorted((ROOT / "comments" / "round1").glob("*.docx"))
 
 
 def _wordlike():
-    spec = importlib.util.spec_from_file_location("policydiff_bench_wordlike_fast", ROOT / "benchmarks" / "wordlike.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.wordlike
+    return script(ROOT / "benchmarks" / "wordlike.py", "policydiff_bench_wordlike_fast").wordlike
 
 
 def _read(data: bytes, name: str, view: str):

@@ -4,10 +4,8 @@ word-like flavour (benchmarks/wordlike.py) cuts runs as Word does without changi
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 import zipfile
 
 import pytest
@@ -20,18 +18,14 @@ from policydiff.core.structure import outline
 from policydiff.docx.ns import nsmap, qn
 from policydiff.docx.reader import read_docx
 from policydiff.workflows.sources import import_sources
-from tests.paths import REPO
+from tests.paths import REPO, script
 
 ROOT = REPO
 CLAUSES = 30
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location("policydiff_bench_generate", ROOT / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return script(ROOT / "benchmarks" / "generate.py", "policydiff_bench_generate")
 
 
 gen = _load_generator()
@@ -162,10 +156,7 @@ THAI_COMBINING = {0x0E31, *range(0x0E33, 0x0E3B), *range(0x0E47, 0x0E4F)}
 
 
 def _load_wordlike():
-    spec = importlib.util.spec_from_file_location("policydiff_bench_wordlike_test", ROOT / "benchmarks" / "wordlike.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script(ROOT / "benchmarks" / "wordlike.py", "policydiff_bench_wordlike_test")
 
 
 wl = _load_wordlike()
