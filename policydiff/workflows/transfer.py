@@ -87,6 +87,8 @@ def fingerprint(store: Store) -> list:
     for r in store.list_rounds():
         rows.append(("round", r.seq, r.name, r.date_from, r.date_to, r.base_seq, _sha(r.annotations_json),
                      r.added_at, tuple((s.filename, s.sha256, s.size) for s in r.sources)))
+        rows += [("annotations", r.name, a.revision, _sha(a.annotations_json), a.added_at)
+                 for a in store.round_annotations_history(r.name)]
         rows += [("dispositions", r.name, d.revision, _sha(d.rows_json), d.added_at, d.who)
                  for d in store.dispositions_history(r.name)]
     return rows
