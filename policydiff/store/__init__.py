@@ -9,6 +9,7 @@ Every write is one transaction; versions, rounds and dispositions are append-onl
 """
 
 from .base import (
+    AnnotationRevision,
     ARCHIVE_DIRNAME,
     DEFAULT_BUSY_TIMEOUT,
     Dispositions,
@@ -25,6 +26,7 @@ from .postgres import PostgresStore
 from .sqlite import ARCHIVE_FILENAME, SqliteStore
 
 __all__ = [
+    "AnnotationRevision",
     "ARCHIVE_DIRNAME",
     "ARCHIVE_FILENAME",
     "BUSY_MESSAGE",

@@ -59,6 +59,16 @@ class Round:
 
 
 @dataclass(frozen=True)
+class AnnotationRevision:
+    """One revision of a round's annotations: 0 is the one the round was recorded with, then 1, 2, 3
+    as batches of files (or a copy of the archive) changed them; the highest is ``Round.annotations_json``."""
+
+    revision: int
+    annotations_json: str
+    added_at: str
+
+
+@dataclass(frozen=True)
 class Dispositions:
     """One revision of a round's disposition table; the highest ``revision`` is the current one."""
 
@@ -238,6 +248,18 @@ class Store(abc.ABC):
         """Add files to a round (named as ``source_names`` says) and replace its annotations, all in
         one transaction; ArchiveError if there is no such round, StaleError if ``expect_sources``
         is given and the round no longer holds that many files (another upload came first)."""
+
+    @abc.abstractmethod
+    def add_round_annotations(self, name: str, annotations_json: str, *, added_at: str) -> Round:
+        """Append a revision of a round's annotations without files, in one transaction (what a copy
+        of the archive replays; one equal to the latest is appended too); ArchiveError if there is
+        no such round."""
+
+    @abc.abstractmethod
+    def round_annotations_history(self, name: str) -> list[AnnotationRevision]:
+        """Return every revision of a round's annotations, oldest first: revision 0, the one the
+        round was recorded with (and its ``added_at``), then each later one; ArchiveError if there
+        is no such round."""
 
     @abc.abstractmethod
     def get_round(self, name: str) -> Round:

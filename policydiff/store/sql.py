@@ -12,7 +12,7 @@ from typing import Optional, Sequence, Tuple
 
 from ..errors import ArchiveError, StaleError
 from ..thaidate import arabic_digits
-from .base import CacheKey, Dispositions, Round, RoundSource, Store, Version, VersionRef
+from .base import AnnotationRevision, CacheKey, Dispositions, Round, RoundSource, Store, Version, VersionRef
 from .base import outline_key, source_names
 from .checks import cache_key, check_expected, check_iso_date, check_json, check_label, check_timestamp
 from .checks import check_who, checked_batch, checked_round, damaged, is_number, listing
@@ -261,9 +261,30 @@ class SqlStore(Store):
         for position, (filename, data) in enumerate(fresh, len(held.sources)):
             self._insert_source(db, seq, position, filename, data)
         if annotations_json != held.annotations_json:
-            db.execute(self._sql("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
-                                 " SELECT ?, coalesce(max(revision), 0) + 1, ?, ? FROM round_annotations"
-                                 " WHERE round_seq = ?"), (seq, annotations_json, added_at, seq))
+            self._insert_annotations(db, seq, annotations_json, added_at)
+
+    def _insert_annotations(self, db, round_seq: int, annotations_json: str, added_at: str) -> None:
+        """Append a round's next annotations revision under the caller's transaction."""
+        db.execute(self._sql("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
+                             " SELECT ?, coalesce(max(revision), 0) + 1, ?, ? FROM round_annotations"
+                             " WHERE round_seq = ?"), (round_seq, annotations_json, added_at, round_seq))
+
+    @guarded
+    def add_round_annotations(self, name: str, annotations_json: str, *, added_at: str) -> Round:
+        """Append a revision of a round's annotations without files, in one transaction (see ``Store``)."""
+        check_json(annotations_json, "annotations_json")
+        check_timestamp(added_at)
+        self._write(lambda db: self._insert_annotations(db, self._round_row(name)[0], annotations_json, added_at))
+        return self.get_round(name)
+
+    @guarded
+    def round_annotations_history(self, name: str) -> list[AnnotationRevision]:
+        """Return every revision of a round's annotations, 0 (the round's own) first (see ``Store``)."""
+        seq, _name = self._round_row(name)
+        rows = self._all("SELECT 0, annotations_json, added_at FROM rounds WHERE seq = ? UNION ALL"
+                         " SELECT revision, annotations_json, added_at FROM round_annotations WHERE round_seq = ?"
+                         " ORDER BY 1", (seq, seq))
+        return [AnnotationRevision(*row) for row in rows]
 
     @guarded
     def get_round(self, name: str) -> Round:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import List, Tuple
 
 from ..errors import ArchiveError
-from ..store import Store
+from ..store import Round, Store
 from ..store.opening import open_url
 from ..i18n import _
 
@@ -87,6 +87,8 @@ def fingerprint(store: Store) -> list:
     for r in store.list_rounds():
         rows.append(("round", r.seq, r.name, r.date_from, r.date_to, r.base_seq, _sha(r.annotations_json),
                      r.added_at, tuple((s.filename, s.sha256, s.size) for s in r.sources)))
+        rows += [("annotations", r.name, a.revision, _sha(a.annotations_json), a.added_at)
+                 for a in store.round_annotations_history(r.name)]
         rows += [("dispositions", r.name, d.revision, _sha(d.rows_json), d.added_at, d.who)
                  for d in store.dispositions_history(r.name)]
     return rows
@@ -109,8 +111,9 @@ class Copied:
 
 
 def copy(source: Store, target: str, *, busy_timeout: float) -> Copied:
-    """Copy every version, round, disposition revision and cache entry of ``source`` into a new
-    archive at ``target`` (a folder, or an empty PostgreSQL database); check every hash after."""
+    """Copy every version, round (with every revision of its annotations), disposition revision and
+    cache entry of ``source`` into a new archive at ``target`` (a folder, or an empty PostgreSQL
+    database); check every hash after."""
     with open_url(target, create=True, busy_timeout=busy_timeout) as dest:
         _refuse_filled(dest, target)
         versions, rounds, revisions = _copy_history(source, dest)
@@ -139,9 +142,19 @@ def _copy_history(source: Store, dest: Store) -> Tuple[int, int, int]:
                          source.outline_json(v.seq), added_at=v.added_at)
     revisions = 0
     for r in source.list_rounds():
-        files = [(s.filename, source.round_source_bytes(r.name, s.filename)) for s in r.sources]
-        dest.add_round(r.name, r.date_from, r.date_to, r.base_seq, files, r.annotations_json, added_at=r.added_at)
+        _copy_round(source, dest, r)
         for d in source.dispositions_history(r.name):
             dest.set_dispositions(r.name, d.rows_json, added_at=d.added_at, who=d.who)
             revisions += 1
     return len(versions), len(source.list_rounds()), revisions
+
+
+def _copy_round(source: Store, dest: Store, r: Round) -> None:
+    """Record round ``r`` in ``dest`` with the annotations it was recorded with, then append each
+    later revision of them with its own ``added_at``. Which batch brought which file is recorded
+    nowhere, so every file of the round comes with its creation (in the order the round holds them)."""
+    first, *later = source.round_annotations_history(r.name)
+    files = [(s.filename, source.round_source_bytes(r.name, s.filename)) for s in r.sources]
+    dest.add_round(r.name, r.date_from, r.date_to, r.base_seq, files, first.annotations_json, added_at=r.added_at)
+    for revision in later:
+        dest.add_round_annotations(r.name, revision.annotations_json, added_at=revision.added_at)

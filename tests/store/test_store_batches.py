@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from policydiff.errors import ArchiveError, StaleError
-from policydiff.store import ARCHIVE_DIRNAME, PostgresStore, Store
+from policydiff.store import ARCHIVE_DIRNAME, AnnotationRevision, PostgresStore, Store
 from policydiff.store.connection import connect, migrate
 from tests.store.test_store import NOW, V1_BYTES, add_three, archive_file, refused_by_the_database, row_counts
 
@@ -116,6 +116,35 @@ def test_annotation_revisions_cannot_be_rewritten(store):
                                     "DELETE FROM round_annotations"])
     assert store.integrity_problems() == []
 
+
+
+def test_a_round_s_annotation_history_is_its_own_then_each_batch_s(store):
+    assert store.round_annotations_history("รอบ ๑") == [AnnotationRevision(0, '{"n": 0}', NOW)]
+    store.add_round_sources("รอบ ๑", [("a.docx", b"a")], '{"n": 1}', added_at=NOW)
+    store.add_round_sources("รอบ ๑", [("a.docx", b"a")], '{"n": 1}', added_at=LATER)  # nothing new: no revision
+    store.add_round_sources("รอบ ๑", [("b.docx", b"b")], '{"n": 2}', added_at=LATER)
+    assert store.round_annotations_history("รอบ ๑") == [
+        AnnotationRevision(0, '{"n": 0}', NOW), AnnotationRevision(1, '{"n": 1}', NOW),
+        AnnotationRevision(2, '{"n": 2}', LATER)]
+    with pytest.raises(ArchiveError, match='no round "รอบ ๙" in the archive'):
+        store.round_annotations_history("รอบ ๙")
+
+
+def test_an_annotations_revision_is_appended_without_files_whole_or_not_at_all(store):
+    store.add_round_sources("รอบ ๑", [("a.docx", b"a")], '{"n": 1}', added_at=NOW)
+    before, history = row_counts(store), store.round_annotations_history("รอบ ๑")
+    with pytest.raises(ValueError, match="JSON"):
+        store.add_round_annotations("รอบ ๑", "{nope", added_at=LATER)
+    with pytest.raises(ValueError, match="ISO date-time"):
+        store.add_round_annotations("รอบ ๑", "{}", added_at="yesterday")
+    with pytest.raises(ArchiveError, match='no round "รอบ ๙" in the archive'):
+        store.add_round_annotations("รอบ ๙", "{}", added_at=LATER)
+    assert (row_counts(store), store.round_annotations_history("รอบ ๑")) == (before, history)
+    after = store.add_round_annotations("รอบ ๑", '{"n": 1}', added_at=LATER)  # the same as the latest: kept too
+    assert (after.annotations_json, [s.filename for s in after.sources]) == ('{"n": 1}', ["a.docx"])
+    assert [(a.revision, a.added_at) for a in store.round_annotations_history("รอบ ๑")] == [
+        (0, NOW), (1, NOW), (2, LATER)]
+    assert row_counts(store) == before  # no file, no blob
 
 # -- archives written before batches and names -----------------------------------------------
 def _old_rows(execute, mark: str) -> None:

@@ -9,8 +9,9 @@ from dataclasses import replace
 import pytest
 
 from policydiff.errors import ArchiveError
-from policydiff.store import Store
-from policydiff.workflows import archive, rounds, roundwork
+from policydiff.store import PostgresStore, Store
+from policydiff.store.opening import open_url
+from policydiff.workflows import archive, rounds, roundwork, transfer
 from tests.hostile.make_corpus import LAUGHS, cfb, docx_parts, document, para, pseudo_random, zip_bytes
 from tests.paths import REPO
 from tests.store.test_store import row_counts
@@ -157,6 +158,69 @@ def test_files_for_a_round_that_does_not_exist_are_refused(store):
     with pytest.raises(ArchiveError, match='no round "nope"'):
         roundwork.add_round_files(store, "nope", files(ROUND[:1]), added_at=NOW)
 
+
+
+# -- a round filled in batches, copied to another archive ----------------------------------------
+EVENING = "2026-05-09T18:00:00+07:00"
+
+
+@pytest.fixture
+def batched(round1):
+    """The example round filled in three batches (3, 3 and 2 files), each at its own time."""
+    for part, when in ((ROUND[:3], NOW), (ROUND[3:6], LATER), (ROUND[6:], EVENING)):
+        assert roundwork.add_round_files(round1, "round1", files(part), added_at=when).added
+    return round1
+
+
+@pytest.fixture
+def target(store, tmp_path, request):
+    """Where a copy goes: a new SQLite folder, or a second empty PostgreSQL database."""
+    if not isinstance(store, PostgresStore):
+        yield str(tmp_path / "copy")
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.database()
+    yield cluster.url(name)
+    cluster.drop(name)
+
+
+def history(store):
+    return [(a.revision, a.annotations_json, a.added_at) for a in store.round_annotations_history("round1")]
+
+
+def test_a_copy_keeps_every_annotations_revision_of_a_round_filled_in_batches(batched, target):
+    kept = history(batched)
+    assert [(revision, added_at) for revision, _, added_at in kept] == [(0, NOW), (1, NOW), (2, LATER), (3, EVENING)]
+    assert rounds.annotations_from_json(kept[0][1]).annotations == ()  # as create_round recorded it
+    assert len({annotations for _, annotations, _ in kept}) == 4
+    copied = transfer.copy(batched, target, busy_timeout=5.0)
+    assert copied.verified.problems == () and (copied.rounds, copied.verified.files) == (1, len(ROUND))
+    with open_url(target) as back:
+        assert history(back) == kept
+        assert back.get_round("round1") == batched.get_round("round1")  # latest annotations, files, added_at
+        assert transfer.fingerprint(back) == transfer.fingerprint(batched)
+
+
+def test_the_fingerprint_tells_a_copy_that_lost_an_annotations_revision(batched, tmp_path):
+    def replay(folder, revisions):
+        """A copy of the round that keeps only ``revisions`` of its annotations."""
+        kept = [batched.round_annotations_history("round1")[n] for n in revisions]
+        r = batched.get_round("round1")
+        folder.mkdir()
+        lossy = Store.init(folder)
+        archive.add_file(lossy, REPO / "drafts" / "v1.docx", label="v1", date="2009-06-26", added_at=NOW)
+        lossy.add_round("round1", r.date_from, r.date_to, "v1", [(s.filename, batched.round_source_bytes(
+            "round1", s.filename)) for s in r.sources], kept[0].annotations_json, added_at=r.added_at)
+        for a in kept[1:]:
+            lossy.add_round_annotations("round1", a.annotations_json, added_at=a.added_at)
+        return lossy
+
+    with replay(tmp_path / "whole", [0, 1, 2, 3]) as whole:
+        assert transfer.fingerprint(whole) == transfer.fingerprint(batched)
+    for name, revisions in (("middle", [0, 1, 3]), ("latest only", [3]), ("first", [1, 2, 3])):
+        with replay(tmp_path / name, revisions) as lossy:
+            assert lossy.get_round("round1").annotations_json == batched.get_round("round1").annotations_json
+            assert transfer.fingerprint(lossy) != transfer.fingerprint(batched), name
 
 # -- dispositions, one at a time ----------------------------------------------------------------
 @pytest.fixture
