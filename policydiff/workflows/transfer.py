@@ -26,7 +26,8 @@ class Verified:
 
 
 def verify(store: Store) -> Verified:
-    """Read every version, round file and disposition revision back, checking hashes and references."""
+    """Read every version, round file, annotations revision and disposition revision back, checking
+    hashes, references and numbering."""
     problems: List[str] = list(store.integrity_problems())
     versions = store.list_versions()
     problems += _version_problems(store, versions)
@@ -39,6 +40,7 @@ def verify(store: Store) -> Verified:
         files += len(r.sources)
         problems += _readable(lambda s=r.sources: [store.round_source_bytes(r.name, f.filename) for f in s])
         revisions += len(_disposition_problems(store, r.name, problems))
+        problems += _annotation_problems(store, r.name)
     return Verified(len(versions), len(rounds), files, revisions, tuple(problems))
 
 
@@ -71,6 +73,19 @@ def _disposition_problems(store: Store, round_name: str, problems: List[str]) ->
         problems += _readable(lambda d=d: _json(d.rows_json, _('round "{name}" dispositions {revision}').format(
             name=round_name, revision=d.revision)))
     return history
+
+
+def _annotation_problems(store: Store, round_name: str) -> List[str]:
+    """A round's annotations: its own (revision 0) then revisions 1..n, each of them JSON."""
+    history = store.round_annotations_history(round_name)
+    problems = []
+    if [a.revision for a in history] != list(range(len(history))):
+        problems.append(_('round "{round_name}": its annotation revisions are not 1, 2, 3, …').format(
+            round_name=round_name))
+    for a in history:
+        problems += _readable(lambda a=a: _json(a.annotations_json, _('round "{name}" annotations {revision}').format(
+            name=round_name, revision=a.revision)))
+    return problems
 
 
 def _json(text: str, what: str):

@@ -26,7 +26,7 @@ NOW = "2026-05-09T10:00:00+07:00"
 V1_BYTES = "ร่างระเบียบ ฉบับที่ ๑".encode() * 50
 V2_BYTES = "ร่างระเบียบ ฉบับที่ ๒".encode() * 50
 V3_BYTES = "ร่างระเบียบ ฉบับที่ ๓".encode() * 50
-TABLES = ("blobs", "versions", "rounds", "round_sources", "dispositions", "cache")
+TABLES = ("blobs", "versions", "rounds", "round_sources", "round_annotations", "dispositions", "cache")
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -203,7 +203,8 @@ def test_adding_the_same_bytes_again_returns_the_existing_version_and_changes_no
     again, created = store.add_version(V1_BYTES, "v4", "2010-01-01", "again", added_at=NOW)
     assert (again, created) == (v1, False)
     assert row_counts(store) == before == {
-        "blobs": 3, "versions": 3, "rounds": 0, "round_sources": 0, "dispositions": 0, "cache": 0
+        "blobs": 3, "versions": 3, "rounds": 0, "round_sources": 0, "round_annotations": 0, "dispositions": 0,
+        "cache": 0
     }
     if sqlite:
         assert written_bytes(tmp_path) == file_before

@@ -119,3 +119,19 @@ def test_verify_on_postgresql_reports_a_stray_blob_in_either_language(folder, pg
     assert f"problem: blob {stray} belongs to no version and no round" in en.stderr.splitlines()
     assert f"ปัญหา: ข้อมูลไฟล์ (blob) {stray} ไม่เป็นของฉบับใดหรือรอบใด" in th.stderr.splitlines()
     assert th.stderr.splitlines()[-1].startswith("ข้อผิดพลาด: ") and "(พบปัญหา 1 รายการ" in th.stderr
+
+
+def test_verify_reports_a_gap_and_a_broken_revision_in_a_rounds_annotations(folder):
+    db = sqlite3.connect(folder / ARCHIVE_DIRNAME / ARCHIVE_FILENAME)
+    try:  # written from outside policydiff: revision 2 with no revision 1, and not JSON
+        db.execute("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
+                   " VALUES (1, 2, '{not json', ?)", (NOW,))
+        db.commit()
+    finally:
+        db.close()
+    result = run("archive", "verify")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert 'problem: round "round1": its annotation revisions are not 1, 2, 3, …' in lines
+    assert 'problem: round "round1" annotations 2: not JSON' in lines
+    assert lines[-1] == f"error: {folder}: the archive is inconsistent (2 problems above)"
