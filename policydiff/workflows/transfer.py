@@ -66,25 +66,28 @@ def _version_problems(store: Store, versions) -> List[str]:
 def _disposition_problems(store: Store, round_name: str, problems: List[str]) -> list:
     """Check a round's disposition revisions are 1..n of JSON; return them."""
     history = store.dispositions_history(round_name)
-    if [d.revision for d in history] != list(range(1, len(history) + 1)):
-        problems.append(_('round "{round_name}": its disposition revisions are not 1, 2, 3, …').format(
-            round_name=round_name))
-    for d in history:
-        problems += _readable(lambda d=d: _json(d.rows_json, _('round "{name}" dispositions {revision}').format(
-            name=round_name, revision=d.revision)))
+    problems += _numbered_json(round_name, [(d.revision, d.rows_json) for d in history], 1,
+                               _('round "{round_name}": its disposition revisions are not 1, 2, 3, …'),
+                               _('round "{name}" dispositions {revision}'))
     return history
 
 
 def _annotation_problems(store: Store, round_name: str) -> List[str]:
     """A round's annotations: its own (revision 0) then revisions 1..n, each of them JSON."""
     history = store.round_annotations_history(round_name)
+    return _numbered_json(round_name, [(a.revision, a.annotations_json) for a in history], 0,
+                          _('round "{round_name}": its annotation revisions are not 1, 2, 3, …'),
+                          _('round "{name}" annotations {revision}'))
+
+
+def _numbered_json(round_name: str, revisions, first: int, gap: str, what: str) -> List[str]:
+    """The problems of a round's revisions ``[(number, JSON text)]``: not numbered ``first``,
+    ``first`` + 1, … (``gap``, a translated message), or one that is not JSON (``what`` names it)."""
     problems = []
-    if [a.revision for a in history] != list(range(len(history))):
-        problems.append(_('round "{round_name}": its annotation revisions are not 1, 2, 3, …').format(
-            round_name=round_name))
-    for a in history:
-        problems += _readable(lambda a=a: _json(a.annotations_json, _('round "{name}" annotations {revision}').format(
-            name=round_name, revision=a.revision)))
+    if [n for n, _text in revisions] != list(range(first, first + len(revisions))):
+        problems.append(gap.format(round_name=round_name))
+    for n, text in revisions:
+        problems += _readable(lambda n=n, text=text: _json(text, what.format(name=round_name, revision=n)))
     return problems
 
 

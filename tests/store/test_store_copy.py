@@ -4,6 +4,7 @@
 import hashlib
 import shutil
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
 
@@ -31,6 +32,17 @@ def folder(repo_root, tmp_path, monkeypatch):
         store.set_dispositions("round1", '[{"key": "a", "result": "รับ"}]', added_at=NOW)
         store.set_dispositions("round1", '[{"key": "a", "result": "ไม่รับ"}]', added_at=NOW)
     return root
+
+
+@contextmanager
+def tampered(folder):
+    """The archive's SQLite database opened from outside policydiff; what the block does is committed."""
+    db = sqlite3.connect(folder / ARCHIVE_DIRNAME / ARCHIVE_FILENAME)
+    try:
+        yield db
+        db.commit()
+    finally:
+        db.close()
 
 
 def hashes(store):
@@ -83,17 +95,12 @@ def test_verify_says_consistent_and_counts_what_it_read(folder):
 
 
 def test_verify_reports_altered_bytes_and_stray_blobs(folder):
-    path = folder / ARCHIVE_DIRNAME / ARCHIVE_FILENAME
-    db = sqlite3.connect(path)
-    try:  # a blob nothing points at: what a half-written add would leave without transactions
+    with tampered(folder) as db:  # a blob nothing points at: what a half-written add would leave without transactions
         db.execute("INSERT INTO blobs VALUES (?, 3, x'616263')", (hashlib.sha256(b"abc").hexdigest(),))
         db.execute("DROP TRIGGER blobs_no_update")  # damage from outside policydiff
         sha, data = db.execute("SELECT sha256, data FROM blobs JOIN versions USING (sha256) WHERE label = 'v2'"
                                ).fetchone()
         db.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", (bytes([data[0] ^ 1]) + data[1:], sha))
-        db.commit()
-    finally:
-        db.close()
     result = run("archive", "verify")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
@@ -122,13 +129,9 @@ def test_verify_on_postgresql_reports_a_stray_blob_in_either_language(folder, pg
 
 
 def test_verify_reports_a_gap_and_a_broken_revision_in_a_rounds_annotations(folder):
-    db = sqlite3.connect(folder / ARCHIVE_DIRNAME / ARCHIVE_FILENAME)
-    try:  # written from outside policydiff: revision 2 with no revision 1, and not JSON
+    with tampered(folder) as db:  # written from outside policydiff: revision 2 with no revision 1, and not JSON
         db.execute("INSERT INTO round_annotations (round_seq, revision, annotations_json, added_at)"
                    " VALUES (1, 2, '{not json', ?)", (NOW,))
-        db.commit()
-    finally:
-        db.close()
     result = run("archive", "verify")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
